@@ -1,0 +1,42 @@
+# The two commands a fresh machine needs: `make synth` and `make test`.
+# Each installs what it needs first: .venv with the project, and the pinned CDK CLI.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+SEED := examples/seed
+
+.PHONY: synth test lint install build-example clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+build-example: $(VENV)/.installed
+	cd $(SEED) && PYTHON=../../$(PY) ./build.api.direct.sh test linux arm64
+	cd $(SEED) && PYTHON=../../$(PY) ./build.api.direct.sh auth linux arm64
+
+## synthesize the example compose project into cdk.out/ with the pinned CDK CLI
+synth: install build-example
+	npx cdk synth --quiet
+	$(PY) -m constructs_lib summary cdk.out
+
+## the whole test suite
+test: install build-example
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+clean:
+	rm -rf cdk.out .pytest_cache

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""The CDK app ``cdk.json`` runs.
+
+Context keys (``-c key=value``): ``compose`` (a serverless-compose.yml; default: the example
+project), ``service`` (one serverless.yml or its folder; wins over ``compose``), ``stage``,
+``region``, ``validate`` (``true`` runs aws-cdk-lib's built-in template validation).
+User errors print as ``file:line:col: key: message`` and exit 1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+from constructs_lib.config.project import load_project
+from constructs_lib.errors import SlsCdkError
+from stacks.compose_app import ComposeApp
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_COMPOSE = HERE / "examples" / "seed" / "serverless-compose.yml"
+
+
+def _truthy(value: object) -> bool:
+    return str(value).lower() in ("1", "true", "yes", "on")
+
+
+def main() -> None:
+    context = json.loads(os.environ.get("CDK_CONTEXT_JSON") or "{}")  # cdk.json + -c, from the CLI
+    ctx = context.get
+    target = ctx("service") or ctx("compose") or str(DEFAULT_COMPOSE)
+    try:
+        project = load_project(Path(target), stage=ctx("stage"), region=ctx("region"))
+    except SlsCdkError as exc:
+        print(exc.format(), file=sys.stderr)
+        sys.exit(1)
+    for svc in project.services:
+        for notice in svc.notices:
+            print(f"notice: {svc.label}: {notice.message}", file=sys.stderr)
+        for warning in svc.warnings:
+            print(f"warning: {warning.format()}", file=sys.stderr)
+        if (svc.model.provider.deployment_method or "changesets") == "direct":
+            print(
+                f"note: {svc.stack_name} sets deploymentMethod: direct; "
+                "deploy with `cdk deploy --method=direct`",
+                file=sys.stderr,
+            )
+    app = ComposeApp(project=project, builtin_cloud_formation_validation=_truthy(ctx("validate") or False))
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

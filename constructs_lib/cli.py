@@ -1,0 +1,198 @@
+"""``python -m constructs_lib`` / ``sls-cdk``: what the CDK CLI does not do.
+
+* ``synth PATH [--stage S] [--region R] [--out DIR]``: writes ``DIR/<stackName>.template.json``
+  per service (and the rest of the cloud assembly) atomically: nothing is written on failure.
+* ``check PATH``: validate only; print every problem with ``file:line:col``.
+* ``print PATH [--format yaml|json]``: the resolved configuration, like ``sls print``.
+* ``summary DIR``: each stack of a synthesized cloud assembly with its resource count.
+
+User errors print as ``file:line:col: key.path: message`` and exit 1; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import SlsCdkError
+
+__all__ = ["main"]
+
+
+def _parse_kv(values: Sequence[str] | None, flag: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise SlsCdkError(f"{flag} expects key=value, not {item!r}")
+        out[key] = value
+    return out
+
+
+def _add_project_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "path", nargs="?", default=".", help="serverless.yml, its folder, or serverless-compose.yml"
+    )
+    p.add_argument("--stage", "-s", help="stage (default: provider.stage, else dev)")
+    p.add_argument("--region", "-r", help="region (default: provider.region, else us-east-1)")
+    p.add_argument("--opt", action="append", metavar="KEY=VALUE", help="an option for ${opt:KEY}")
+    p.add_argument("--param", action="append", metavar="KEY=VALUE", help="a parameter for ${param:KEY}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sls-cdk", description="Serverless Framework v3 projects through AWS CDK."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    synth = sub.add_parser("synth", help="synthesize CloudFormation templates")
+    _add_project_args(synth)
+    synth.add_argument("--out", "-o", default="cdk.out", help="output folder (default: cdk.out)")
+    synth.add_argument(
+        "--validate", action="store_true", help="run aws-cdk-lib's built-in template validation"
+    )
+
+    check = sub.add_parser("check", help="validate the configuration and print every problem")
+    _add_project_args(check)
+
+    show = sub.add_parser("print", help="print the resolved configuration")
+    _add_project_args(show)
+    show.add_argument("--format", choices=("yaml", "json"), default="yaml")
+
+    summary = sub.add_parser("summary", help="list the stacks of a cloud assembly with their resource counts")
+    summary.add_argument("dir", nargs="?", default="cdk.out")
+    return parser
+
+
+def _load(args: argparse.Namespace) -> Any:
+    from .config.project import load_project
+
+    return load_project(
+        Path(args.path),
+        stage=args.stage,
+        region=args.region,
+        options=_parse_kv(args.opt, "--opt"),
+        params=_parse_kv(args.param, "--param"),
+    )
+
+
+def _report(project: Any) -> None:
+    for svc in project.services:
+        for notice in svc.notices:
+            print(f"notice: {svc.label}: {notice.message}", file=sys.stderr)
+        for warning in svc.warnings:
+            print(f"warning: {warning.format()}", file=sys.stderr)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    project = _load(args)
+    _report(project)
+    for svc in project.services:
+        print(f"ok: {svc.label}: stack {svc.stack_name} ({len(svc.model.functions)} functions)")
+    return 0
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    project = _load(args)
+    docs = [svc.data for svc in project.services]
+    for i, data in enumerate(docs):
+        if args.format == "json":
+            print(json.dumps(data, indent=2))
+        else:
+            import yaml
+
+            if i:
+                print("---")
+            print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), end="")
+    return 0
+
+
+def synth_project(project: Any, out: Path, *, validate: bool = False) -> list[Path]:
+    """Synthesize into a temporary folder beside ``out`` and move it into place on success."""
+    from stacks.compose_app import ComposeApp
+
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        app = ComposeApp(project=project, outdir=str(tmp), builtin_cloud_formation_validation=validate)
+        app.synth()
+        templates = [f"{stack.stack_name}.template.json" for stack in app.stacks.values()]
+        _install(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [out / name for name in templates]
+
+
+def _install(tmp: Path, out: Path) -> None:
+    """Replace ``out`` by ``tmp`` when ``out`` is ours (absent, empty or a cloud assembly);
+    otherwise copy the files in (never wipe a folder we did not write)."""
+    if not out.exists() or not any(out.iterdir()) or (out / "manifest.json").exists():
+        old = None
+        if out.exists():
+            old = out.with_name(f".{out.name}.old.{os.getpid()}")
+            out.rename(old)
+        tmp.rename(out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return
+    for item in tmp.iterdir():
+        target = out / item.name
+        if target.is_dir():
+            shutil.rmtree(target)
+        shutil.move(str(item), target)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    project = _load(args)
+    _report(project)
+    written = synth_project(project, Path(args.out), validate=args.validate)
+    for svc, path in zip(project.services, written, strict=True):
+        method = svc.model.provider.deployment_method or "changesets"
+        hint = "  (deploymentMethod: direct -> cdk deploy --method=direct)" if method == "direct" else ""
+        print(f"{svc.stack_name}: {_count(path)} resources -> {os.path.relpath(path)}{hint}")
+    return 0
+
+
+def _count(template: Path) -> int:
+    return len(json.loads(template.read_text()).get("Resources", {}))
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    folder = Path(args.dir)
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        raise SlsCdkError(f"{folder} is not a cloud assembly (no manifest.json); run cdk synth first")
+    artifacts = json.loads(manifest.read_text())["artifacts"]
+    for name, art in artifacts.items():
+        if art.get("type") != "aws:cloudformation:stack":
+            continue
+        template = folder / art["properties"]["templateFile"]
+        deps = [d for d in art.get("dependencies", []) if not d.endswith(".assets")]
+        after = f"  (after {', '.join(deps)})" if deps else ""
+        print(f"{name}: {_count(template)} resources -> {os.path.relpath(template)}{after}")
+    return 0
+
+
+_COMMANDS = {"synth": cmd_synth, "check": cmd_check, "print": cmd_print, "summary": cmd_summary}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except SlsCdkError as exc:
+        print(f"error: {exc.format()}" if not hasattr(exc, "errors") else exc.format(), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,326 @@
+"""Finding and loading a project: one serverless.yml, its folder, or a compose file.
+
+``load_service`` runs the whole configuration pipeline for one service: read YAML with
+positions, resolve variables, validate into the typed :class:`~.model.Service`, check plugins and
+artifacts. ``load_project`` does it for every service of a compose file, in dependency order.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError, ErrorGroup, Location, PackagingError, SlsCdkError
+from ..plugins import PluginNotice, check_plugins
+from .compose import COMPOSE_FILE_NAMES, Compose, load_compose, output_refs
+from .model import Service
+from .source import SourceMap, load_yaml_file
+from .validate import validate
+from .variables import ResolveContext, resolve_config
+
+__all__ = ["SERVICE_FILE_NAMES", "LoadedService", "Project", "find_project", "load_project", "load_service"]
+
+SERVICE_FILE_NAMES = ("serverless.yml", "serverless.yaml", "serverless.json")
+_REFUSED_FILE_NAMES = ("serverless.js", "serverless.ts", "serverless.cjs", "serverless.mjs")
+
+
+@dataclass(frozen=True)
+class LoadedService:
+    """One service, fully resolved and validated, with what the constructs need around it."""
+
+    model: Service
+    file: Path
+    dir: Path
+    stage: str
+    region: str
+    sources: SourceMap = field(repr=False)
+    data: dict[str, Any] = field(repr=False)
+    warnings: tuple[SlsCdkError, ...] = ()
+    notices: tuple[PluginNotice, ...] = ()
+    compose_name: str | None = None
+    depends_on: tuple[str, ...] = ()
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.model.service
+
+    @property
+    def stack_name(self) -> str:
+        from .. import naming
+
+        return naming.stack_name(self.model.service, self.stage, self.model.provider.stack_name)
+
+    def artifact_path(self, artifact: str) -> Path:
+        return (self.dir / artifact).resolve()
+
+
+@dataclass(frozen=True)
+class Project:
+    """What a PATH names: one service, or every service of a compose file in dependency order."""
+
+    root: Path
+    services: tuple[LoadedService, ...]
+    stage: str
+    compose: Compose | None = None
+
+
+def find_project(path: Path) -> tuple[str, Path]:
+    """``("service", file)`` or ``("compose", file)`` for a serverless.yml, a compose file or a folder."""
+    if path.is_dir():
+        for name in SERVICE_FILE_NAMES:
+            if (path / name).is_file():
+                return "service", path / name
+        for name in COMPOSE_FILE_NAMES:
+            if (path / name).is_file():
+                return "compose", path / name
+        for name in _REFUSED_FILE_NAMES:
+            if (path / name).is_file():
+                raise ConfigError(
+                    f"{name} is JavaScript/TypeScript: sls-cdk reads YAML or JSON configuration only",
+                    location=Location(str(path / name)),
+                )
+        raise ConfigError(
+            "no serverless.yml or serverless-compose.yml in this folder", location=Location(str(path))
+        )
+    if not path.exists():
+        raise ConfigError("no such file or folder", location=Location(str(path)))
+    if path.name in COMPOSE_FILE_NAMES or path.name.startswith("serverless-compose."):
+        return "compose", path
+    if path.suffix in (".js", ".ts", ".cjs", ".mjs"):
+        raise ConfigError(
+            "JavaScript/TypeScript configuration is not supported: use YAML or JSON",
+            location=Location(str(path)),
+        )
+    return "service", path
+
+
+def _dotenv(folder: Path, stage: str) -> dict[str, str]:
+    """v3's ``useDotenv``: ``.env.<stage>`` if present, else ``.env``."""
+    for name in (f".env.{stage}", ".env"):
+        file = folder / name
+        if file.is_file():
+            values: dict[str, str] = {}
+            for raw in file.read_text(encoding="utf-8").splitlines():
+                line = raw.strip()
+                if not line or line.startswith("#") or "=" not in line:
+                    continue
+                key, _, value = line.removeprefix("export ").partition("=")
+                value = value.strip()
+                if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                    value = value[1:-1]
+                values[key.strip()] = value
+            return values
+    return {}
+
+
+def _plain_stage(data: dict[str, Any]) -> str | None:
+    provider = data.get("provider")
+    stage = provider.get("stage") if isinstance(provider, dict) else None
+    return stage if isinstance(stage, str) and "${" not in stage else None
+
+
+def load_service(
+    file: Path,
+    *,
+    stage: str | None = None,
+    region: str | None = None,
+    options: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    project_root: Path | None = None,
+    compose_name: str | None = None,
+    depends_on: tuple[str, ...] = (),
+) -> LoadedService:
+    """Run the configuration pipeline for one serverless.yml."""
+    file = file.resolve() if file.is_dir() is False else find_project(file)[1].resolve()
+    folder = file.parent
+    root = (project_root or folder).resolve()
+    label = os.path.relpath(file)
+    if file.suffix == ".json":
+        import json
+
+        from .source import read_text
+
+        try:
+            data = json.loads(read_text(file, label=label))
+        except json.JSONDecodeError as exc:
+            raise ConfigError(
+                f"invalid JSON: {exc.msg}", location=Location(label, exc.lineno, exc.colno)
+            ) from None
+        sources = SourceMap(label)
+    else:
+        doc = load_yaml_file(file, label=label)
+        data, sources = doc.data, doc.sources
+
+    opts: dict[str, Any] = {k: v for k, v in (options or {}).items() if v is not None}
+    if stage:
+        opts["stage"] = stage
+    if region:
+        opts["region"] = region
+    environ = dict(os.environ if env is None else env)
+    if data.get("useDotenv") is True:
+        dot = _dotenv(folder, stage or _plain_stage(data) or "dev")
+        environ = {**dot, **environ}
+
+    merged_params = _service_params(data, stage or _plain_stage(data) or "dev", params or {})
+    ctx = ResolveContext(
+        service_dir=folder, project_root=root, options=opts, env=environ, params=merged_params, region=region
+    )
+    resolved = resolve_config(data, sources, ctx)
+    if not isinstance(resolved.get("provider"), dict):
+        raise ConfigError(
+            "missing 'provider' section (provider: {name: aws, ...})",
+            location=sources.locate(()),
+            path=("provider",),
+        )
+    mode = resolved.get("configValidationMode", "error")
+    model, warnings = validate(
+        Service, resolved, sources, unknown_keys=mode if mode in ("warn", "off") else "error"
+    )
+
+    final_stage = model.stage(stage)
+    final_region = model.region(region)
+
+    errors: list[SlsCdkError] = []
+    slscdk = (model.custom or {}).get("slsCdk") or {}
+    acknowledged = list(slscdk.get("acknowledgePlugins") or []) if isinstance(slscdk, dict) else []
+    notices, plugin_errors = check_plugins(
+        model.plugin_names, acknowledged, location=sources.locate(("plugins",))
+    )
+    errors.extend(plugin_errors)
+    errors.extend(_check_artifacts(model, folder, sources, final_stage))
+    ErrorGroup.raise_if_any(errors)
+
+    return LoadedService(
+        model=model,
+        file=file,
+        dir=folder,
+        stage=final_stage,
+        region=final_region,
+        sources=sources,
+        data=resolved,
+        warnings=tuple(warnings),
+        notices=tuple(notices),
+        compose_name=compose_name,
+        depends_on=depends_on,
+        label=label,
+    )
+
+
+def _service_params(data: dict[str, Any], stage: str, given: Mapping[str, Any]) -> dict[str, Any]:
+    """v3's precedence: CLI/compose params, then ``params.<stage>``, then ``params.default``."""
+    out: dict[str, Any] = {}
+    params = data.get("params")
+    if isinstance(params, dict):
+        for section in ("default", stage):
+            values = params.get(section)
+            if isinstance(values, dict):
+                out.update(values)
+    out.update(given)
+    return out
+
+
+def _check_artifacts(model: Service, folder: Path, sources: SourceMap, stage: str) -> list[SlsCdkError]:
+    """A missing artifact is an error that names the build hook that would make it."""
+    errors: list[SlsCdkError] = []
+    hooks = model.scripts.hooks
+    seen: set[str] = set()
+    for key in model.functions:
+        eff = model.function(key, stage=stage)
+        if eff.artifact is None:
+            errors.append(
+                PackagingError(
+                    f"function {key!r} has no package.artifact; "
+                    "packaging the service folder is not supported yet",
+                    location=sources.locate(("functions", key)),
+                    path=("functions", key),
+                    hint="build a zip and set package.artifact (service or function level)",
+                )
+            )
+            continue
+        if eff.artifact in seen:
+            continue
+        seen.add(eff.artifact)
+        if eff.artifact.startswith("s3://") or "s3.amazonaws.com" in eff.artifact:
+            errors.append(
+                PackagingError(
+                    f"artifact {eff.artifact!r} on S3 is not supported yet",
+                    location=sources.locate(("package", "artifact")),
+                    path=("package", "artifact"),
+                )
+            )
+            continue
+        full = (folder / eff.artifact).resolve()
+        if not full.is_file():
+            fn_level = model.functions[key].package is not None and model.functions[key].package.artifact
+            path = ("functions", key, "package", "artifact") if fn_level else ("package", "artifact")
+            hint = None
+            if hooks:
+                names = ", ".join(f"{event!r}: {cmd}" for event, cmd in hooks.items())
+                hint = f"the build hook would create it ({names}); run with --build (or -c build=true)"
+            errors.append(
+                PackagingError(
+                    f"artifact {eff.artifact!r} not found at {full}",
+                    location=sources.locate(path),
+                    path=path,
+                    hint=hint,
+                )
+            )
+    return errors
+
+
+def load_project(
+    path: Path,
+    *,
+    stage: str | None = None,
+    region: str | None = None,
+    options: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Project:
+    """Load what ``path`` names: a service (file or folder) or a compose project."""
+    kind, file = find_project(path)
+    if kind == "service":
+        svc = load_service(file, stage=stage, region=region, options=options, params=params, env=env)
+        return Project(root=svc.dir, services=(svc,), stage=svc.stage)
+    compose_stage = stage or "dev"
+    compose = load_compose(file, stage=compose_stage, env=dict(env) if env is not None else None)
+    services: list[LoadedService] = []
+    errors: list[SlsCdkError] = []
+    for name in compose.order:
+        spec = compose.services[name]
+        literal_params: dict[str, Any] = {}
+        for key, value in spec.params.items():
+            if output_refs(value):
+                errors.append(
+                    ConfigError(
+                        f"param {key!r} of service {name!r} references another service's output; "
+                        "cross-service outputs are not supported yet",
+                        location=compose.sources.locate(("services", name, "params", key)),
+                        path=("services", name, "params", key),
+                    )
+                )
+                continue
+            literal_params[key] = value
+        try:
+            services.append(
+                load_service(
+                    spec.config_file,
+                    stage=compose_stage,
+                    region=spec.region or region,
+                    options=options,
+                    params={**literal_params, **(params or {})},
+                    env=env,
+                    project_root=compose.root,
+                    compose_name=name,
+                    depends_on=spec.depends_on,
+                )
+            )
+        except SlsCdkError as exc:
+            errors.append(exc)
+    ErrorGroup.raise_if_any(errors)
+    return Project(root=compose.root, services=tuple(services), stage=compose_stage, compose=compose)

@@ -1,0 +1,188 @@
+"""``ServiceHttpApi``: the service's API Gateway v2 HTTP API, as v3 builds it.
+
+One API per service (``HttpApi``, named ``<stage>-<service>``), a ``$default`` stage with
+auto-deploy, CORS from ``provider.httpApi.cors``, and per route: an integration per function
+(``HttpApiIntegration<F>``, AWS_PROXY, payload 2.0, 30 s), an invoke permission per function
+(``<F>LambdaPermissionHttpApi``, scoped to ``<api>/*`` like v3), and the route
+(``HttpApiRoute<Route>``). Outputs ``HttpApiId`` and ``HttpApiUrl`` are exported as v3 does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Aws, CfnOutput, Fn
+from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+
+from . import naming
+from .config.model import Cors, HttpApiConfig
+from .function import ServerlessFunction
+
+__all__ = ["HTTP_API_CORS_DEFAULT_HEADERS", "ServiceHttpApi"]
+
+HTTP_API_CORS_DEFAULT_HEADERS = (
+    "Content-Type",
+    "X-Amz-Date",
+    "Authorization",
+    "X-Api-Key",
+    "X-Amz-Security-Token",
+    "X-Amz-User-Agent",
+    "X-Amzn-Trace-Id",
+)
+#: Methods an ``ANY`` route adds to the CORS methods, in v3's order.
+_ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "OPTIONS", "HEAD", "DELETE")
+INTEGRATION_TIMEOUT_MS = 30_000
+
+
+class ServiceHttpApi(Construct):
+    """The HTTP API of one service; add routes with :meth:`add_route`."""
+
+    def __init__(
+        self, scope: Construct, id_: str, *, config: HttpApiConfig, service: str, stage: str
+    ) -> None:
+        super().__init__(scope, id_)
+        self.config = config
+        self.service = service
+        self.stage = stage
+        self._routes: dict[str, apigwv2.CfnRoute] = {}
+        self._route_ids: dict[str, str] = {}
+        self._integrations: dict[str, apigwv2.CfnIntegration] = {}
+        self._permissions: dict[str, lambda_.CfnPermission] = {}
+        self._fill_methods = config.cors is True or (
+            isinstance(config.cors, Cors) and config.cors.allowed_methods is None
+        )
+        self._methods: list[str] = ["OPTIONS"]
+
+        self.cfn_api = apigwv2.CfnApi(
+            self,
+            "Resource",
+            name=naming.http_api_name(
+                service, stage, config.name, start_with_service=config.should_start_name_with_service
+            ),
+            protocol_type="HTTP",
+            cors_configuration=self._cors(),
+            disable_execute_api_endpoint=True if config.disable_default_endpoint else None,
+        )
+        self.cfn_api.override_logical_id(naming.http_api_logical_id())
+        self.cfn_stage = apigwv2.CfnStage(
+            self,
+            "Stage",
+            api_id=self.cfn_api.ref,
+            stage_name="$default",
+            auto_deploy=True,
+            default_route_settings=apigwv2.CfnStage.RouteSettingsProperty(
+                detailed_metrics_enabled=config.metrics
+            ),
+        )
+        self.cfn_stage.override_logical_id(naming.http_api_stage_logical_id())
+
+        self._export(naming.http_api_output_id_logical_id(), self.cfn_api.ref, "Id of the HTTP API")
+        url = Fn.join("", ["https://", self.cfn_api.ref, ".execute-api.", Aws.REGION, ".", Aws.URL_SUFFIX])
+        self._export(naming.http_api_output_url_logical_id(), url, "URL of the HTTP API")
+
+    @property
+    def api_id(self) -> str:
+        return self.cfn_api.ref
+
+    def _export(self, key: str, value: Any, description: str) -> None:
+        out = CfnOutput(
+            self,
+            key,
+            value=value,
+            description=description,
+            export_name=naming.export_name(self.service, self.stage, key),
+        )
+        out.override_logical_id(key)
+
+    def _cors(self) -> apigwv2.CfnApi.CorsProperty | None:
+        cors = self.config.cors
+        if cors is False:
+            return None
+        spec = cors if isinstance(cors, Cors) else Cors()
+        methods = list(spec.allowed_methods) if spec.allowed_methods is not None else list(self._methods)
+        return apigwv2.CfnApi.CorsProperty(
+            allow_credentials=True if spec.allow_credentials else None,
+            allow_headers=list(spec.allowed_headers or HTTP_API_CORS_DEFAULT_HEADERS),
+            allow_methods=methods,
+            allow_origins=list(spec.allowed_origins or ["*"]),
+            expose_headers=list(spec.exposed_response_headers) if spec.exposed_response_headers else None,
+            max_age=spec.max_age,
+        )
+
+    def add_route(self, route_key: str, function: ServerlessFunction) -> apigwv2.CfnRoute:
+        """Route ``METHOD /path`` (or ``$default``) to ``function``."""
+        if route_key in self._routes:
+            raise ValueError(f"duplicate HTTP API route {route_key!r}")
+        logical_id = naming.http_api_route_logical_id(route_key)
+        clash = self._route_ids.get(logical_id)
+        if clash is not None:
+            raise ValueError(f"routes {clash!r} and {route_key!r} would share the logical ID {logical_id}")
+        integration = self._integration(function)
+        self._permission(function)
+        route = apigwv2.CfnRoute(
+            self,
+            f"Route{logical_id}",
+            api_id=self.cfn_api.ref,
+            route_key=route_key,
+            target=Fn.join("/", ["integrations", integration.ref]),
+        )
+        route.override_logical_id(logical_id)
+        route.add_resource_dependency(integration)
+        self._routes[route_key] = route
+        self._route_ids[logical_id] = route_key
+        if self._fill_methods:
+            method = "ANY" if route_key == "$default" else route_key.split(" ", 1)[0]
+            added = _ALL_METHODS if method == "ANY" else (method,)
+            fresh = [m for m in added if m not in self._methods]
+            if fresh:
+                self._methods.extend(fresh)
+                self.cfn_api.cors_configuration = self._cors()
+        return route
+
+    def _integration(self, function: ServerlessFunction) -> apigwv2.CfnIntegration:
+        key = function.props.key
+        found = self._integrations.get(key)
+        if found is None:
+            found = apigwv2.CfnIntegration(
+                self,
+                f"Integration{naming.function_logical_id_prefix(key)}",
+                api_id=self.cfn_api.ref,
+                integration_type="AWS_PROXY",
+                integration_uri=function.function_arn,
+                payload_format_version=self.config.payload,
+                timeout_in_millis=INTEGRATION_TIMEOUT_MS,
+            )
+            found.override_logical_id(naming.http_api_integration_logical_id(key))
+            self._integrations[key] = found
+        return found
+
+    def _permission(self, function: ServerlessFunction) -> lambda_.CfnPermission:
+        key = function.props.key
+        found = self._permissions.get(key)
+        if found is None:
+            found = lambda_.CfnPermission(
+                self,
+                f"Permission{naming.function_logical_id_prefix(key)}",
+                function_name=function.function_arn,
+                action="lambda:InvokeFunction",
+                principal="apigateway.amazonaws.com",
+                source_arn=Fn.join(
+                    "",
+                    [
+                        "arn:",
+                        Aws.PARTITION,
+                        ":execute-api:",
+                        Aws.REGION,
+                        ":",
+                        Aws.ACCOUNT_ID,
+                        ":",
+                        self.cfn_api.ref,
+                        "/*",
+                    ],
+                ),
+            )
+            found.override_logical_id(naming.http_api_permission_logical_id(key))
+            self._permissions[key] = found
+        return found

@@ -1,0 +1,173 @@
+"""Every logical ID and physical name, made the way Serverless v3 makes them.
+
+This module is the only place a name is decided (v3 keeps the same rule in ``naming.js``). The
+constructs and the tests both call it, so they can never disagree about a name. Changing anything
+here changes logical IDs of live resources: the parity tests against v3's own templates guard it.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "alphanumeric",
+    "export_name",
+    "function_logical_id_prefix",
+    "function_name",
+    "http_api_name",
+    "http_api_route_logical_id",
+    "log_group_name",
+    "stack_name",
+]
+
+
+def stack_name(service: str, stage: str, custom: str | None = None) -> str:
+    """``provider.stackName``, else ``<service>-<stage>``."""
+    return custom or f"{service}-{stage}"
+
+
+def function_name(service: str, stage: str, key: str) -> str:
+    """Default physical function name ``<service>-<stage>-<key>``."""
+    return f"{service}-{stage}-{key}"
+
+
+def log_group_name(function_name_: str) -> str:
+    return f"/aws/lambda/{function_name_}"
+
+
+def normalize(name: str) -> str:
+    """Upper-case the first letter (v3 ``normalizeName``)."""
+    return name[:1].upper() + name[1:]
+
+
+def normalize_name_to_alphanumeric(name: str) -> str:
+    return normalize(re.sub(r"[^0-9A-Za-z]", "", name))
+
+
+alphanumeric = normalize_name_to_alphanumeric
+
+
+def function_logical_id_prefix(key: str) -> str:
+    """Function key -> ``<F>``: ``-`` -> ``Dash``, ``_`` -> ``Underscore``, first letter upper."""
+    return normalize(key.replace("-", "Dash").replace("_", "Underscore"))
+
+
+def lambda_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}LambdaFunction"
+
+
+def log_group_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}LogGroup"
+
+
+def lambda_version_logical_id(key: str, digest: str) -> str:
+    """``<F>LambdaVersion<digest>`` with the digest's non-alphanumerics removed."""
+    return f"{function_logical_id_prefix(key)}LambdaVersion{re.sub(r'[^0-9a-z]', '', digest, flags=re.I)}"
+
+
+def lambda_version_output_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}LambdaFunctionQualifiedArn"
+
+
+def lambda_url_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}LambdaFunctionUrl"
+
+
+def lambda_url_output_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}LambdaFunctionUrl"
+
+
+def lambda_url_permission_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}LambdaPermissionFnUrl"
+
+
+def lambda_url_invoke_permission_logical_id(key: str) -> str:
+    """The second permission AWS requires for public URLs since 2025 (the maintained fork's name)."""
+    return f"{function_logical_id_prefix(key)}LambdaPermissionFn"
+
+
+def iam_role_lambda_execution_logical_id() -> str:
+    return "IamRoleLambdaExecution"
+
+
+def deployment_bucket_logical_id() -> str:
+    return "ServerlessDeploymentBucket"
+
+
+def deployment_bucket_output_logical_id() -> str:
+    return "ServerlessDeploymentBucketName"
+
+
+# ---- HTTP API ----------------------------------------------------------------------------------
+
+
+def http_api_logical_id() -> str:
+    return "HttpApi"
+
+
+def http_api_stage_logical_id() -> str:
+    return "HttpApiStage"
+
+
+def http_api_name(
+    service: str, stage: str, custom: str | None = None, *, start_with_service: bool = False
+) -> str:
+    """``provider.httpApi.name``, else ``<stage>-<service>`` (v3's order), or
+    ``<service>-<stage>`` with ``shouldStartNameWithService``."""
+    if custom:
+        return custom
+    return f"{service}-{stage}" if start_with_service else f"{stage}-{service}"
+
+
+def http_api_integration_logical_id(key: str) -> str:
+    return f"HttpApiIntegration{function_logical_id_prefix(key)}"
+
+
+def http_api_permission_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}LambdaPermissionHttpApi"
+
+
+def http_api_route_logical_id(route_key: str) -> str:
+    """``GET /users/{id}`` -> ``HttpApiRouteGetUsersIdVar``; ``*``/``$default`` -> ``HttpApiRouteDefault``."""
+    if route_key in ("*", "$default"):
+        return "HttpApiRouteDefault"
+    return f"HttpApiRoute{normalize_path(route_key)}"
+
+
+def normalize_path_part(part: str) -> str:
+    """v3 ``normalizePathPart``: capitalize (rest lower-cased), ``-`` -> ``Dash``,
+    ``{x}`` -> ``xVar``, drop other non-alphanumerics, upper-case the first letter."""
+    text = part[:1].upper() + part[1:].lower()
+    text = text.replace("-", "Dash")
+    text = re.sub(r"\{(.*)\}", r"\1Var", text)
+    text = re.sub(r"[^0-9A-Za-z]", "", text)
+    return normalize(text)
+
+
+def normalize_path(path: str) -> str:
+    """v3 ``normalizePath``: each ``/``-separated part normalized and joined."""
+    return "".join(normalize_path_part(p) for p in path.split("/"))
+
+
+def http_api_output_id_logical_id() -> str:
+    return "HttpApiId"
+
+
+def http_api_output_url_logical_id() -> str:
+    return "HttpApiUrl"
+
+
+# ---- outputs -----------------------------------------------------------------------------------
+
+
+def export_name(service: str, stage: str, output_key: str) -> str:
+    """v3 exports every framework output as ``sls-<service>-<stage>-<Key>``."""
+    return f"sls-{service}-{stage}-{output_key}"
+
+
+# ---- deployment ----------------------------------------------------------------------------------
+
+
+def artifact_prefix(service: str, stage: str, deployment_prefix: str = "serverless") -> str:
+    """Where v3 puts artifacts in the deployment bucket: ``serverless/<service>/<stage>/``."""
+    return f"{deployment_prefix}/{service}/{stage}/"
