@@ -105,6 +105,8 @@ def _message(
         return f"unknown key {key!r}", (f"did you mean {guess!r}?" if guess else None), (*parent, key)
     if kind == "not_supported":
         key = path[-1] if path else ""
+        if len(path) >= 3 and path[-3] == "events" and isinstance(path[-2], int):
+            return f"event type {key!r} is not supported yet", None, path
         return f"{key!r} is a Serverless v3 option that sls-cdk does not support yet", None, path
     if kind == "union_tag_invalid":
         tag = err.get("ctx", {}).get("tag", "")

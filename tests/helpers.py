@@ -1,0 +1,56 @@
+"""Shared test helpers: synthesizing projects and normalizing templates."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "examples" / "seed"
+REFERENCE = (ROOT.parent / "shared" / "reference" / "sls3").resolve()
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+
+def ensure_seed_built() -> None:
+    """Run the example's build script (deterministic) for both services if a zip is missing."""
+    for service in ("test", "auth"):
+        if not (SEED / "api" / "v1" / service / "boot.zip").is_file():
+            subprocess.run(
+                ["sh", str(SEED / "build.api.direct.sh"), service, "linux", "arm64"],
+                check=True,
+                capture_output=True,
+            )
+
+
+def synth(path: Path, **kwargs: Any) -> dict[str, dict[str, Any]]:
+    """Synthesize ``path`` (service or compose) and return ``{stack name: template}``."""
+    from stacks import ComposeApp
+
+    outdir = tempfile.mkdtemp(prefix="sls-cdk-test-")
+    app = ComposeApp.from_path(path, outdir=outdir, **kwargs)
+    app.synth()
+    return {
+        stack.stack_name: json.loads((Path(outdir) / f"{stack.stack_name}.template.json").read_text())
+        for stack in app.stacks.values()
+    }
+
+
+_ASSET_KEY = re.compile(r"[0-9a-f]{64}(\.zip)$")
+
+
+def normalize_assets(template: dict[str, Any]) -> dict[str, Any]:
+    """Replace the content hash in asset S3 keys (it moves with the artifact's bytes, which the
+    snapshot does not pin) by a placeholder; everything else is kept as synthesized."""
+    out = copy.deepcopy(template)
+    for res in out.get("Resources", {}).values():
+        code = res.get("Properties", {}).get("Code")
+        if isinstance(code, dict) and isinstance(code.get("S3Key"), str):
+            code["S3Key"] = _ASSET_KEY.sub(r"<asset-sha256>\1", code["S3Key"])
+    return out
