@@ -7,12 +7,14 @@ function settings are merged key by key in :meth:`Service.function`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
 
 from .. import limits
+from ..errors import did_you_mean
 from ..events import NOT_SUPPORTED_YET, REGISTRY
 from .schema import Base, CfnValue, EnvMap, Ignored, ListOf, NotSupported, is_intrinsic
 
@@ -59,14 +61,31 @@ def _in_range(name: str, bounds: tuple[int, int]) -> Any:
 def _one_of(name: str, allowed: Any) -> Any:
     def check(value: Any) -> Any:
         if value is not None and value not in allowed:
-            from ..errors import did_you_mean
-
             guess = did_you_mean(str(value), [str(a) for a in allowed])
             extra = f"; did you mean {guess!r}?" if guess else ""
             raise ValueError(f"{name} {value!r} is not one of {', '.join(map(str, sorted(allowed)))}{extra}")
         return value
 
     return check
+
+
+def _check_env(value: dict[str, Any]) -> dict[str, Any]:
+    for name in value:
+        if name in limits.RESERVED_ENV_NAMES:
+            raise ValueError(f"environment variable {name!r} is reserved by AWS Lambda")
+    return value
+
+
+# Value types shared by provider and function settings, each checked against limits.py once.
+MemorySize = Annotated[int, AfterValidator(_in_range("memorySize", limits.MEMORY_MB))]
+Timeout = Annotated[int, AfterValidator(_in_range("timeout", limits.TIMEOUT_S))]
+Architecture = Annotated[str, AfterValidator(_one_of("architecture", limits.ARCHITECTURES))]
+Runtime = Annotated[str, AfterValidator(_one_of("runtime", limits.RUNTIMES))]
+Region = Annotated[str, AfterValidator(_one_of("region", limits.REGIONS))]
+DeploymentMethod = Annotated[str, AfterValidator(_one_of("deploymentMethod", limits.DEPLOYMENT_METHODS))]
+LogRetention = Annotated[int, AfterValidator(_one_of("logRetentionInDays", limits.LOG_RETENTION_DAYS))]
+InvokeMode = Annotated[str, AfterValidator(_one_of("invokeMode", limits.URL_INVOKE_MODES))]
+Environment = Annotated[EnvMap, AfterValidator(_check_env)]
 
 
 # ---- HTTP API ------------------------------------------------------------------------------------
@@ -141,11 +160,7 @@ class Iam(Base):
     @property
     def role_arn(self) -> str | dict[str, Any] | None:
         """An existing role, given as an ARN string or an intrinsic; None means generate one."""
-        if isinstance(self.role, str):
-            return self.role
-        if isinstance(self.role, dict):
-            return self.role
-        return None
+        return self.role if isinstance(self.role, str | dict) else None
 
 
 class DeploymentBucket(Base):
@@ -194,11 +209,7 @@ class FunctionUrl(Base):
 
     authorizer: Literal["aws_iam"] | None = None
     cors: bool | UrlCors = False
-    invoke_mode: str | None = None
-
-    _check_mode = field_validator("invoke_mode")(
-        classmethod(lambda cls, v: _one_of("invokeMode", limits.URL_INVOKE_MODES)(v))
-    )
+    invoke_mode: InvokeMode | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -248,12 +259,12 @@ class Function(Base):
     handler: str | None = None
     name: str | None = None
     description: str | None = None
-    runtime: str | None = None
-    memory_size: int | None = None
-    timeout: int | None = None
-    architecture: str | None = None
-    environment: EnvMap | None = None
-    log_retention_in_days: int | None = None
+    runtime: Runtime | None = None
+    memory_size: MemorySize | None = None
+    timeout: Timeout | None = None
+    architecture: Architecture | None = None
+    environment: Environment | None = None
+    log_retention_in_days: LogRetention | None = None
     url: FunctionUrl | None = None
     events: list[EventItem] = Field(default_factory=list)
     package: FunctionPackage | None = None
@@ -282,42 +293,16 @@ class Function(Base):
     file_system_config: NotSupported = None
     runtime_management: NotSupported = None
 
-    _memory = field_validator("memory_size")(
-        classmethod(lambda cls, v: _in_range("memorySize", limits.MEMORY_MB)(v))
-    )
-    _timeout = field_validator("timeout")(
-        classmethod(lambda cls, v: _in_range("timeout", limits.TIMEOUT_S)(v))
-    )
-    _arch = field_validator("architecture")(
-        classmethod(lambda cls, v: _one_of("architecture", limits.ARCHITECTURES)(v))
-    )
-    _runtime = field_validator("runtime")(classmethod(lambda cls, v: _one_of("runtime", limits.RUNTIMES)(v)))
-    _retention = field_validator("log_retention_in_days")(
-        classmethod(lambda cls, v: _one_of("logRetentionInDays", limits.LOG_RETENTION_DAYS)(v))
-    )
-
     @field_validator("url", mode="before")
     @classmethod
     def _url_false(cls, value: Any) -> Any:
         return None if value is False else value
-
-    @field_validator("environment")
-    @classmethod
-    def _env_names(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        return _check_env(value)
 
     @model_validator(mode="after")
     def _handler_required(self) -> Function:
         if not self.handler:
             raise ValueError("a function needs a 'handler'")
         return self
-
-
-def _check_env(value: dict[str, Any] | None) -> dict[str, Any] | None:
-    for name in value or {}:
-        if name in limits.RESERVED_ENV_NAMES:
-            raise ValueError(f"environment variable {name!r} is reserved by AWS Lambda")
-    return value
 
 
 # ---- provider ------------------------------------------------------------------------------------
@@ -328,15 +313,15 @@ class Provider(Base):
 
     name: Literal["aws"]
     stage: str | None = None
-    region: str | None = None
+    region: Region | None = None
     profile: str | None = None
-    runtime: str | None = None
-    architecture: str | None = None
-    memory_size: int | None = None
-    timeout: int | None = None
-    environment: EnvMap | None = None
-    log_retention_in_days: int | None = None
-    deployment_method: str | None = None
+    runtime: Runtime | None = None
+    architecture: Architecture | None = None
+    memory_size: MemorySize | None = None
+    timeout: Timeout | None = None
+    environment: Environment | None = None
+    log_retention_in_days: LogRetention | None = None
+    deployment_method: DeploymentMethod | None = None
     deployment_bucket: DeploymentBucket | None = None
     deployment_prefix: str | None = None
     stack_name: str | None = None
@@ -380,29 +365,6 @@ class Provider(Base):
     vpc_endpoint_ids: NotSupported = None
     runtime_management: NotSupported = None
     ephemeral_storage_size: NotSupported = None
-
-    _memory = field_validator("memory_size")(
-        classmethod(lambda cls, v: _in_range("memorySize", limits.MEMORY_MB)(v))
-    )
-    _timeout = field_validator("timeout")(
-        classmethod(lambda cls, v: _in_range("timeout", limits.TIMEOUT_S)(v))
-    )
-    _arch = field_validator("architecture")(
-        classmethod(lambda cls, v: _one_of("architecture", limits.ARCHITECTURES)(v))
-    )
-    _runtime = field_validator("runtime")(classmethod(lambda cls, v: _one_of("runtime", limits.RUNTIMES)(v)))
-    _region = field_validator("region")(classmethod(lambda cls, v: _one_of("region", limits.REGIONS)(v)))
-    _method = field_validator("deployment_method")(
-        classmethod(lambda cls, v: _one_of("deploymentMethod", limits.DEPLOYMENT_METHODS)(v))
-    )
-    _retention = field_validator("log_retention_in_days")(
-        classmethod(lambda cls, v: _one_of("logRetentionInDays", limits.LOG_RETENTION_DAYS)(v))
-    )
-
-    @field_validator("environment")
-    @classmethod
-    def _env_names(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        return _check_env(value)
 
 
 # ---- service -------------------------------------------------------------------------------------
@@ -487,8 +449,6 @@ class Service(Base):
     @field_validator("service")
     @classmethod
     def _service_text(cls, value: str) -> str:
-        import re
-
         if not re.match(r"^[a-zA-Z][0-9a-zA-Z-]+$", value):
             raise ValueError(
                 f"service name {value!r} must start with a letter and hold only letters, digits and '-'"

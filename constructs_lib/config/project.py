@@ -136,7 +136,9 @@ def load_service(
     depends_on: tuple[str, ...] = (),
 ) -> LoadedService:
     """Run the configuration pipeline for one serverless.yml."""
-    file = file.resolve() if file.is_dir() is False else find_project(file)[1].resolve()
+    if file.is_dir():
+        file = find_project(file)[1]
+    file = file.resolve()
     folder = file.parent
     root = (project_root or folder).resolve()
     label = os.path.relpath(file)
