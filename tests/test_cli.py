@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import REFERENCE, ROOT, SEED, ensure_seed_built
+from tests.helpers import ROOT, SEED, ensure_seed_built
+
+SEED_TEST = SEED / "api" / "v1" / "test"
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -47,9 +49,10 @@ def test_synth_compose_writes_one_template_per_service(compose_out) -> None:  # 
 
 def test_synth_single_service_with_stage_and_region(tmp_path: Path) -> None:
     out = tmp_path / "out"
+    ensure_seed_built()
     result = run_cli(
         "synth",
-        str(REFERENCE / "00-example-test"),
+        str(SEED_TEST),
         "--stage",
         "qa",
         "--region",
@@ -65,17 +68,17 @@ def test_synth_single_service_with_stage_and_region(tmp_path: Path) -> None:
 
 
 def test_user_error_exits_1_cleanly_and_writes_nothing(tmp_path: Path) -> None:
+    ensure_seed_built()
     service = tmp_path / "svc"
-    shutil.copytree(REFERENCE / "00-example-test", service)
+    shutil.copytree(SEED_TEST, service)
     text = (service / "serverless.yml").read_text().replace("memorySize: 128", "memorySize: 64")
-    (service / "serverless.yml").chmod(0o644)
     (service / "serverless.yml").write_text(text)
     out = tmp_path / "out"
     result = run_cli("synth", str(service), "--out", str(out))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert (
-        "serverless.yml:8:3: provider.memorySize: memorySize must be between 128 and 10240, not 64"
+        "serverless.yml:9:3: provider.memorySize: memorySize must be between 128 and 10240, not 64"
         in result.stderr
     )
     assert not out.exists()
@@ -94,7 +97,7 @@ def test_check_and_print(tmp_path: Path) -> None:
     check = run_cli("check", str(SEED / "serverless-compose.yml"))
     assert check.returncode == 0, check.stderr
     assert "stack test-dev" in check.stdout and "stack auth-dev" in check.stdout
-    printed = run_cli("print", str(REFERENCE / "00-example-test"), "--format", "json", "--stage", "prod")
+    printed = run_cli("print", str(SEED_TEST), "--format", "json", "--stage", "prod")
     assert printed.returncode == 0, printed.stderr
     assert json.loads(printed.stdout)["provider"]["stage"] == "prod"
 
