@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -245,3 +246,30 @@ def test_compose_unknown_dependency_and_missing_folder(tmp_path: Path) -> None:
     text = info.value.format()
     assert "serverless-compose.yml:3:5: services.a.path: service 'a': folder 'nowhere' does not exist" in text
     assert "services.b.path: path '../outside' of service 'b' is outside the compose folder" in text
+
+
+def test_file_variable_stays_inside_the_project(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (tmp_path / "secret.yml").write_text("key: outside\n")
+    (project / "inside.yml").write_text("key: inside\n")
+    (project / "link.yml").symlink_to(tmp_path / "secret.yml")
+    (project / "code.js").write_text("module.exports = {}\n")
+    os.mkfifo(project / "pipe.yml")  # a special file must never be read (it would block)
+    ctx = {"service_dir": project, "project_root": project, "env": {}}
+
+    def resolve(text: str) -> dict:
+        doc = load_yaml_text(text, "s.yml")
+        return resolve_config(doc.data, doc.sources, ResolveContext(**ctx))  # type: ignore[arg-type]
+
+    assert resolve("a: ${file(./inside.yml):key}\n") == {"a": "inside"}
+    for text, message in [
+        ("a: ${file(../secret.yml):key}\n", "points outside the project"),
+        ("a: ${file(./link.yml):key}\n", "points outside the project"),
+        (f"a: ${{file({tmp_path / 'secret.yml'}):key}}\n", "absolute paths are refused"),
+        ("a: ${file(./code.js)}\n", "JavaScript files are not executed"),
+        ("a: ${file(/dev/zero)}\n", "absolute paths are refused"),
+        ("a: ${file(./pipe.yml)}\n", "not a regular file"),
+    ]:
+        with pytest.raises(SlsCdkError, match=message):
+            resolve(text)
