@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import naming
 from ..errors import ConfigError, ErrorGroup, Location, PackagingError, SlsCdkError
 from ..plugins import PluginNotice, check_plugins
 from .compose import COMPOSE_FILE_NAMES, Compose, load_compose, output_refs
@@ -50,8 +51,6 @@ class LoadedService:
 
     @property
     def stack_name(self) -> str:
-        from .. import naming
-
         return naming.stack_name(self.model.service, self.stage, self.model.provider.stack_name)
 
     def artifact_path(self, artifact: str) -> Path:
@@ -134,8 +133,12 @@ def load_service(
     project_root: Path | None = None,
     compose_name: str | None = None,
     depends_on: tuple[str, ...] = (),
+    known_stacks: Mapping[str, tuple[str, str]] | None = None,
 ) -> LoadedService:
-    """Run the configuration pipeline for one serverless.yml."""
+    """Run the configuration pipeline for one serverless.yml.
+
+    ``known_stacks`` (stack name -> (export-name prefix, region)) lets ``${cf:...}`` of a sibling stack
+    become ``Fn::ImportValue`` instead of a read from AWS."""
     if file.is_dir():
         file = find_project(file)[1]
     file = file.resolve()
@@ -170,7 +173,13 @@ def load_service(
 
     merged_params = _service_params(data, stage or _plain_stage(data) or "dev", params or {})
     ctx = ResolveContext(
-        service_dir=folder, project_root=root, options=opts, env=environ, params=merged_params, region=region
+        service_dir=folder,
+        project_root=root,
+        options=opts,
+        env=environ,
+        params=merged_params,
+        region=region,
+        known_stacks=dict(known_stacks or {}),
     )
     resolved = resolve_config(data, sources, ctx)
     if not isinstance(resolved.get("provider"), dict):
@@ -293,6 +302,7 @@ def load_project(
     compose = load_compose(file, stage=compose_stage, env=dict(env) if env is not None else None)
     services: list[LoadedService] = []
     errors: list[SlsCdkError] = []
+    known: dict[str, tuple[str, str]] = {}
     for name in compose.order:
         spec = compose.services[name]
         literal_params: dict[str, Any] = {}
@@ -309,20 +319,22 @@ def load_project(
                 continue
             literal_params[key] = value
         try:
-            services.append(
-                load_service(
-                    spec.config_file,
-                    stage=compose_stage,
-                    region=spec.region or region,
-                    options=options,
-                    params={**literal_params, **(params or {})},
-                    env=env,
-                    project_root=compose.root,
-                    compose_name=name,
-                    depends_on=spec.depends_on,
-                )
+            svc = load_service(
+                spec.config_file,
+                stage=compose_stage,
+                region=spec.region or region,
+                options=options,
+                params={**literal_params, **(params or {})},
+                env=env,
+                project_root=compose.root,
+                compose_name=name,
+                depends_on=spec.depends_on,
+                known_stacks=known,
             )
         except SlsCdkError as exc:
             errors.append(exc)
+            continue
+        services.append(svc)
+        known[svc.stack_name] = (naming.export_name(svc.model.service, svc.stage, ""), svc.region)
     ErrorGroup.raise_if_any(errors)
     return Project(root=compose.root, services=tuple(services), stage=compose_stage, compose=compose)

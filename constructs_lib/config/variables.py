@@ -17,8 +17,19 @@ What each source becomes (values AWS alone knows stay deploy-time CloudFormation
 ``${strToBool(x)}``    ``true``/``false``/``1``/``0`` -> boolean
 ``${aws:accountId}``   ``{"Ref": "AWS::AccountId"}``; ``partition`` -> ``AWS::Partition``;
                        ``region`` -> the region of the stack (known at synth time)
-``${ssm:/p}``          the dynamic reference ``{{resolve:ssm:/p}}``, read by CloudFormation at deploy
+``${ssm:/p}``          the dynamic reference ``{{resolve:ssm:/p}}``, read by CloudFormation at deploy;
+                       ``/aws/reference/secretsmanager/id`` -> ``{{resolve:secretsmanager:id}}``
+``${ssm(reg):/p}``     another region: read at synth time with boto3 (StringList -> list; a
+                       secret's JSON -> object unless ``raw``; ``noDecrypt`` honoured)
+``${cf:stack.Key}``    a stack of this app -> ``Fn::ImportValue`` of its v3 export name; another
+                       deployed stack -> ``Fn::ImportValue`` when the output is exported, else its
+                       value read at synth time with boto3
+``${cf(reg):s.Key}``   another region: the output's value, read at synth time (exports are regional)
+``${s3:bucket/key}``   the object's text, read at synth time with boto3
 =====================  ===========================================================================
+
+Synth-time reads need AWS credentials; without them the error says so and names the key. A
+missing stack, output, object or parameter counts as "no value", so fallbacks apply.
 """
 
 from __future__ import annotations
@@ -34,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ErrorGroup, Location, SlsCdkError, VariableError, did_you_mean, format_path
+from .aws_lookup import AwsLookup
 from .source import MAX_FILE_BYTES, SourceMap, load_yaml_text, read_text
 from .varsyntax import Literal, Ref, Template, Var, VarSyntaxError, parse
 
@@ -77,6 +89,10 @@ class ResolveContext:
     allowed_sources: frozenset[str] | None = None
     """When set, only these sources may be used (a compose file allows ``sls`` and ``env``)."""
     where: str = "serverless.yml"
+    known_stacks: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Stacks of this app: stack name -> (export-name prefix ``sls-<service>-<stage>-``, region)."""
+    aws: AwsLookup | None = None
+    """Synth-time AWS reads; made on first use with the default credential chain."""
 
 
 class _DependencyFailed(Exception):
@@ -102,7 +118,9 @@ class Resolver:
         self._final: set[Path_] = set()
         self._failed: set[Path_] = set()
         self._stack: list[Path_] = []
-        self._files: dict[Path, Any] = {}
+        self._files: dict[Path, tuple[Any, SourceMap | None]] = {}
+        self._origin: tuple[SourceMap, Path_] | None = None
+        """Set by ``file()``: where the value it just returned was written."""
 
     # ---- tree access --------------------------------------------------------------------------
     def _get(self, path: Path_) -> Any:
@@ -119,6 +137,11 @@ class Resolver:
 
     def _is_final(self, path: Path_) -> bool:
         return any(path[:i] in self._final for i in range(len(path) + 1))
+
+    def lookup(self) -> AwsLookup:
+        if self.ctx.aws is None:
+            self.ctx.aws = AwsLookup(default_region=self.ctx.region or "us-east-1")
+        return self.ctx.aws
 
     def location(self, path: Path_) -> Location:
         return self.sources.locate(path)
@@ -198,15 +221,21 @@ class Resolver:
             self._final.add(path)
             return
         self._stack.append(path)
+        outer_origin, self._origin = self._origin, None
         try:
             value, final = self._evaluate(tpl, text, path)
+            origin = self._origin
         except VariableError as exc:
             self._failed.add(path)
             self.errors.append(exc)
             raise _DependencyFailed from None
         finally:
             self._stack.pop()
+            self._origin = outer_origin
         self._set(path, value)
+        if origin is not None and tpl.single is not None:
+            # Values that came whole from a YAML file keep that file's lines in messages.
+            self.sources.graft(path, *origin)
         if final or not isinstance(value, dict | list | str):
             self._final.add(path)
 
@@ -296,6 +325,14 @@ def _missing_reason(ref: Ref, resolver: Resolver, text: str, path: Path_) -> str
         return "no value at that path of the configuration"
     if ref.type == "param":
         return "no such parameter (--param k=v or compose params) and there is no fallback"
+    if ref.type == "cf":
+        return "that stack or output does not exist and there is no fallback"
+    if ref.type == "s3":
+        return "that object does not exist and there is no fallback"
+    if ref.type == "ssm":
+        return "that parameter does not exist and there is no fallback"
+    if ref.type == "file":
+        return "the file or the key in it does not exist and there is no fallback"
     return "no value found and there is no fallback"
 
 
@@ -413,20 +450,65 @@ def _source_aws(a: Address, r: Resolver) -> Any:
     return {"Ref": pseudo}
 
 
+_SSM_FLAGS = ("raw", "noDecrypt")
+
+
+def _region_here(r: Resolver) -> str:
+    return str(_source_aws(Address("aws", "region", (), ""), r))
+
+
+def _other_region(requested: Any, r: Resolver) -> str | None:
+    """``requested`` when it names a region other than the stack's, else None."""
+    if requested in (None, ""):
+        return None
+    return None if requested == _region_here(r) else str(requested)
+
+
 def _source_ssm(a: Address, r: Resolver) -> Any:
     if not a.address:
         raise VariableError(f"{a.text}: the ssm source needs a parameter name")
-    name = a.address
-    if a.params and a.params[0] not in (None, "raw", "noDecrypt"):
-        raise VariableError(f"{a.text}: ssm(region) lookups in another region are not supported yet")
-    return "{{resolve:ssm:" + name + "}}"
+    flags = [p for p in a.params if p in _SSM_FLAGS]
+    regions = [p for p in a.params if p not in _SSM_FLAGS and p not in (None, "")]
+    region = _other_region(regions[0], r) if regions else None
+    secret = a.address.removeprefix("/aws/reference/secretsmanager/")
+    if region is None:
+        # Same region: CloudFormation reads it at deploy time (secrets through Secrets Manager).
+        if secret != a.address:
+            return "{{resolve:secretsmanager:" + secret + "}}"
+        return "{{resolve:ssm:" + a.address + "}}"
+    # Dynamic references cannot cross regions: read it now, as v3 does.
+    value = r.lookup().ssm_parameter(a.address, region, decrypt="noDecrypt" not in flags)
+    if value is None:
+        return MISSING
+    if secret != a.address and "raw" not in flags and isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return json.loads(value)
+    return value
 
 
-def _not_supported(name: str) -> Source:
-    def source(a: Address, r: Resolver) -> Any:
-        raise VariableError(f"{a.text}: the {name} variable source is not supported yet")
+def _source_cf(a: Address, r: Resolver) -> Any:
+    stack, dot, key = (a.address or "").partition(".")
+    if not dot or not stack or not key:
+        raise VariableError(f"{a.text}: the cf source needs 'stackName.OutputKey'")
+    region = _other_region(a.params[0] if a.params else None, r)
+    known = r.ctx.known_stacks.get(stack)
+    if known is not None and region is None and known[1] == _region_here(r):
+        # A stack of this app in the same region: its outputs carry v3's export names.
+        return {"Fn::ImportValue": known[0] + key}
+    output = r.lookup().stack_output(stack, key, region or _region_here(r))
+    if output is None:
+        return MISSING
+    if output.export_name and region is None:
+        return {"Fn::ImportValue": output.export_name}
+    return output.value
 
-    return source
+
+def _source_s3(a: Address, r: Resolver) -> Any:
+    bucket, slash, key = (a.address or "").partition("/")
+    if not slash or not bucket or not key:
+        raise VariableError(f"{a.text}: the s3 source needs 'bucket/key'")
+    value = r.lookup().s3_object(bucket, key)
+    return MISSING if value is None else value
 
 
 def _source_file(a: Address, r: Resolver) -> Any:
@@ -437,19 +519,22 @@ def _source_file(a: Address, r: Resolver) -> Any:
         raise VariableError(f"{a.text}: JavaScript files are not executed; convert it to YAML or JSON")
     if not target.exists():
         return MISSING
-    content = r._files.get(target)
-    if content is None:
-        content = _read_variable_file(target, r.ctx, r)
-        r._files[target] = content
-    value = content
-    if a.address:
-        for key in a.address.split("."):
-            if isinstance(value, dict) and key in value:
-                value = value[key]
-            elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
-                value = value[int(key)]
-            else:
-                return MISSING
+    cached = r._files.get(target)
+    if cached is None:
+        cached = r._files[target] = _read_variable_file(target, r.ctx)
+    value, where = cached
+    prefix: list[Key] = []
+    for key in a.address.split(".") if a.address else ():
+        if isinstance(value, dict) and key in value:
+            value = value[key]
+            prefix.append(key)
+        elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
+            value = value[int(key)]
+            prefix.append(int(key))
+        else:
+            return MISSING
+    if where is not None:
+        r._origin = (where, tuple(prefix))
     return json.loads(json.dumps(value))  # a private copy: it will be resolved in place
 
 
@@ -464,8 +549,9 @@ def _safe_project_path(raw: str, ctx: ResolveContext, shown: str) -> Path:
     return full
 
 
-def _read_variable_file(target: Path, ctx: ResolveContext, r: Resolver) -> Any:
-    shown = os.path.relpath(target, ctx.project_root)
+def _read_variable_file(target: Path, ctx: ResolveContext) -> tuple[Any, SourceMap | None]:
+    """The file's value and, for YAML, where each of its values was written."""
+    shown = os.path.relpath(target)
     st = target.stat()
     if not stat.S_ISREG(st.st_mode):
         raise VariableError(f"{shown}: not a regular file")
@@ -473,15 +559,16 @@ def _read_variable_file(target: Path, ctx: ResolveContext, r: Resolver) -> Any:
         raise VariableError(f"{shown}: file is larger than {MAX_FILE_BYTES} bytes")
     text = read_text(target, label=shown)
     if target.suffix in (".yml", ".yaml"):
-        return load_yaml_text(text, shown, allow_empty=True, require_mapping=False).data
+        doc = load_yaml_text(text, shown, allow_empty=True, require_mapping=False)
+        return doc.data, doc.sources
     if target.suffix in (".json", ".tfstate"):
         try:
-            return json.loads(text)
+            return json.loads(text), None
         except json.JSONDecodeError as exc:
             raise VariableError(
                 f"invalid JSON: {exc.msg}", location=Location(shown, exc.lineno, exc.colno)
             ) from None
-    return text
+    return text, None
 
 
 #: The source plug-ins, by the name written before the colon.
@@ -495,8 +582,8 @@ SOURCES: MutableMapping[str, Source] = {
     "strToBool": _source_str_to_bool,
     "aws": _source_aws,
     "ssm": _source_ssm,
-    "cf": _not_supported("cf"),
-    "s3": _not_supported("s3"),
+    "cf": _source_cf,
+    "s3": _source_s3,
 }
 
 #: Sources whose values may themselves hold variables that must still be resolved.
