@@ -100,17 +100,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
+    """One document: the service's configuration, or for compose ``{service: configuration}``."""
     project = _load(args)
-    docs = [svc.data for svc in project.services]
-    for i, data in enumerate(docs):
-        if args.format == "json":
-            print(json.dumps(data, indent=2))
-        else:
-            import yaml
+    if project.compose is None:
+        doc: Any = project.services[0].data
+    else:
+        doc = {svc.compose_name: svc.data for svc in project.services}
+    if args.format == "json":
+        print(json.dumps(doc, indent=2))
+    else:
+        import yaml
 
-            if i:
-                print("---")
-            print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), end="")
+        print(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), end="")
     return 0
 
 

@@ -5,6 +5,8 @@ The typed model validates against these; nothing else hard-codes a range or an a
 
 from __future__ import annotations
 
+import re
+
 MEMORY_MB = (128, 10_240)
 TIMEOUT_S = (1, 900)
 EPHEMERAL_STORAGE_MB = (512, 10_240)
@@ -49,6 +51,9 @@ RUNTIMES = (
     "ruby3.2",
     "ruby3.3",
 )
+
+#: Function names: letters, digits, hyphens and underscores, at most FUNCTION_NAME_MAX long.
+FUNCTION_NAME = re.compile(r"[a-zA-Z0-9_-]+")
 
 #: Environment variable names Lambda reserves (setting them fails at deploy time).
 RESERVED_ENV_NAMES = frozenset(

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import ConfigError, Location
@@ -58,7 +59,11 @@ class PluginNotice:
 
 
 def check_plugins(
-    plugins: list[str], acknowledged: list[str], *, location: Location | None
+    plugins: list[str],
+    acknowledged: list[str],
+    *,
+    path_of: Callable[[int], tuple[str | int, ...]],
+    locate: Callable[[tuple[str | int, ...]], Location],
 ) -> tuple[list[PluginNotice], list[ConfigError]]:
     """Notices to print and errors to raise for the service's ``plugins`` list."""
     notices: list[PluginNotice] = []
@@ -84,8 +89,8 @@ def check_plugins(
         errors.append(
             ConfigError(
                 f"plugin {name!r} is not supported: {reason}",
-                location=location,
-                path=("plugins", i),
+                location=locate(path_of(i)),
+                path=path_of(i),
                 hint=f"to synthesize without it, add it to custom.slsCdk.acknowledgePlugins: [{name}]",
             )
         )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from constructs_lib.config.project import load_project, load_service
+from constructs_lib.config.project import load_service
 from constructs_lib.config.source import load_yaml_text
 from constructs_lib.config.variables import ResolveContext, resolve_config
 from constructs_lib.config.varsyntax import VarSyntaxError, parse
@@ -142,77 +142,6 @@ def test_numbers_are_coerced_like_v3(tmp_path: Path) -> None:
     assert svc.model.function("env", stage="dev").memory_size == 512
 
 
-BAD_INPUTS = [
-    # (description, text replacement applied to BASE, expected "line:col: key: message" fragment)
-    (
-        "unknown key with did-you-mean",
-        ("  region:", "  regoin:"),
-        ":6:3: provider.regoin: unknown key 'regoin'\n  hint: did you mean 'region'?",
-    ),
-    (
-        "memory out of range",
-        ("    handler: bootstrap", "    handler: bootstrap\n    memorySize: 99999"),
-        ":16:5: functions.env.memorySize: memorySize must be between 128 and 10240",
-    ),
-    (
-        "bad retention",
-        ("  region:", "  logRetentionInDays: 2\n  region:"),
-        ":6:3: provider.logRetentionInDays:",
-    ),
-    (
-        "unknown event type",
-        ("    handler: bootstrap", "    handler: bootstrap\n    events:\n      - httpAPI: 'GET /x'"),
-        ":17:9: functions.env.events[0]: unknown event type 'httpAPI'",
-    ),
-    (
-        "event not supported yet",
-        ("    handler: bootstrap", "    handler: bootstrap\n    events:\n      - schedule: rate(1 minute)"),
-        "functions.env.events[0].schedule: event type 'schedule' is not supported yet",
-    ),
-    (
-        "bad route",
-        ("    handler: bootstrap", "    handler: bootstrap\n    events:\n      - httpApi: 'FETCH /x'"),
-        ":17:9: functions.env.events[0].httpApi: method 'FETCH' must be one of GET",
-    ),
-    (
-        "duplicate key",
-        ("  region: us-east-1", "  region: us-east-1\n  region: us-west-2"),
-        ":7:3: provider.region: duplicate key",
-    ),
-    (
-        "unresolvable variable",
-        ("  region: us-east-1", "  region: ${env:SLS_CDK_TEST_NOPE}"),
-        ":6:3: provider.region: cannot resolve ${env:SLS_CDK_TEST_NOPE}",
-    ),
-    (
-        "unknown plugin",
-        ("package:", "plugins:\n  - serverless-webpack\npackage:"),
-        "plugins[0]: plugin 'serverless-webpack'",
-    ),
-    (
-        "missing handler",
-        ("    handler: bootstrap", "    memorySize: 256"),
-        "functions.env: a function needs a 'handler'",
-    ),
-    (
-        "bad architecture",
-        ("  region:", "  architecture: arm\n  region:"),
-        "provider.architecture: architecture 'arm'",
-    ),
-]
-
-
-@pytest.mark.parametrize(("what", "change", "expected"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
-def test_bad_input_names_file_line_and_key(
-    tmp_path: Path, what: str, change: tuple[str, str], expected: str
-) -> None:
-    file = write_service(tmp_path, BASE.replace(*change))
-    with pytest.raises(SlsCdkError) as info:
-        load_service(file)
-    assert expected in info.value.format()
-    assert "serverless.yml" in info.value.format() or "plugins" in expected
-
-
 def test_missing_artifact_names_the_build_hook(tmp_path: Path) -> None:
     text = BASE.replace(
         "package:",
@@ -224,28 +153,6 @@ def test_missing_artifact_names_the_build_hook(tmp_path: Path) -> None:
     text_out = info.value.format()
     assert "artifact 'boot.zip' not found" in text_out
     assert "before:package:createDeploymentArtifacts" in text_out and "./build.sh" in text_out
-
-
-def test_compose_cycle_is_reported(tmp_path: Path) -> None:
-    for name in ("a", "b"):
-        (tmp_path / name).mkdir()
-        write_service(tmp_path / name, BASE.replace("service: svc", f"service: {name}"))
-    (tmp_path / "serverless-compose.yml").write_text(
-        "services:\n  a:\n    path: a\n    dependsOn: b\n  b:\n    path: b\n    dependsOn: [a]\n"
-    )
-    with pytest.raises(SlsCdkError, match="cycle"):
-        load_project(tmp_path / "serverless-compose.yml")
-
-
-def test_compose_unknown_dependency_and_missing_folder(tmp_path: Path) -> None:
-    (tmp_path / "serverless-compose.yml").write_text(
-        "services:\n  a:\n    path: nowhere\n  b:\n    path: ../outside\n"
-    )
-    with pytest.raises(SlsCdkError) as info:
-        load_project(tmp_path / "serverless-compose.yml")
-    text = info.value.format()
-    assert "serverless-compose.yml:3:5: services.a.path: service 'a': folder 'nowhere' does not exist" in text
-    assert "services.b.path: path '../outside' of service 'b' is outside the compose folder" in text
 
 
 def test_file_variable_stays_inside_the_project(tmp_path: Path) -> None:

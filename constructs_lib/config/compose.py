@@ -137,9 +137,12 @@ def load_compose(file: Path, *, stage: str, env: dict[str, str] | None = None) -
         config = find_service_file(folder, svc.config)
         if config is None:
             wanted = svc.config or "serverless.yml"
+            key = ("services", name, "config" if svc.config else "path")
             errors.append(
                 ComposeError(
-                    f"service {name!r}: no {wanted} in {svc.path!r}", location=where, path=("services", name)
+                    f"service {name!r}: no {wanted} in {svc.path!r}",
+                    location=doc.sources.locate(key),
+                    path=key,
                 )
             )
             continue

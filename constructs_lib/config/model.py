@@ -16,7 +16,7 @@ from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator,
 from .. import limits
 from ..errors import did_you_mean
 from ..events import NOT_SUPPORTED_YET, REGISTRY
-from .schema import Base, CfnValue, EnvMap, Ignored, ListOf, NotSupported, is_intrinsic
+from .schema import Base, CfnValue, Ignored, ListOf, NotSupported, is_intrinsic
 
 __all__ = [
     "DEFAULTS",
@@ -63,17 +63,18 @@ def _one_of(name: str, allowed: Any) -> Any:
         if value is not None and value not in allowed:
             guess = did_you_mean(str(value), [str(a) for a in allowed])
             extra = f"; did you mean {guess!r}?" if guess else ""
+            if len(allowed) > 12:  # a long list helps nobody; the guess does
+                raise ValueError(f"unknown {name} {value!r}{extra}")
             raise ValueError(f"{name} {value!r} is not one of {', '.join(map(str, sorted(allowed)))}{extra}")
         return value
 
     return check
 
 
-def _check_env(value: dict[str, Any]) -> dict[str, Any]:
-    for name in value:
-        if name in limits.RESERVED_ENV_NAMES:
-            raise ValueError(f"environment variable {name!r} is reserved by AWS Lambda")
-    return value
+def _check_env_name(name: str) -> str:
+    if name in limits.RESERVED_ENV_NAMES:
+        raise ValueError(f"environment variable {name!r} is reserved by AWS Lambda")
+    return name
 
 
 # Value types shared by provider and function settings, each checked against limits.py once.
@@ -85,7 +86,8 @@ Region = Annotated[str, AfterValidator(_one_of("region", limits.REGIONS))]
 DeploymentMethod = Annotated[str, AfterValidator(_one_of("deploymentMethod", limits.DEPLOYMENT_METHODS))]
 LogRetention = Annotated[int, AfterValidator(_one_of("logRetentionInDays", limits.LOG_RETENTION_DAYS))]
 InvokeMode = Annotated[str, AfterValidator(_one_of("invokeMode", limits.URL_INVOKE_MODES))]
-Environment = Annotated[EnvMap, AfterValidator(_check_env)]
+EnvName = Annotated[str, AfterValidator(_check_env_name)]
+Environment = dict[EnvName, CfnValue]
 
 
 # ---- HTTP API ------------------------------------------------------------------------------------

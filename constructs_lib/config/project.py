@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import naming
+from .. import limits, naming
 from ..errors import ConfigError, ErrorGroup, Location, PackagingError, SlsCdkError
 from ..plugins import PluginNotice, check_plugins
 from .compose import COMPOSE_FILE_NAMES, Compose, load_compose, output_refs
@@ -199,10 +199,14 @@ def load_service(
     errors: list[SlsCdkError] = []
     slscdk = (model.custom or {}).get("slsCdk") or {}
     acknowledged = list(slscdk.get("acknowledgePlugins") or []) if isinstance(slscdk, dict) else []
+    plugins_path: tuple[str, ...] = (
+        ("plugins", "modules") if isinstance(model.plugins, dict) else ("plugins",)
+    )
     notices, plugin_errors = check_plugins(
-        model.plugin_names, acknowledged, location=sources.locate(("plugins",))
+        model.plugin_names, acknowledged, path_of=lambda i: (*plugins_path, i), locate=sources.locate
     )
     errors.extend(plugin_errors)
+    errors.extend(_check_function_names(model, sources, final_stage))
     errors.extend(_check_artifacts(model, folder, sources, final_stage))
     ErrorGroup.raise_if_any(errors)
 
@@ -233,6 +237,29 @@ def _service_params(data: dict[str, Any], stage: str, given: Mapping[str, Any]) 
                 out.update(values)
     out.update(given)
     return out
+
+
+def _check_function_names(model: Service, sources: SourceMap, stage: str) -> list[SlsCdkError]:
+    """Names Lambda would refuse at deploy time, found now (the default name includes the stage)."""
+    errors: list[SlsCdkError] = []
+    for key, fn in model.functions.items():
+        name = model.function(key, stage=stage).name
+        path: tuple[str, ...] = ("functions", key, "name") if fn.name else ("functions", key)
+        problem = None
+        if len(name) > limits.FUNCTION_NAME_MAX:
+            problem = (
+                f"function name {name!r} is {len(name)} characters; Lambda allows {limits.FUNCTION_NAME_MAX}"
+            )
+        elif not limits.FUNCTION_NAME.fullmatch(name):
+            problem = f"function name {name!r} may only hold letters, digits, '-' and '_'"
+        if problem:
+            hint = (
+                None
+                if fn.name
+                else "set a shorter functions.<key>.name, or shorten the service or function key"
+            )
+            errors.append(ConfigError(problem, location=sources.locate(path), path=path, hint=hint))
+    return errors
 
 
 def _check_artifacts(model: Service, folder: Path, sources: SourceMap, stage: str) -> list[SlsCdkError]:

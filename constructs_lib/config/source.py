@@ -302,6 +302,8 @@ def _check_shape(text: str, file: str) -> None:
 def _yaml_error(exc: yaml.YAMLError, file: str) -> YamlError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
+    if "end of stream" in problem and getattr(exc, "context_mark", None) is not None:
+        mark = exc.context_mark  # type: ignore[attr-defined]  # where the unclosed value began
     context = getattr(exc, "context", None)
     message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
     loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
@@ -355,8 +357,9 @@ def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES, label: str | None 
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise YamlError(
-            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", location=Location(shown, line)
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", location=Location(shown, line, column)
         ) from None
 
 

@@ -1,0 +1,384 @@
+"""Bad input, table-driven: each case is a small project that must fail `sls-cdk synth` with a
+message naming the exact file, line, column and key, exit 1, no traceback, and no output written.
+
+Cases run the CLI in process (errors are found before any CDK code loads, so this is fast)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from constructs_lib.cli import main
+
+SERVICE = """\
+service: svc
+provider:
+  name: aws
+  runtime: provided.al2023
+  region: us-east-1
+  iam:
+    role: arn:aws:iam::123456789012:role/serverless
+  deploymentBucket:
+    name: my.serverless
+custom:
+  obj: {a: 1}
+package:
+  artifact: boot.zip
+functions:
+  env:
+    handler: bootstrap
+"""
+
+COMPOSE_SERVICE = SERVICE.replace("service: svc", "service: {name}")
+
+
+def svc(*changes: tuple[str, str]) -> dict[str, str | bytes]:
+    """The base service with text replacements applied (each must match)."""
+    text = SERVICE
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return {"serverless.yml": text}
+
+
+def add_fn(lines: str) -> dict[str, str | bytes]:
+    """The base service with more lines under ``functions.env`` (4-space indent)."""
+    body = textwrap.indent(textwrap.dedent(lines), "    ")
+    return svc(("    handler: bootstrap\n", "    handler: bootstrap\n" + body))
+
+
+def compose(text: str, services: tuple[str, ...] = ("a", "b")) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {"serverless-compose.yml": textwrap.dedent(text)}
+    for name in services:
+        files[f"{name}/serverless.yml"] = COMPOSE_SERVICE.replace("{name}", name)
+        files[f"{name}/boot.zip"] = b"PK\x05\x06" + b"\x00" * 18
+    return files
+
+
+# (id, files, expected fragment of the message). Service files are serverless.yml unless named.
+CASES: list[tuple[str, dict[str, str | bytes], str]] = [
+    # ---- YAML ----
+    ("yaml-tab-indent", svc(("  region: us-east-1", "\tregion: us-east-1")), "serverless.yml:5:1:"),
+    (
+        "yaml-unclosed-quote",
+        svc(("region: us-east-1", "region: 'us-east-1")),
+        "serverless.yml:5:11: invalid YAML: found unexpected end of stream",
+    ),
+    (
+        "yaml-duplicate-key",
+        svc(("  region: us-east-1", "  region: us-east-1\n  region: eu-west-1")),
+        "serverless.yml:6:3: provider.region: duplicate key 'region'",
+    ),
+    (
+        "yaml-not-a-mapping",
+        {"serverless.yml": "- a\n- b\n"},
+        "serverless.yml:1:1: the document must be a mapping",
+    ),
+    ("yaml-empty", {"serverless.yml": ""}, "serverless.yml:1:1: file is empty"),
+    (
+        "yaml-not-utf8",
+        {"serverless.yml": b"service: caf\xe9\n"},
+        "serverless.yml:1:13: file is not valid UTF-8 (byte 0xe9)",
+    ),
+    ("yaml-nul-byte", {"serverless.yml": "service: a\x00\n"}, "serverless.yml: file contains NUL bytes"),
+    (
+        "yaml-alias-bomb",
+        {
+            "serverless.yml": "a: &a [x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+                for p, c in zip("abcde", "bcdef", strict=True)
+            )
+            + "g: [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+        },
+        "serverless.yml:6:4: document expands to more than 200000 values through aliases",
+    ),
+    (
+        "yaml-deep-nesting",
+        {"serverless.yml": "a: " + "[" * 500 + "]" * 500 + "\n"},
+        "serverless.yml:1:103: nesting deeper than 100 levels",
+    ),
+    (
+        "yaml-unknown-tag",
+        svc(("  region: us-east-1", "  region: !Fancy us-east-1")),
+        "serverless.yml:5:11: provider.region: unknown YAML tag !Fancy",
+    ),
+    # ---- schema ----
+    (
+        "schema-unknown-top-key",
+        svc(("custom:", "provder:\n  x: 1\ncustom:")),
+        "serverless.yml:10:1: provder: unknown key 'provder'\n  hint: did you mean 'provider'?",
+    ),
+    (
+        "schema-unknown-provider-key",
+        svc(("  region:", "  regoin: x\n  region:")),
+        "serverless.yml:5:3: provider.regoin: unknown key 'regoin'\n  hint: did you mean 'region'?",
+    ),
+    (
+        "schema-unknown-function-key",
+        add_fn("memorysize: 256\n"),
+        "serverless.yml:17:5: functions.env.memorysize: unknown key 'memorysize'\n  hint: did you mean 'memorySize'?",
+    ),
+    (
+        "schema-memory-range",
+        add_fn("memorySize: 64\n"),
+        "serverless.yml:17:5: functions.env.memorySize: memorySize must be between 128 and 10240, not 64",
+    ),
+    (
+        "schema-memory-not-number",
+        add_fn("memorySize: big\n"),
+        "serverless.yml:17:5: functions.env.memorySize:",
+    ),
+    (
+        "schema-timeout-range",
+        add_fn("timeout: 901\n"),
+        "serverless.yml:17:5: functions.env.timeout: timeout must be between 1 and 900",
+    ),
+    (
+        "schema-runtime-unknown",
+        svc(("runtime: provided.al2023", "runtime: python2.6")),
+        "serverless.yml:4:3: provider.runtime: unknown runtime 'python2.6'",
+    ),
+    (
+        "schema-architecture",
+        svc(("  region:", "  architecture: arm\n  region:")),
+        "serverless.yml:5:3: provider.architecture: architecture 'arm'",
+    ),
+    (
+        "schema-log-retention",
+        svc(("  region:", "  logRetentionInDays: 2\n  region:")),
+        "serverless.yml:5:3: provider.logRetentionInDays:",
+    ),
+    (
+        "schema-region",
+        svc(("region: us-east-1", "region: us-moon-1")),
+        "serverless.yml:5:3: provider.region: unknown region 'us-moon-1'",
+    ),
+    ("schema-provider-name", svc(("name: aws", "name: azure")), "serverless.yml:3:3: provider.name:"),
+    (
+        "schema-missing-handler",
+        svc(("    handler: bootstrap", "    memorySize: 256")),
+        "serverless.yml:15:3: functions.env: a function needs a 'handler'",
+    ),
+    (
+        "schema-function-not-mapping",
+        svc(("  env:\n    handler: bootstrap", "  env: bootstrap")),
+        "serverless.yml:15:3: functions.env:",
+    ),
+    (
+        "schema-name-too-long",
+        add_fn("name: " + "x" * 65 + "\n"),
+        "serverless.yml:17:5: functions.env.name: function name '"
+        + "x" * 65
+        + "' is 65 characters; Lambda allows 64",
+    ),
+    (
+        "schema-reserved-env",
+        add_fn("environment:\n  AWS_REGION: x\n"),
+        "serverless.yml:18:7: functions.env.environment.AWS_REGION: environment variable 'AWS_REGION' is reserved",
+    ),
+    (
+        "schema-env-list-value",
+        add_fn("environment:\n  A: [1, 2]\n"),
+        "serverless.yml:18:7: functions.env.environment.A:",
+    ),
+    (
+        "schema-unknown-event",
+        add_fn("events:\n  - httpAPI: 'GET /x'\n"),
+        "serverless.yml:18:9: functions.env.events[0]: unknown event type 'httpAPI'",
+    ),
+    (
+        "schema-bad-route",
+        add_fn("events:\n  - httpApi: 'FETCH /x'\n"),
+        "serverless.yml:18:9: functions.env.events[0].httpApi: method 'FETCH' must be one of GET",
+    ),
+    (
+        "schema-url-invoke-mode",
+        add_fn("url:\n  invokeMode: STREAM\n"),
+        "serverless.yml:18:7: functions.env.url.invokeMode:",
+    ),
+    (
+        "schema-url-authorizer",
+        add_fn("url:\n  authorizer: cognito\n"),
+        "serverless.yml:18:7: functions.env.url.authorizer:",
+    ),
+    (
+        "schema-unknown-plugin",
+        svc(("package:", "plugins:\n  - serverless-webpack\npackage:")),
+        "serverless.yml:13:5: plugins[0]: plugin 'serverless-webpack' is not supported",
+    ),
+    # ---- variables ----
+    (
+        "var-env-missing",
+        svc(("region: us-east-1", "region: ${env:SLS_CDK_NOPE}")),
+        "serverless.yml:5:3: provider.region: cannot resolve ${env:SLS_CDK_NOPE}",
+    ),
+    (
+        "var-unknown-source",
+        svc(("region: us-east-1", "region: ${sefl:custom.r}")),
+        "serverless.yml:5:3: provider.region: unknown variable source 'sefl' in ${sefl:custom.r}\n  hint: did you mean 'self'?",
+    ),
+    (
+        "var-unterminated",
+        svc(("region: us-east-1", "region: ${self:custom.r")),
+        "serverless.yml:5:3: provider.region: Missing variable closing bracket",
+    ),
+    (
+        "var-cycle",
+        svc(("  obj: {a: 1}", "  obj: {a: 1}\n  x: ${self:custom.y}\n  y: ${self:custom.x}")),
+        "serverless.yml:12:3: custom.x: variables reference each other in a cycle: custom.x -> custom.y -> custom.x",
+    ),
+    (
+        "var-self-missing",
+        svc(("region: us-east-1", "region: ${self:custom.region}")),
+        "serverless.yml:5:3: provider.region: cannot resolve ${self:custom.region}: no value at that path",
+    ),
+    (
+        "var-file-outside",
+        svc(("  obj: {a: 1}", "  obj: ${file(../secret.yml)}")),
+        "serverless.yml:11:3: custom.obj: ${file(../secret.yml)}: '../secret.yml' points outside the project",
+    ),
+    (
+        "var-file-absolute",
+        svc(("  obj: {a: 1}", "  obj: ${file(/etc/passwd)}")),
+        "serverless.yml:11:3: custom.obj: ${file(/etc/passwd)}: absolute paths are refused",
+    ),
+    (
+        "var-file-js",
+        {**svc(("  obj: {a: 1}", "  obj: ${file(conf.js)}")), "conf.js": "module.exports = {}"},
+        "serverless.yml:11:3: custom.obj: ${file(conf.js)}: JavaScript files are not executed",
+    ),
+    (
+        "var-file-bad-json",
+        {**svc(("  obj: {a: 1}", "  obj: ${file(conf.json)}")), "conf.json": '{\n  "a": 1,\n}'},
+        "conf.json:3:1: invalid JSON",
+    ),
+    (
+        "var-file-bad-value",
+        {
+            **svc(("  env:\n    handler: bootstrap", "  env: ${file(fn.yml)}")),
+            "fn.yml": "handler: bootstrap\nmemorySize: 1\n",
+        },
+        "fn.yml:2:1: functions.env.memorySize: memorySize must be between 128 and 10240, not 1",
+    ),
+    (
+        "var-str-to-bool",
+        svc(("  obj: {a: 1}", "  obj: ${strToBool(maybe)}")),
+        "serverless.yml:11:3: custom.obj: ${strToBool(maybe)}: strToBool expects true, false, 1 or 0",
+    ),
+    (
+        "var-object-in-string",
+        svc(("region: us-east-1", "region: x-${self:custom.obj}")),
+        "serverless.yml:5:3: provider.region: ${self:custom.obj} yields a mapping, which cannot be placed inside a string",
+    ),
+    (
+        "var-fallback-not-var",
+        svc(("region: us-east-1", "region: ${env:A, ${env:B}}")),
+        "serverless.yml:5:3: provider.region: Invalid variable source",
+    ),
+    # ---- compose ----
+    (
+        "compose-cycle",
+        compose("services:\n  a:\n    path: a\n    dependsOn: b\n  b:\n    path: b\n    dependsOn: [a]\n"),
+        "serverless-compose.yml:2:3: services.a: services depend on each other in a cycle: a -> b -> a",
+    ),
+    (
+        "compose-missing-folder",
+        compose("services:\n  a:\n    path: nowhere\n", ()),
+        "serverless-compose.yml:3:5: services.a.path: service 'a': folder 'nowhere' does not exist",
+    ),
+    (
+        "compose-path-outside",
+        compose("services:\n  a:\n    path: ../outside\n", ()),
+        "serverless-compose.yml:3:5: services.a.path: path '../outside' of service 'a' is outside the compose folder",
+    ),
+    (
+        "compose-unknown-dependency",
+        compose("services:\n  a:\n    path: a\n    dependsOn: c\n", ("a",)),
+        "serverless-compose.yml:4:5: services.a.dependsOn[0]: service 'a' depends on unknown service 'c'",
+    ),
+    (
+        "compose-no-config-file",
+        {**compose("services:\n  a:\n    path: a\n", ()), "a/readme.txt": "x"},
+        "serverless-compose.yml:3:5: services.a.path: service 'a': no serverless.yml in 'a'",
+    ),
+    (
+        "compose-unknown-key",
+        compose("services:\n  a:\n    path: a\n    dependson: b\n", ("a",)),
+        "serverless-compose.yml:4:5: services.a.dependson: unknown key 'dependson'\n  hint: did you mean 'dependsOn'?",
+    ),
+    (
+        "compose-disallowed-source",
+        compose("services:\n  a:\n    path: ${opt:where}\n", ("a",)),
+        "serverless-compose.yml:3:5: services.a.path: ${opt:where}: only env, sls sources can be used in a compose file",
+    ),
+    (
+        "compose-service-error-names-its-file",
+        {
+            **compose("services:\n  a:\n    path: a\n", ()),
+            "a/serverless.yml": SERVICE.replace(
+                "  region: us-east-1", "  region: us-east-1\n  memorySize: 1"
+            ),
+            "a/boot.zip": b"PK",
+        },
+        "a/serverless.yml:6:3: provider.memorySize: memorySize must be between 128 and 10240, not 1",
+    ),
+    # ---- packaging ----
+    (
+        "package-artifact-missing",
+        {"serverless.yml": SERVICE, "no-zip": ""},
+        "serverless.yml:13:3: package.artifact: artifact 'boot.zip' not found",
+    ),
+    (
+        "package-function-artifact-missing",
+        add_fn("package:\n  artifact: other.zip\n"),
+        "serverless.yml:18:7: functions.env.package.artifact: artifact 'other.zip' not found",
+    ),
+    (
+        "package-artifact-is-folder",
+        {**svc(("artifact: boot.zip", "artifact: dist")), "dist/x": "x"},
+        "serverless.yml:13:3: package.artifact: artifact 'dist' not found",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_is_located_and_writes_nothing(
+    tmp_path: Path, files: dict[str, str | bytes], expected: str
+) -> None:
+    project = tmp_path / "project"
+    for name, content in files.items():
+        target = project / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content)
+    if "serverless.yml" in files and "no-zip" not in files and not (project / "boot.zip").exists():
+        (project / "boot.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    (tmp_path / "secret.yml").write_text("key: outside\n")
+    out = tmp_path / "out"
+    stderr = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(project)  # messages name files relative to where the user runs the command
+    try:
+        with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+            code = main(["synth", ".", "--out", str(out)])
+    finally:
+        os.chdir(cwd)
+    text = stderr.getvalue()
+    assert code == 1, text
+    assert expected in text, text
+    assert "Traceback" not in text
+    assert not out.exists() and not list(tmp_path.glob(".out*")), "nothing may be written on failure"
+
+
+def test_the_table_is_large_enough() -> None:
+    assert len(CASES) >= 40
+    kinds = {c[0].split("-")[0] for c in CASES}
+    assert kinds == {"yaml", "schema", "var", "compose", "package"}
