@@ -1,26 +1,42 @@
 """``ServerlessFunction``: one Serverless v3 function as CloudFormation, with v3's logical IDs.
 
-It makes the log group (``<F>LogGroup``), the function (``<F>LambdaFunction``, depending on its log
-group), the retained version (``<F>LambdaVersion<digest>``) with its ``QualifiedArn`` output, and
-optionally a function URL (:class:`ServerlessFunctionUrl`, also reachable as :meth:`add_url`).
+It makes the log group (``<F>LogGroup``), the function (``<F>LambdaFunction``), the retained
+version (``<F>LambdaVersion<digest>``) with its ``QualifiedArn`` output, the provisioned-concurrency
+or SnapStart alias, the event invoke config (``<F>LambdaEvConf``: destinations, retries, age) and
+optionally a function URL (:class:`ServerlessFunctionUrl`).
+
+The function's properties are computed once, as the dict v3 writes (:meth:`properties`), and put
+on a ``CfnFunction`` as raw CloudFormation: values may be intrinsics, tag order is v3's, and the
+same dict feeds the version digest, so the version's logical ID matches v3's byte for byte.
+
+v3 compiles functions concurrently: everything up to the version hash runs for all functions
+first, the rest (version, aliases, URL, event invoke config) afterwards. The order in which IAM
+statements land in the generated role follows from that, so the construct has the same two steps:
+``__init__`` and :meth:`complete` (called right away unless ``defer_completion`` is set).
 Usable from plain Python: build an :class:`~constructs_lib.config.model.EffectiveFunction` (or
 load one from YAML) and pass it in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_cdk import CfnDeletionPolicy, CfnOutput
+from aws_cdk import CfnDeletionPolicy, CfnOutput, Token
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from . import naming
 from .assets import add_zip_asset
-from .config.model import EffectiveFunction, FunctionUrl, UrlCors
-from .hashing import version_digest
+from .config.model import DestinationTarget, EffectiveFunction, FunctionUrl, UrlCors
+from .errors import ConfigError
+from .hashing import LayerHashInput, version_digest
+from .resources import set_depends_on
+
+if TYPE_CHECKING:
+    from .iam_role import ServiceRole
 
 __all__ = ["URL_CORS_DEFAULT_HEADERS", "ServerlessFunction", "ServerlessFunctionUrl"]
 
@@ -34,22 +50,35 @@ URL_CORS_DEFAULT_HEADERS = (
     "X-Amzn-Trace-Id",
 )
 
+_RUNTIME_UPDATE_ON = {"onFunctionUpdate": "FunctionUpdate", "manual": "Manual"}
 
-def _output(
+
+def output(
     scope: Construct, logical_id: str, *, value: Any, description: str | None, export: str
 ) -> CfnOutput:
+    """A stack output with v3's logical ID and export name."""
     out = CfnOutput(scope, logical_id, value=value, description=description, export_name=export)
     out.override_logical_id(logical_id)
     return out
 
 
+def raw(value: Any) -> Any:
+    """A raw CloudFormation value (maybe an intrinsic dict) usable where CDK expects text."""
+    return Token.as_string(value) if isinstance(value, dict) else value
+
+
 class ServerlessFunction(Construct):
-    """A v3 function: log group, function, version, optional URL.
+    """A v3 function: log group, function, version, aliases, event invoke config, optional URL.
 
     :param props: the merged function settings (function over provider over defaults).
     :param artifact: the deployment zip.
-    :param service: service name (for export names).
-    :param stage: stage (for export names).
+    :param service: service name (for names and export names).
+    :param stage: stage (for names and export names).
+    :param role: the generated ``IamRoleLambdaExecution``, when the service has one; functions
+        add the statements v3 adds (DLQ, KMS, X-Ray, EFS, destinations) to it.
+    :param layers: this stack's layers by logical ID (their configuration enters the version digest).
+    :param functions: look up a sibling function by key (destinations that name a function).
+    :param code_bucket_for_hash: v3's ``Code.S3Bucket`` (only layer hashes read it).
     """
 
     def __init__(
@@ -61,96 +90,311 @@ class ServerlessFunction(Construct):
         artifact: Path,
         service: str,
         stage: str,
-        role: str | dict[str, Any] | None = None,
+        role: ServiceRole | None = None,
+        layers: Mapping[str, LayerHashInput] | None = None,
+        functions: Callable[[str], ServerlessFunction | None] | None = None,
+        defer_completion: bool = False,
     ) -> None:
         super().__init__(scope, id_)
         self.props = props
         self.service = service
         self.stage = stage
+        self.role = role
+        self._layers = dict(layers or {})
+        self._functions = functions or (lambda key: None)
         key = props.key
-        role_value = role if role is not None else props.role
-        if role_value is None:
-            raise ValueError(
-                f"function {key!r} needs a role (provider.iam.role); generated roles come with IAM support"
-            )
+        self.logical_id = naming.lambda_logical_id(key)
+        #: ``(name, logical ID)`` of the alias events must target (provisioned concurrency, SnapStart).
+        self.target_alias: tuple[str, str] | None = None
 
-        self.log_group = logs.CfnLogGroup(
-            self,
-            "LogGroup",
-            log_group_name=naming.log_group_name(props.name),
-            retention_in_days=props.log_retention_in_days,
-        )
-        self.log_group.override_logical_id(naming.log_group_logical_id(key))
+        self.log_group: logs.CfnLogGroup | None = None
+        if not props.disable_logs:
+            self.log_group = logs.CfnLogGroup(
+                self,
+                "LogGroup",
+                log_group_name=naming.log_group_name(props.name),
+                retention_in_days=props.log_retention_in_days,
+            )
+            if props.log_data_protection_policy:
+                self.log_group.add_property_override("DataProtectionPolicy", props.log_data_protection_policy)
+            self.log_group.override_logical_id(naming.log_group_logical_id(key))
 
         asset = add_zip_asset(self, artifact)
         self.code_sha256 = asset.code_sha256
+        depends_on: list[str] = list(props.depends_on)
         #: The function's CloudFormation properties as v3 writes them (also the version-hash input).
-        self.cfn_properties: dict[str, Any] = self._properties(role_value)
+        self.cfn_properties = self._properties(depends_on)
         self.cfn_function = lambda_.CfnFunction(
             self,
             "Function",
             code=lambda_.CfnFunction.CodeProperty(s3_bucket=asset.bucket_name, s3_key=asset.object_key),
-            handler=props.handler,
-            runtime=props.runtime,
-            function_name=props.name,
-            memory_size=props.memory_size,
-            timeout=props.timeout,
-            architectures=[props.architecture] if props.architecture else None,
-            description=props.description,
-            environment=lambda_.CfnFunction.EnvironmentProperty(variables=props.environment)
-            if props.environment is not None
-            else None,
-            role=role_value,
+            role="",
         )
-        self.cfn_function.override_logical_id(naming.lambda_logical_id(key))
-        self.cfn_function.add_resource_dependency(self.log_group)
-        self.logical_id = naming.lambda_logical_id(key)
+        for name, value in self.cfn_properties.items():
+            self.cfn_function.add_property_override(name, value)
+        self.cfn_function.override_logical_id(self.logical_id)
+        if self.log_group is not None:
+            depends_on.insert(0, naming.log_group_logical_id(key))
+        if depends_on:
+            set_depends_on(self.cfn_function, depends_on)
+        if props.condition:
+            self.cfn_function.add_override("Condition", props.condition)
 
         self.version: lambda_.CfnVersion | None = None
-        if props.version:
-            digest = version_digest(asset.code_sha256, self.cfn_properties)
-            self.version = lambda_.CfnVersion(
-                self,
-                "Version",
-                function_name=self.cfn_function.ref,
-                code_sha256=asset.code_sha256,
-                description=props.description,
-            )
-            self.version.cfn_options.deletion_policy = CfnDeletionPolicy.RETAIN
-            self.version.override_logical_id(naming.lambda_version_logical_id(key, digest))
-            _output(
-                self,
-                naming.lambda_version_output_logical_id(key),
-                value=self.version.ref,
-                description="Current Lambda function version",
-                export=naming.export_name(service, stage, naming.lambda_version_output_logical_id(key)),
-            )
-
         self.url: ServerlessFunctionUrl | None = None
-        if props.url is not None:
-            self.add_url(props.url)
+        self.event_invoke_config: lambda_.CfnEventInvokeConfig | None = None
+        self._completed = False
+        if not defer_completion or not props.needs_version:
+            self.complete()
 
-    @property
-    def function_arn(self) -> str:
-        return self.cfn_function.attr_arn
-
-    def _properties(self, role: str | dict[str, Any]) -> dict[str, Any]:
+    # ---- the two steps --------------------------------------------------------------------------
+    def _properties(self, depends_on: list[str]) -> dict[str, Any]:
+        """v3's ``Properties`` for the function, in v3's order, and the role statements it adds."""
         p = self.props
-        props: dict[str, Any] = {
-            "Handler": p.handler,
-            "Runtime": p.runtime,
-            "FunctionName": p.name,
-            "MemorySize": p.memory_size,
-            "Timeout": p.timeout,
-        }
+        props: dict[str, Any] = {}
+        rm = p.runtime_management
+        if rm is not None and (rm.mode or "auto") != "auto":
+            props["RuntimeManagementConfig"] = {"UpdateRuntimeOn": _RUNTIME_UPDATE_ON[rm.mode or "auto"]}
+            if rm.mode == "manual":
+                props["RuntimeManagementConfig"]["RuntimeVersionArn"] = rm.arn
+        props["Handler"] = p.handler
+        props["Runtime"] = p.runtime
+        props["FunctionName"] = p.name
+        props["MemorySize"] = p.memory_size
+        props["Timeout"] = p.timeout
         if p.architecture:
             props["Architectures"] = [p.architecture]
         if p.description:
             props["Description"] = p.description
+        if p.tags is not None:
+            props["Tags"] = [{"Key": k, "Value": v} for k, v in p.tags.items()]
+        if p.ephemeral_storage_size:
+            props["EphemeralStorage"] = {"Size": p.ephemeral_storage_size}
+        if p.on_error:
+            props["DeadLetterConfig"] = {"TargetArn": p.on_error}
+            if isinstance(p.on_error, str) and self.role is not None:
+                self.role.add_statement(
+                    {"Effect": "Allow", "Action": ["sns:Publish"], "Resource": [p.on_error]}
+                )
+        if p.kms_key_arn:
+            props["KmsKeyArn"] = p.kms_key_arn
+            if isinstance(p.kms_key_arn, str) and self.role is not None:
+                self.role.add_statement(
+                    {"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": [p.kms_key_arn]}, union=True
+                )
+        if p.tracing:
+            props["TracingConfig"] = {"Mode": p.tracing}
+            if self.role is not None:
+                self.role.add_statement(
+                    {
+                        "Effect": "Allow",
+                        "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+                        "Resource": ["*"],
+                    },
+                    union=True,
+                )
         if p.environment is not None:
             props["Environment"] = {"Variables": dict(p.environment)}
-        props["Role"] = role
+        props["Role"] = self._role(depends_on)
+        if p.vpc is not None:
+            props["VpcConfig"] = {"SecurityGroupIds": p.vpc.security_group_ids, "SubnetIds": p.vpc.subnet_ids}
+        if p.file_system_config is not None:
+            if "VpcConfig" not in props:
+                raise ConfigError(
+                    f"function {p.key!r}: fileSystemConfig needs a vpc (on the function or the provider)",
+                    path=("functions", p.key, "fileSystemConfig"),
+                )
+            if self.role is not None:
+                self.role.add_statement(
+                    {
+                        "Effect": "Allow",
+                        "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+                        "Resource": [p.file_system_config.arn],
+                    }
+                )
+            props["FileSystemConfigs"] = [
+                {"Arn": p.file_system_config.arn, "LocalMountPath": p.file_system_config.local_mount_path}
+            ]
+        if p.reserved_concurrency is not None:
+            props["ReservedConcurrentExecutions"] = p.reserved_concurrency
+        if p.layers is not None:
+            props["Layers"] = list(p.layers)
         return props
+
+    def _role(self, depends_on: list[str]) -> Any:
+        """v3's ``compileRole``: ARN as text, a logical ID or ``Fn::GetAtt`` adds a DependsOn."""
+        role = self.props.role
+        if role is None:
+            if self.role is None:
+                raise ConfigError(
+                    f"function {self.props.key!r} has no role and the service generates none",
+                    path=("functions", self.props.key, "role"),
+                )
+            return self.role.arn
+        if isinstance(role, str):
+            if role.startswith("arn:"):
+                return role
+            if role != naming.iam_role_lambda_execution_logical_id():
+                depends_on.append(role)
+            return {"Fn::GetAtt": [role, "Arn"]}
+        if "Fn::GetAtt" in role:
+            depends_on.append(role["Fn::GetAtt"][0])
+        return role
+
+    def complete(self) -> None:
+        """Version, aliases, URL and event invoke config (v3 does these after all functions)."""
+        if self._completed:
+            return
+        self._completed = True
+        p = self.props
+        key = p.key
+        if p.needs_version:
+            used = [
+                self._layers[layer["Ref"]]
+                for layer in p.layers or ()
+                if isinstance(layer, dict) and layer.get("Ref") in self._layers
+            ]
+            digest = version_digest(self.code_sha256, self.cfn_properties, used)
+            self.version = lambda_.CfnVersion(
+                self,
+                "Version",
+                function_name=self.cfn_function.ref,
+                code_sha256=self.code_sha256,
+                description=p.description,
+            )
+            version_id = naming.lambda_version_logical_id(key, digest)
+            self.version.override_logical_id(version_id)
+            if p.version:
+                self.version.cfn_options.deletion_policy = CfnDeletionPolicy.RETAIN
+            output_id = naming.lambda_version_output_logical_id(key)
+            output(
+                self,
+                output_id,
+                value=self.version.ref,
+                description="Current Lambda function version",
+                export=naming.export_name(self.service, self.stage, output_id),
+            )
+            if p.provisioned_concurrency:
+                self._alias(
+                    naming.PROVISIONED_CONCURRENCY_ALIAS,
+                    naming.lambda_provisioned_concurrency_alias_logical_id(key),
+                    version_id,
+                    {"ProvisionedConcurrentExecutions": p.provisioned_concurrency},
+                )
+            if p.snap_start:
+                self.cfn_function.add_property_override("SnapStart", {"ApplyOn": "PublishedVersions"})
+                self._alias(
+                    naming.SNAP_START_ALIAS, naming.lambda_snap_start_alias_logical_id(key), version_id, None
+                )
+        if p.url is not None:
+            self.add_url(p.url)
+        self._event_invoke_config()
+
+    def _alias(self, name: str, logical_id: str, version_id: str, provisioned: dict[str, Any] | None) -> None:
+        alias = lambda_.CfnAlias(
+            self,
+            f"Alias{name.capitalize()}",
+            function_name=self.cfn_function.ref,
+            function_version=raw({"Fn::GetAtt": [version_id, "Version"]}),
+            name=name,
+        )
+        if provisioned is not None:
+            alias.add_property_override("ProvisionedConcurrencyConfig", provisioned)
+        alias.override_logical_id(logical_id)
+        alias.add_override("DependsOn", self.logical_id)
+        self.target_alias = (name, logical_id)
+
+    def _event_invoke_config(self) -> None:
+        p = self.props
+        if p.destinations is None and not p.maximum_event_age and p.maximum_retry_attempts is None:
+            return
+        destination_config: dict[str, Any] = {}
+        if p.destinations is not None:
+            for field, target in (
+                ("OnSuccess", p.destinations.on_success),
+                ("OnFailure", p.destinations.on_failure),
+            ):
+                if target is None:
+                    continue
+                destination_config[field] = {"Destination": self._destination_arn(target)}
+                if p.role is None and self.role is not None:
+                    self._destination_permission(target)
+        config = lambda_.CfnEventInvokeConfig(
+            self,
+            "EventInvokeConfig",
+            function_name=self.cfn_function.ref,
+            qualifier=self.target_alias[0] if self.target_alias else "$LATEST",
+        )
+        config.add_property_override("DestinationConfig", destination_config)
+        if p.maximum_event_age:
+            config.add_property_override("MaximumEventAgeInSeconds", p.maximum_event_age)
+        if p.maximum_retry_attempts is not None:
+            config.add_property_override("MaximumRetryAttempts", p.maximum_retry_attempts)
+        config.override_logical_id(naming.lambda_event_config_logical_id(p.key))
+        if self.target_alias:
+            config.add_override("DependsOn", self.target_alias[1])
+        self.event_invoke_config = config
+
+    def _destination_arn(self, target: str | DestinationTarget) -> Any:
+        if isinstance(target, DestinationTarget):
+            return target.arn
+        if target.startswith("arn:"):
+            return target
+        sibling = self._functions(target)
+        if sibling is None:
+            raise ConfigError(
+                f"function {self.props.key!r}: destination {target!r} is neither an ARN nor a function of "
+                "this service",
+                path=("functions", self.props.key, "destinations"),
+            )
+        return sibling.target_arn
+
+    def _destination_permission(self, target: str | DestinationTarget) -> None:
+        assert self.role is not None
+        if isinstance(target, DestinationTarget):
+            action = {
+                "function": "lambda:InvokeFunction",
+                "sqs": "sqs:SendMessage",
+                "sns": "sns:Publish",
+                "eventBus": "events:PutEvents",
+            }[target.type]
+            resource: Any = target.arn
+        else:
+            if not target.startswith("arn:") or ":function:" in target:
+                action = "lambda:InvokeFunction"
+            elif ":sqs:" in target:
+                action = "sqs:SendMessage"
+            elif ":sns:" in target:
+                action = "sns:Publish"
+            elif ":event-bus/" in target:
+                action = "events:PutEvents"
+            else:
+                raise ConfigError(
+                    f"function {self.props.key!r}: unsupported destination target {target!r}",
+                    path=("functions", self.props.key, "destinations"),
+                )
+            if target.startswith("arn:"):
+                resource = target
+            else:
+                sibling = self._functions(target)
+                assert sibling is not None
+                resource = naming.function_arn_sub(sibling.props.name)
+        statement = {"Effect": "Allow", "Action": action, "Resource": resource}
+        if statement not in self.role.statements:  # v3 memoizes this per target
+            self.role.add_statement(statement)
+
+    # ---- what other constructs use --------------------------------------------------------------
+    @property
+    def function_arn(self) -> str:
+        return self.cfn_function.attr_arn
+
+    @property
+    def target_arn(self) -> Any:
+        """What events invoke: the function, or its alias (v3's ``resolveLambdaTarget``)."""
+        arn = {"Fn::GetAtt": [self.logical_id, "Arn"]}
+        if self.target_alias is None:
+            return arn
+        return {"Fn::Join": [":", [arn, self.target_alias[0]]]}
 
     def add_url(self, options: FunctionUrl) -> ServerlessFunctionUrl:
         """Give the function a URL (``functions.<f>.url``)."""
@@ -174,21 +418,25 @@ class ServerlessFunctionUrl(Construct):
         super().__init__(scope, id_)
         key = function.props.key
         auth_type = "AWS_IAM" if options.authorizer == "aws_iam" else "NONE"
+        target = raw(function.target_arn)
+        alias = function.target_alias[1] if function.target_alias else None
         self.cfn_url = lambda_.CfnUrl(
             self,
             "Resource",
             auth_type=auth_type,
-            target_function_arn=function.function_arn,
+            target_function_arn=target,
             cors=_url_cors(options.cors),
             invoke_mode="RESPONSE_STREAM" if options.invoke_mode == "RESPONSE_STREAM" else None,
         )
         self.cfn_url.override_logical_id(naming.lambda_url_logical_id(key))
+        if alias:
+            self.cfn_url.add_override("DependsOn", alias)
         self.permissions: list[lambda_.CfnPermission] = []
         if auth_type == "NONE":
             url_permission = lambda_.CfnPermission(
                 self,
                 "PublicUrl",
-                function_name=function.function_arn,
+                function_name=target,
                 action="lambda:InvokeFunctionUrl",
                 principal="*",
                 function_url_auth_type="NONE",
@@ -197,14 +445,17 @@ class ServerlessFunctionUrl(Construct):
             invoke_permission = lambda_.CfnPermission(
                 self,
                 "PublicInvoke",
-                function_name=function.function_arn,
+                function_name=target,
                 action="lambda:InvokeFunction",
                 principal="*",
                 invoked_via_function_url=True,
             )
             invoke_permission.override_logical_id(naming.lambda_url_invoke_permission_logical_id(key))
             self.permissions = [url_permission, invoke_permission]
-        _output(
+            if alias:
+                for permission in self.permissions:
+                    permission.add_override("DependsOn", alias)
+        output(
             self,
             naming.lambda_url_output_logical_id(key),
             value=self.cfn_url.attr_function_url,

@@ -14,10 +14,12 @@ import functools
 import hashlib
 import json
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["b64", "deep_sort", "file_sha256", "js_json", "locale_key", "version_digest"]
+__all__ = ["LayerHashInput", "b64", "deep_sort", "file_sha256", "js_json", "locale_key", "version_digest"]
 
 # ICU root collation order of ASCII punctuation and symbols (they sort before digits and letters).
 _PUNCT_ORDER = "\t\n\v\f\r _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$"
@@ -92,14 +94,32 @@ def b64(digest: bytes) -> str:
 
 
 def version_digest(
-    code_sha256_b64: str, properties: dict[str, Any], layer_hashes: list[str] | None = None
+    code_sha256_b64: str,
+    properties: dict[str, Any],
+    layers: Sequence[LayerHashInput] = (),
 ) -> str:
-    """The digest v3 puts in a version's logical ID (before non-alphanumerics are dropped)."""
+    """The digest v3 puts in a version's logical ID (before non-alphanumerics are dropped).
+
+    ``layers``: the stack's own layers the function references, each with its artifact path (v3
+    hashes their artifacts in path order) and its configuration (properties without S3Key)."""
     props = {k: v for k, v in properties.items() if k not in ("Code", "ReservedConcurrentExecutions", "Tags")}
-    props["layerConfigurations"] = []
+    props["layerConfigurations"] = [
+        {"name": layer.name, "ref": layer.ref, "properties": layer.properties} for layer in layers
+    ]
     h = hashlib.sha256()
     h.update(code_sha256_b64.encode())
-    for layer in sorted(layer_hashes or []):
-        h.update(layer.encode())
+    for layer in sorted(layers, key=lambda item: item.artifact_path):
+        h.update(layer.artifact_sha256_b64.encode())
     h.update(js_json(deep_sort(props)).encode())
     return b64(h.digest())
+
+
+@dataclass(frozen=True)
+class LayerHashInput:
+    """What a function's version digest needs to know about one local layer."""
+
+    name: str
+    ref: str
+    properties: dict[str, Any]
+    artifact_path: str
+    artifact_sha256_b64: str

@@ -35,6 +35,22 @@ def log_group_name(function_name_: str) -> str:
     return f"/aws/lambda/{function_name_}"
 
 
+def log_group_arn(log_group_name_: str, suffix: str = ":*") -> dict[str, str]:
+    """``Fn::Sub`` ARN of a log group (``:*`` its streams, ``:*:*`` their events), as v3 writes it."""
+    return {
+        "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}"
+        f":log-group:{log_group_name_}{suffix}"
+    }
+
+
+def function_arn_sub(function_name_: str) -> dict[str, str]:
+    """A function's ARN by name (v3 uses it where ``Fn::GetAtt`` would make a cycle)."""
+    return {
+        "Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}"
+        f":function:{function_name_}"
+    }
+
+
 def normalize(name: str) -> str:
     """Upper-case the first letter (v3 ``normalizeName``)."""
     return name[:1].upper() + name[1:]
@@ -88,6 +104,50 @@ def lambda_url_invoke_permission_logical_id(key: str) -> str:
 
 def iam_role_lambda_execution_logical_id() -> str:
     return "IamRoleLambdaExecution"
+
+
+def role_name(service: str, stage: str) -> dict[str, object]:
+    """Generated role's name ``<service>-<stage>-<region>-lambdaRole`` (region resolved at deploy)."""
+    return {"Fn::Join": ["-", [service, stage, {"Ref": "AWS::Region"}, "lambdaRole"]]}
+
+
+def role_policy_name(service: str, stage: str) -> dict[str, object]:
+    return {"Fn::Join": ["-", [service, stage, "lambda"]]}
+
+
+def lambda_provisioned_concurrency_alias_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}ProvConcLambdaAlias"
+
+
+def lambda_snap_start_alias_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}SnapStartLambdaAlias"
+
+
+PROVISIONED_CONCURRENCY_ALIAS = "provisioned"
+SNAP_START_ALIAS = "snapstart"
+
+
+def lambda_event_config_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}LambdaEvConf"
+
+
+def layer_logical_id(key: str) -> str:
+    """``<L>LambdaLayer`` (same normalisation as function keys)."""
+    return f"{function_logical_id_prefix(key)}LambdaLayer"
+
+
+def layer_permission_logical_id(key: str, account: str) -> str:
+    return f"{function_logical_id_prefix(key)}{account.replace('*', 'Wild')}LambdaLayerPermission"
+
+
+def layer_output_logical_ids(key: str) -> tuple[str, str, str]:
+    """``(<L>LambdaLayerQualifiedArn, <L>LambdaLayerHash, <L>LambdaLayerS3Key)``."""
+    base = layer_logical_id(key)
+    return f"{base}QualifiedArn", f"{base}Hash", f"{base}S3Key"
+
+
+def deployment_bucket_policy_logical_id() -> str:
+    return "ServerlessDeploymentBucketPolicy"
 
 
 def deployment_bucket_logical_id() -> str:

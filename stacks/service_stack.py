@@ -18,13 +18,18 @@ from aws_cdk import (
     Environment,
     IStackSynthesizer,
     Stack,
+    Token,
 )
 from constructs import Construct
 
 from constructs_lib import events, naming
 from constructs_lib.config.project import LoadedService
+from constructs_lib.deployment_bucket import ServerlessDeploymentBucket
 from constructs_lib.function import ServerlessFunction
 from constructs_lib.http_api import ServiceHttpApi
+from constructs_lib.iam_role import ServiceRole, service_generates_role
+from constructs_lib.layer import ServerlessLayer
+from constructs_lib.resources import merge_resources
 
 __all__ = ["STACK_DESCRIPTION", "ServiceStack"]
 
@@ -42,10 +47,15 @@ def synthesizer_for(service: LoadedService) -> IStackSynthesizer:
 
 
 class ServiceStack(Stack):
-    """One service. ``functions`` maps function keys to their constructs."""
+    """One service. ``functions`` maps function keys to their constructs.
+
+    Built in v3's order: deployment bucket, generated role, layers, functions (two steps, see
+    :class:`~constructs_lib.function.ServerlessFunction`), events, then ``resources`` merged last.
+    """
 
     def __init__(self, scope: Construct, *, service: LoadedService, **kwargs: Any) -> None:
         model = service.model
+        provider = model.provider
         super().__init__(
             scope,
             service.stack_name,
@@ -53,36 +63,87 @@ class ServiceStack(Stack):
             description=STACK_DESCRIPTION,
             synthesizer=kwargs.pop("synthesizer", None) or synthesizer_for(service),
             env=kwargs.pop("env", None) or Environment(region=service.region),
-            tags={"STAGE": service.stage},
+            tags={"STAGE": service.stage, **(provider.stack_tags or {})},
             **kwargs,
         )
         self.service = service
-        self.deployment_method = model.provider.deployment_method or "changesets"
+        self.deployment_method = provider.deployment_method or "changesets"
         self._http_api: ServiceHttpApi | None = None
         self.functions: dict[str, ServerlessFunction] = {}
+        effective = {key: model.function(key, stage=service.stage) for key in model.functions}
 
-        for key in model.functions:
-            props = model.function(key, stage=service.stage)
+        bucket = provider.deployment_bucket.name if provider.deployment_bucket else None
+        self.deployment_bucket: ServerlessDeploymentBucket | None = None
+        if not bucket:
+            self.deployment_bucket = ServerlessDeploymentBucket(
+                self, "DeploymentBucket", options=provider.deployment_bucket
+            )
+        v3_bucket: Any = bucket or self.deployment_bucket.ref  # type: ignore[union-attr]
+
+        self.role: ServiceRole | None = None
+        own_roles = [(key, "role" in fn.model_fields_set) for key, fn in model.functions.items()]
+        if service_generates_role(provider, own_roles):
+            any_vpc = provider.vpc is not None or any(
+                "vpc" in fn.model_fields_set for fn in model.functions.values()
+            )
+            self.role = ServiceRole(
+                self,
+                "IamRoleLambdaExecution",
+                service=service.name,
+                stage=service.stage,
+                provider=provider,
+                functions=list(effective.values()),
+                any_vpc=any_vpc,
+            )
+
+        self.layers: dict[str, ServerlessLayer] = {}
+        for key, layer in model.layers.items():
+            assert layer.artifact is not None  # checked when the service was loaded
+            self.layers[key] = ServerlessLayer(
+                self,
+                f"Layer{naming.layer_logical_id(key)}",
+                key=key,
+                layer=layer,
+                artifact=service.artifact_path(layer.artifact),
+                artifact_as_written=layer.artifact,
+                service=service.name,
+                stage=service.stage,
+                v3_bucket=v3_bucket,
+            )
+        layer_inputs = {layer.logical_id: layer.hash_input for layer in self.layers.values()}
+
+        for key, props in effective.items():
             assert props.artifact is not None  # checked when the service was loaded
-            fn = ServerlessFunction(
+            self.functions[key] = ServerlessFunction(
                 self,
                 naming.function_logical_id_prefix(key),
                 props=props,
                 artifact=service.artifact_path(props.artifact),
                 service=service.name,
                 stage=service.stage,
+                role=self.role,
+                layers=layer_inputs,
+                functions=self.functions.get,
+                defer_completion=True,
             )
-            self.functions[key] = fn
-            for index, (event_type, event) in enumerate(props.events):
+        for fn in self.functions.values():
+            fn.complete()
+
+        for key, fn in self.functions.items():
+            for index, (event_type, event) in enumerate(effective[key].events):
                 events.builder(event_type)(self, fn, event, index)
 
-        bucket = model.provider.deployment_bucket.name if model.provider.deployment_bucket else None
-        if bucket:
-            key = naming.deployment_bucket_output_logical_id()
-            out = CfnOutput(
-                self, key, value=bucket, export_name=naming.export_name(service.name, service.stage, key)
-            )
-            out.override_logical_id(key)
+        output_id = naming.deployment_bucket_output_logical_id()
+        out = CfnOutput(
+            self,
+            output_id,
+            value=bucket or Token.as_string(v3_bucket),
+            export_name=naming.export_name(service.name, service.stage, output_id),
+        )
+        out.override_logical_id(output_id)
+
+        if model.resources is not None:
+            merge_resources(self, model.resources)
 
     @property
     def http_api(self) -> ServiceHttpApi:

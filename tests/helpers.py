@@ -14,6 +14,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "seed"
 REFERENCE = (ROOT.parent / "shared" / "reference" / "sls3").resolve()
+OWN_REFERENCE = ROOT / "tests" / "reference" / "sls3"
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 

@@ -102,7 +102,10 @@ def test_check_and_print(tmp_path: Path) -> None:
     assert json.loads(printed.stdout)["provider"]["stage"] == "prod"
     both = run_cli("print", str(SEED), "--format", "json")
     assert both.returncode == 0, both.stderr
-    assert {name: doc["service"] for name, doc in json.loads(both.stdout).items()} == {"test": "test", "auth": "auth"}
+    assert {name: doc["service"] for name, doc in json.loads(both.stdout).items()} == {
+        "test": "test",
+        "auth": "auth",
+    }
 
 
 def test_summary_lists_stacks(compose_out) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,17 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+from pydantic.alias_generators import to_pascal
 
 from .. import limits
 from ..errors import did_you_mean
@@ -86,6 +96,7 @@ Region = Annotated[str, AfterValidator(_one_of("region", limits.REGIONS))]
 DeploymentMethod = Annotated[str, AfterValidator(_one_of("deploymentMethod", limits.DEPLOYMENT_METHODS))]
 LogRetention = Annotated[int, AfterValidator(_one_of("logRetentionInDays", limits.LOG_RETENTION_DAYS))]
 InvokeMode = Annotated[str, AfterValidator(_one_of("invokeMode", limits.URL_INVOKE_MODES))]
+Tracing = Literal["Active", "PassThrough"] | bool
 EnvName = Annotated[str, AfterValidator(_check_env_name)]
 Environment = dict[EnvName, CfnValue]
 
@@ -134,22 +145,78 @@ class HttpApiConfig(Base):
 # ---- IAM and deployment bucket -------------------------------------------------------------------
 
 
-class IamRole(Base):
-    """``provider.iam.role`` as an object (generated role customisation)."""
+def _require_intrinsic(value: Any) -> Any:
+    if not is_intrinsic(value):
+        raise ValueError("expected a CloudFormation intrinsic function ({Ref: ..}, {Fn::GetAtt: ..}, ...)")
+    return value
 
-    name: NotSupported = None
-    path: NotSupported = None
-    statements: NotSupported = None
-    managed_policies: NotSupported = None
-    permissions_boundary: NotSupported = None
-    permission_boundary: NotSupported = None
-    tags: NotSupported = None
+
+#: A CloudFormation intrinsic function, kept as written.
+Intrinsic = Annotated[dict[str, Any], AfterValidator(_require_intrinsic)]
+#: An ARN (or any text CloudFormation takes), or an intrinsic that yields one.
+ArnOrCfn = str | Intrinsic
+#: Resource tags: values become text, as v3 coerces them.
+Tags = dict[str, CfnValue]
+
+
+_LOGICAL_RESOURCE_ID = re.compile(r"^[#A-Za-z0-9-_./]+[*]?$")
+
+
+class IamStatement(BaseModel):
+    """One IAM policy statement, written with CloudFormation's PascalCase keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, alias_generator=to_pascal)
+
+    sid: str | None = None
+    effect: Literal["Allow", "Deny"]
+    action: ListOf[str] | None = None
+    not_action: ListOf[str] | None = None
+    principal: Any = None
+    not_principal: Any = None
+    resource: Any = None
+    not_resource: Any = None
+    condition: dict[str, Any] | None = None
+
+    @field_validator("resource", "not_resource")
+    @classmethod
+    def _v3_coercion(cls, value: Any) -> Any:
+        """v3's schema validator (ajv, ``coerceTypes: 'array'``) unwraps a one-item list whose item
+        is an ARN or a logical-ID-like name into the bare string; ``['*']`` and intrinsics stay."""
+        if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
+            item = value[0]
+            if item.startswith("arn:") or _LOGICAL_RESOURCE_ID.match(item):
+                return item
+        return value
+
+    @model_validator(mode="after")
+    def _one_of_each(self) -> IamStatement:
+        if (self.action is None) == (self.not_action is None):
+            raise ValueError("a statement needs exactly one of Action and NotAction")
+        if (self.resource is None) == (self.not_resource is None):
+            raise ValueError("a statement needs exactly one of Resource and NotResource")
+        return self
+
+    def to_cfn(self) -> dict[str, Any]:
+        """The statement as v3 writes it (Action lists, everything else as given)."""
+        return self.model_dump(by_alias=True, exclude_none=True)
+
+
+class IamRole(Base):
+    """``provider.iam.role`` as an object: customises the generated ``IamRoleLambdaExecution``."""
+
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9/_+=,.@-]{1,64}$")] | None = None
+    path: Annotated[str, Field(pattern=r"(^\/$)|(^\/[\u0021-\u007f]+\/$)")] | None = None
+    statements: list[IamStatement] | None = None
+    managed_policies: list[ArnOrCfn] | None = None
+    permissions_boundary: ArnOrCfn | None = None
+    permission_boundary: ArnOrCfn | None = None
+    tags: Tags | None = None
 
 
 class Iam(Base):
     """``provider.iam``."""
 
-    role: str | dict[str, Any] | IamRole | None = None
+    role: str | Intrinsic | IamRole | None = None
     deployment_role: NotSupported = None
 
     @field_validator("role", mode="before")
@@ -160,22 +227,30 @@ class Iam(Base):
         return value
 
     @property
-    def role_arn(self) -> str | dict[str, Any] | None:
-        """An existing role, given as an ARN string or an intrinsic; None means generate one."""
+    def existing_role(self) -> str | dict[str, Any] | None:
+        """A role made elsewhere (ARN, logical ID or intrinsic); None means: generate one."""
         return self.role if isinstance(self.role, str | dict) else None
+
+    @property
+    def generated(self) -> IamRole:
+        return self.role if isinstance(self.role, IamRole) else IamRole()
 
 
 class DeploymentBucket(Base):
-    """``provider.deploymentBucket`` (string form = name)."""
+    """``provider.deploymentBucket`` (string form = name). Without a name v3 makes the bucket
+    in the stack (``ServerlessDeploymentBucket``); these options shape that bucket."""
 
     name: str | None = None
     max_previous_deployment_artifacts: Ignored = None
-    block_public_access: NotSupported = None
-    skip_policy_setup: Ignored = None
-    server_side_encryption: NotSupported = None
-    sse_kms_key_id: NotSupported = None
-    tags: NotSupported = None
-    versioning: NotSupported = None
+    block_public_access: bool = False
+    skip_policy_setup: bool = False
+    server_side_encryption: Ignored = None
+    sse_kms_key_id: Ignored = None
+    sse_customer_algorithim: Ignored = None
+    sse_customer_key: Ignored = None
+    sse_customer_key_m_d5: Ignored = Field(default=None, alias="sseCustomerKeyMD5")
+    tags: Tags | None = None
+    versioning: bool = False
 
     @model_validator(mode="before")
     @classmethod
@@ -255,45 +330,90 @@ class FunctionPackage(Base):
     exclude: NotSupported = None
 
 
+class Vpc(Base):
+    """``vpc``: both lists (or intrinsics such as ``Fn::Split``) are required, as in v3."""
+
+    security_group_ids: list[CfnValue] | Intrinsic
+    subnet_ids: list[CfnValue] | Intrinsic
+
+
+class RuntimeManagement(Base):
+    mode: Literal["auto", "onFunctionUpdate", "manual"] | None = None
+    arn: ArnOrCfn | None = None
+
+    def merged_over(self, base: RuntimeManagement | None) -> RuntimeManagement:
+        """Key by key over ``base`` (the provider's), as v3 merges them."""
+        if base is None:
+            return self
+        return RuntimeManagement(mode=self.mode or base.mode, arn=self.arn or base.arn)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_form(cls, value: Any) -> Any:
+        return {"mode": value} if isinstance(value, str) else value
+
+
+class DestinationTarget(Base):
+    arn: ArnOrCfn
+    type: Literal["function", "sns", "sqs", "eventBus"]
+
+
+class Destinations(Base):
+    on_success: Annotated[str, Field(min_length=1)] | DestinationTarget | None = None
+    on_failure: Annotated[str, Field(min_length=1)] | DestinationTarget | None = None
+
+
+class FileSystemConfig(Base):
+    arn: ArnOrCfn
+    local_mount_path: Annotated[str, Field(pattern=r"^/mnt/[a-zA-Z0-9-_.]+$")]
+
+
+class ProviderTracing(Base):
+    api_gateway: bool | None = None
+    lambda_: Tracing | None = Field(default=None, alias="lambda")
+
+
+NonNegative = Annotated[int, Field(ge=0)]
+
+
 class Function(Base):
     """``functions.<key>``."""
 
     handler: str | None = None
     name: str | None = None
-    description: str | None = None
+    description: Annotated[str, Field(max_length=256)] | None = None
     runtime: Runtime | None = None
     memory_size: MemorySize | None = None
     timeout: Timeout | None = None
     architecture: Architecture | None = None
     environment: Environment | None = None
     log_retention_in_days: LogRetention | None = None
+    log_data_protection_policy: dict[str, Any] | None = None
     url: FunctionUrl | None = None
     events: list[EventItem] = Field(default_factory=list)
     package: FunctionPackage | None = None
     version_function: bool | None = None
-    role: NotSupported = None
+    role: str | Intrinsic | None = None
+    tags: Tags | None = None
+    vpc: Vpc | Literal[False] | None = None
+    layers: list[ArnOrCfn] | None = None
+    kms_key_arn: ArnOrCfn | None = None
+    aws_kms_key_arn: ArnOrCfn | None = None
+    reserved_concurrency: NonNegative | Intrinsic | None = None
+    provisioned_concurrency: NonNegative | Intrinsic | None = None
+    snap_start: bool | None = None
+    destinations: Destinations | None = None
+    on_error: ArnOrCfn | None = None
+    maximum_event_age: Annotated[int, Field(ge=60, le=21600)] | None = None
+    maximum_retry_attempts: Annotated[int, Field(ge=0, le=2)] | None = None
+    tracing: Tracing | None = None
+    disable_logs: bool | None = None
+    ephemeral_storage_size: Annotated[int, Field(ge=512, le=10240)] | None = None
+    runtime_management: RuntimeManagement | None = None
+    file_system_config: FileSystemConfig | None = None
+    condition: str | None = None
+    depends_on: ListOf[str] | None = None
     image: NotSupported = None
-    ephemeral_storage_size: NotSupported = None
-    tags: NotSupported = None
-    vpc: NotSupported = None
-    layers: NotSupported = None
-    kms_key_arn: NotSupported = None
-    aws_kms_key_arn: NotSupported = None
-    reserved_concurrency: NotSupported = None
-    provisioned_concurrency: NotSupported = None
-    snap_start: NotSupported = None
-    destinations: NotSupported = None
-    on_error: NotSupported = None
-    maximum_event_age: NotSupported = None
-    maximum_retry_attempts: NotSupported = None
-    tracing: NotSupported = None
-    disable_logs: NotSupported = None
-    logs: NotSupported = None
-    log_data_protection_policy: NotSupported = None
-    condition: NotSupported = None
-    depends_on: NotSupported = None
-    file_system_config: NotSupported = None
-    runtime_management: NotSupported = None
 
     @field_validator("url", mode="before")
     @classmethod
@@ -304,10 +424,26 @@ class Function(Base):
     def _handler_required(self) -> Function:
         if not self.handler:
             raise ValueError("a function needs a 'handler'")
+        if self.provisioned_concurrency and self.snap_start:
+            raise ValueError("snapStart and provisionedConcurrency cannot be combined (AWS refuses it)")
         return self
+
+    @property
+    def vpc_unset(self) -> bool:
+        """``vpc: null`` / ``vpc: false`` on a function removes the provider's VPC, as in v3."""
+        return "vpc" in self.model_fields_set and not self.vpc
 
 
 # ---- provider ------------------------------------------------------------------------------------
+
+
+class ProviderLogs(Base):
+    """``provider.logs``; HTTP API / REST / websocket access logs belong to their events."""
+
+    framework_lambda: Ignored = None
+    http_api: NotSupported = None
+    rest_api: NotSupported = None
+    websocket: NotSupported = None
 
 
 class Provider(Base):
@@ -318,45 +454,48 @@ class Provider(Base):
     region: Region | None = None
     profile: str | None = None
     runtime: Runtime | None = None
+    runtime_management: RuntimeManagement | None = None
     architecture: Architecture | None = None
     memory_size: MemorySize | None = None
     timeout: Timeout | None = None
     environment: Environment | None = None
     log_retention_in_days: LogRetention | None = None
+    log_data_protection_policy: dict[str, Any] | None = None
     deployment_method: DeploymentMethod | None = None
     deployment_bucket: DeploymentBucket | None = None
     deployment_prefix: str | None = None
-    stack_name: str | None = None
+    stack_name: Annotated[str, Field(pattern=r"^[a-zA-Z][a-zA-Z0-9-]*$", max_length=128)] | None = None
     http_api: HttpApiConfig | None = None
     iam: Iam | None = None
+    role: str | Intrinsic | None = None
+    iam_role_statements: list[IamStatement] | None = None
+    iam_managed_policies: list[ArnOrCfn] | None = None
+    role_permissions_boundary: str | None = None
     version_functions: bool | None = None
     lambda_hashing_version: Ignored = None
+    tags: Tags | None = None
+    stack_tags: Tags | None = None
+    tracing: ProviderTracing | None = None
+    vpc: Vpc | None = None
+    layers: list[ArnOrCfn] | None = None
+    kms_key_arn: ArnOrCfn | None = None
+    logs: ProviderLogs | None = None
     # v3 keys not translated yet
-    role: NotSupported = None
-    iam_role_statements: NotSupported = None
-    iam_managed_policies: NotSupported = None
-    role_permissions_boundary: NotSupported = None
     cfn_role: NotSupported = None
-    tags: NotSupported = None
-    stack_tags: NotSupported = None
     stack_policy: NotSupported = None
     stack_parameters: NotSupported = None
-    tracing: NotSupported = None
-    vpc: NotSupported = None
-    layers: NotSupported = None
-    kms_key_arn: NotSupported = None
-    logs: NotSupported = None
-    log_data_protection_policy: NotSupported = None
     api_gateway: NotSupported = None
     api_name: NotSupported = None
     websockets_api_name: NotSupported = None
     websockets_api_route_selection_expression: NotSupported = None
     websockets_description: NotSupported = None
+    websocket: NotSupported = None
     endpoint_type: NotSupported = None
     event_bridge: NotSupported = None
     ecr: NotSupported = None
     alb: NotSupported = None
     s3: NotSupported = None
+    kinesis: NotSupported = None
     cloud_front: NotSupported = None
     notification_arns: NotSupported = None
     disable_rollback: NotSupported = None
@@ -365,8 +504,15 @@ class Provider(Base):
     usage_plan: NotSupported = None
     api_keys: NotSupported = None
     vpc_endpoint_ids: NotSupported = None
-    runtime_management: NotSupported = None
-    ephemeral_storage_size: NotSupported = None
+
+    @property
+    def generates_role(self) -> bool:
+        """v3 makes ``IamRoleLambdaExecution`` unless a role is given at provider level."""
+        return (self.iam is None or self.iam.existing_role is None) and "role" not in self.model_fields_set
+
+    @property
+    def role_customisation(self) -> IamRole:
+        return self.iam.generated if self.iam else IamRole()
 
 
 # ---- service -------------------------------------------------------------------------------------
@@ -390,9 +536,78 @@ class Scripts(Base):
     commands: dict[str, str] = Field(default_factory=dict)
 
 
+class LayerPackage(Base):
+    artifact: str | None = None
+    patterns: NotSupported = None
+    include: NotSupported = None
+    exclude: NotSupported = None
+
+
+_LAYER_NAME = r"^((arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+)$"
+_LAYER_ACCOUNT = r"^(\d{12}|\*|arn:(aws[a-zA-Z-]*):iam::\d{12}:root)$"
+
+
+class Layer(Base):
+    """``layers.<key>``: a Lambda layer built from an artifact (``package.artifact``)."""
+
+    path: NotSupported = None
+    package: LayerPackage | None = None
+    name: Annotated[str, Field(min_length=1, max_length=140, pattern=_LAYER_NAME)] | None = None
+    description: Annotated[str, Field(max_length=256)] | None = None
+    compatible_runtimes: list[Runtime] | None = None
+    compatible_architectures: list[Architecture] | None = None
+    license_info: Annotated[str, Field(max_length=512)] | None = None
+    allowed_accounts: list[Annotated[str, Field(pattern=_LAYER_ACCOUNT)]] | None = None
+    retain: bool = False
+
+    @property
+    def artifact(self) -> str | None:
+        return self.package.artifact if self.package else None
+
+
+class ResourcesSection(BaseModel):
+    """``resources``: raw CloudFormation merged into the stack (v3 deep-merges it)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    aws_template_format_version: str | None = Field(default=None, alias="AWSTemplateFormatVersion")
+    description: str | None = Field(default=None, alias="Description")
+    conditions: dict[str, Any] = Field(default_factory=dict, alias="Conditions")
+    mappings: dict[str, Any] = Field(default_factory=dict, alias="Mappings")
+    metadata: dict[str, Any] = Field(default_factory=dict, alias="Metadata")
+    parameters: dict[str, Any] = Field(default_factory=dict, alias="Parameters")
+    resources: dict[str, dict[str, Any]] = Field(default_factory=dict, alias="Resources")
+    outputs: dict[str, dict[str, Any]] = Field(default_factory=dict, alias="Outputs")
+    transform: Any = Field(default=None, alias="Transform")
+    extensions: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("extensions")
+    @classmethod
+    def _extension_attributes(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        allowed = (
+            "Condition",
+            "CreationPolicy",
+            "DeletionPolicy",
+            "UpdatePolicy",
+            "UpdateReplacePolicy",
+            "Properties",
+            "DependsOn",
+            "Metadata",
+        )
+        for name, attrs in value.items():
+            for attr in attrs:
+                if attr not in allowed:
+                    raise ValueError(
+                        f"extensions.{name}.{attr}: only {', '.join(allowed)} can be extended (as in v3)"
+                    )
+        return value
+
+
 @dataclass(frozen=True)
 class EffectiveFunction:
-    """One function with provider settings and defaults merged in: what constructs build from."""
+    """One function with provider settings and defaults merged in: what constructs build from.
+
+    Every value is already the one v3 would use (function over provider over default)."""
 
     key: str
     name: str
@@ -405,11 +620,36 @@ class EffectiveFunction:
     environment: dict[str, Any] | None
     log_retention_in_days: int | None
     role: str | dict[str, Any] | None
+    """The role v3 would use: the function's, else the provider's; None = the generated role."""
     url: FunctionUrl | None
     events: tuple[tuple[str, Any], ...]
     """``(event type, event model)`` pairs in the order written."""
     artifact: str | None
     version: bool
+    tags: dict[str, Any] | None = None
+    vpc: Vpc | None = None
+    layers: tuple[Any, ...] | None = None
+    kms_key_arn: Any = None
+    tracing: str | None = None
+    on_error: Any = None
+    reserved_concurrency: Any = None
+    provisioned_concurrency: Any = None
+    snap_start: bool = False
+    ephemeral_storage_size: int | None = None
+    runtime_management: RuntimeManagement | None = None
+    destinations: Destinations | None = None
+    maximum_event_age: int | None = None
+    maximum_retry_attempts: int | None = None
+    file_system_config: FileSystemConfig | None = None
+    condition: str | None = None
+    depends_on: tuple[str, ...] = ()
+    disable_logs: bool = False
+    log_data_protection_policy: dict[str, Any] | None = None
+
+    @property
+    def needs_version(self) -> bool:
+        """v3 publishes a version when versioning is on, or for provisioned concurrency / SnapStart."""
+        return self.version or bool(self.provisioned_concurrency) or self.snap_start
 
 
 class Service(Base):
@@ -436,9 +676,9 @@ class Service(Base):
     disabled_deprecations: Ignored = None
     unresolved_variables_notification_mode: Ignored = None
     use_dotenv: bool = False
+    resources: ResourcesSection | None = None
+    layers: dict[str, Layer] = Field(default_factory=dict)
     # not translated yet
-    resources: NotSupported = None
-    layers: NotSupported = None
     stepFunctions: NotSupported = Field(default=None, alias="stepFunctions")
 
     @field_validator("service", mode="before")
@@ -475,7 +715,7 @@ class Service(Base):
         return option or self.provider.region or DEFAULTS["region"]
 
     def function(self, key: str, *, stage: str) -> EffectiveFunction:
-        """Function ``key`` with provider values and defaults merged key by key."""
+        """Function ``key`` with provider values and defaults merged key by key, as v3 does."""
         from .. import naming
 
         fn = self.functions[key]
@@ -483,10 +723,18 @@ class Service(Base):
         env: dict[str, Any] | None = None
         if prov.environment is not None or fn.environment is not None:
             env = {**(prov.environment or {}), **(fn.environment or {})}
+        tags: dict[str, Any] | None = None
+        if prov.tags is not None or fn.tags is not None:
+            tags = {**(prov.tags or {}), **(fn.tags or {})}
         retention = (
             fn.log_retention_in_days if fn.log_retention_in_days is not None else prov.log_retention_in_days
         )
         version = fn.version_function if fn.version_function is not None else prov.version_functions
+        role = fn.role or (prov.iam.existing_role if prov.iam else None) or prov.role
+        tracing: Any = fn.tracing or (prov.tracing.lambda_ if prov.tracing else None)
+        if tracing is True:
+            tracing = "Active"
+        layers = fn.layers if fn.layers is not None else prov.layers
         return EffectiveFunction(
             key=key,
             name=fn.name or naming.function_name(self.service, stage, key),
@@ -498,12 +746,33 @@ class Service(Base):
             description=fn.description,
             environment=env,
             log_retention_in_days=retention,
-            role=prov.iam.role_arn if prov.iam else None,
+            role=role,
             url=fn.url,
             events=tuple((item.event_type, item.body) for item in fn.events),
             artifact=(fn.package.artifact if fn.package else None)
             or (self.package.artifact if self.package else None),
             version=DEFAULTS["version_functions"] if version is None else version,
+            tags=tags,
+            vpc=None if fn.vpc_unset else (fn.vpc or prov.vpc) or None,
+            layers=tuple(layers) if layers is not None else None,
+            kms_key_arn=fn.kms_key_arn or fn.aws_kms_key_arn or prov.kms_key_arn,
+            tracing=tracing or None,
+            on_error=fn.on_error,
+            reserved_concurrency=fn.reserved_concurrency,
+            provisioned_concurrency=fn.provisioned_concurrency,
+            snap_start=bool(fn.snap_start),
+            ephemeral_storage_size=fn.ephemeral_storage_size,
+            runtime_management=fn.runtime_management.merged_over(prov.runtime_management)
+            if fn.runtime_management
+            else prov.runtime_management,
+            destinations=fn.destinations,
+            maximum_event_age=fn.maximum_event_age,
+            maximum_retry_attempts=fn.maximum_retry_attempts,
+            file_system_config=fn.file_system_config,
+            condition=fn.condition,
+            depends_on=tuple(fn.depends_on or ()),
+            disable_logs=bool(fn.disable_logs),
+            log_data_protection_policy=fn.log_data_protection_policy or prov.log_data_protection_policy,
         )
 
 

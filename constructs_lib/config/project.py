@@ -308,6 +308,25 @@ def _check_artifacts(model: Service, folder: Path, sources: SourceMap, stage: st
                     hint=hint,
                 )
             )
+    for key, layer in model.layers.items():
+        path = ("layers", key, "package", "artifact")
+        if layer.artifact is None:
+            errors.append(
+                PackagingError(
+                    f"layer {key!r} has no package.artifact; packaging a layer folder is not supported yet",
+                    location=sources.locate(("layers", key)),
+                    path=("layers", key),
+                    hint="build the layer zip and set layers.<key>.package.artifact",
+                )
+            )
+        elif not (folder / layer.artifact).resolve().is_file():
+            errors.append(
+                PackagingError(
+                    f"layer artifact {layer.artifact!r} not found at {(folder / layer.artifact).resolve()}",
+                    location=sources.locate(path),
+                    path=path,
+                )
+            )
     return errors
 
 

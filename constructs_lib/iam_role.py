@@ -1,0 +1,175 @@
+"""``ServiceRole``: the ``IamRoleLambdaExecution`` role Serverless v3 generates, statement for statement.
+
+v3 starts from a fixed template (assume-role for ``lambda.amazonaws.com``, one inline policy named
+``<service>-<stage>-lambda``) and then appends, in this order:
+
+1. log permissions scoped to the service's own log groups (``/aws/lambda/<service>-<stage>*`` plus
+   each custom-named function's group), and a ``Deny`` of ``PutLogEvents`` for canonically named
+   functions with ``disableLogs``;
+2. ``iam.role.statements`` (else the old ``iamRoleStatements``);
+3. statements functions add while they compile (DLQ topic, KMS key, X-Ray, EFS, destinations);
+4. statements event sources add (queues, streams, ...).
+
+``add_statement(..., union=True)`` skips a statement equal to one already present, as v3's
+``_.unionWith(..., _.isEqual)`` does for KMS and X-Ray. The policy is rendered lazily, so anything
+added before synthesis lands in the template. No statement is broader than v3's.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import jsii
+from aws_cdk import IStableAnyProducer, Lazy
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from . import naming
+from .config.model import EffectiveFunction, Provider
+
+__all__ = ["VPC_ACCESS_POLICY", "ServiceRole", "service_generates_role"]
+
+#: The managed policy v3 attaches when any function runs in a VPC.
+VPC_ACCESS_POLICY = {
+    "Fn::Join": [
+        "",
+        ["arn:", {"Ref": "AWS::Partition"}, ":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"],
+    ]
+}
+
+_ASSUME_ROLE = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": ["lambda.amazonaws.com"]},
+            "Action": ["sts:AssumeRole"],
+        }
+    ],
+}
+
+
+@jsii.implements(IStableAnyProducer)
+class _Produce:
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        self._fn = fn
+
+    def produce(self) -> Any:
+        return self._fn()
+
+
+def service_generates_role(provider: Provider, functions: Sequence[tuple[str, bool]]) -> bool:
+    """v3 makes the role unless the provider names one or every function has its own.
+
+    ``functions``: ``(key, has its own role)`` pairs."""
+    if not functions or not provider.generates_role:
+        return False
+    return not all(has_role for _, has_role in functions)
+
+
+class ServiceRole(Construct):
+    """The generated execution role shared by every function without a role of its own."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        service: str,
+        stage: str,
+        provider: Provider,
+        functions: Sequence[EffectiveFunction],
+        any_vpc: bool,
+    ) -> None:
+        super().__init__(scope, id_)
+        custom = provider.role_customisation
+        canonical_prefix = f"{service}-{stage}"
+        create_resources: list[Any] = []
+        put_resources: list[Any] = []
+        disabled_canonical: list[str] = []
+        has_canonical = False
+        for fn in functions:
+            if fn.name.startswith(canonical_prefix):
+                if fn.disable_logs:
+                    disabled_canonical.append(fn.name)
+                else:
+                    has_canonical = True
+                continue
+            if not fn.disable_logs:
+                group = naming.log_group_name(fn.name)
+                create_resources.append(naming.log_group_arn(group, ":*"))
+                put_resources.append(naming.log_group_arn(group, ":*:*"))
+        self.statements: list[dict[str, Any]] = [
+            {
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:TagResource"],
+                "Resource": create_resources,
+            },
+            {"Effect": "Allow", "Action": ["logs:PutLogEvents"], "Resource": put_resources},
+        ]
+        if has_canonical:
+            prefix = naming.log_group_name(canonical_prefix)
+            create_resources.append(naming.log_group_arn(f"{prefix}*", ":*"))
+            put_resources.append(naming.log_group_arn(f"{prefix}*", ":*:*"))
+            if disabled_canonical:
+                self.statements.append(
+                    {
+                        "Effect": "Deny",
+                        "Action": "logs:PutLogEvents",
+                        "Resource": [
+                            naming.log_group_arn(naming.log_group_name(name), ":*")
+                            for name in disabled_canonical
+                        ],
+                    }
+                )
+        user_statements = custom.statements if custom.statements is not None else provider.iam_role_statements
+        self.statements.extend(s.to_cfn() for s in user_statements or [])
+
+        self.managed_policies: list[Any] = list(
+            custom.managed_policies
+            if custom.managed_policies is not None
+            else provider.iam_managed_policies or []
+        )
+        if any_vpc:
+            self.managed_policies.append(VPC_ACCESS_POLICY)
+
+        boundary = (
+            custom.permissions_boundary or custom.permission_boundary or provider.role_permissions_boundary
+        )
+        # Raw CloudFormation throughout: values may be intrinsics, and tag order must stay v3's.
+        self.cfn_role = iam.CfnRole(self, "Resource", assume_role_policy_document=copy.deepcopy(_ASSUME_ROLE))
+        self.cfn_role.override_logical_id(naming.iam_role_lambda_execution_logical_id())
+        overrides: dict[str, Any] = {
+            "Policies": Lazy.any(_Produce(self._policies)),
+            "Path": custom.path or "/",
+            "RoleName": custom.name or naming.role_name(service, stage),
+        }
+        if custom.tags:
+            overrides["Tags"] = [{"Key": k, "Value": v} for k, v in custom.tags.items()]
+        if boundary:
+            overrides["PermissionsBoundary"] = boundary
+        overrides["ManagedPolicyArns"] = Lazy.any(_Produce(lambda: self.managed_policies or None))
+        for key, value in overrides.items():
+            self.cfn_role.add_property_override(key, value)
+        self._policy_name = naming.role_policy_name(service, stage)
+
+    @property
+    def arn(self) -> dict[str, Any]:
+        """``Fn::GetAtt`` of the role, as v3 writes it into each function."""
+        return {"Fn::GetAtt": [naming.iam_role_lambda_execution_logical_id(), "Arn"]}
+
+    def add_statement(self, statement: dict[str, Any], *, union: bool = False) -> None:
+        """Append a statement; with ``union`` skip it when an equal one is already there."""
+        if union and statement in self.statements:
+            return
+        self.statements.append(statement)
+
+    def _policies(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "PolicyName": self._policy_name,
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": self.statements},
+            }
+        ]

@@ -1,0 +1,111 @@
+"""``ServerlessLayer``: a ``layers.<key>`` entry as v3 compiles it.
+
+``<L>LambdaLayer`` (``AWS::Lambda::LayerVersion``; with ``retain: true`` the logical ID carries
+v3's content hash and the version is retained), one ``LayerVersionPermission`` per allowed
+account, and the ``QualifiedArn`` / ``Hash`` / ``S3Key`` outputs. The hash is v3's: SHA-1 over
+the JSON of the resource (without its S3 key) and the artifact's bytes, so retained layers keep
+their logical IDs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import CfnDeletionPolicy
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+
+from . import naming
+from .assets import add_zip_asset
+from .config.model import Layer
+from .function import output
+from .hashing import LayerHashInput, js_json
+
+__all__ = ["ServerlessLayer"]
+
+
+class ServerlessLayer(Construct):
+    """One layer; ``hash_input`` is what functions referencing it put into their version digest.
+
+    :param v3_bucket: the ``S3Bucket`` v3 writes (the named bucket, or a ``Ref`` to
+        ``ServerlessDeploymentBucket``): it is part of v3's hashes, wherever CDK puts the asset.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        key: str,
+        layer: Layer,
+        artifact: Path,
+        artifact_as_written: str,
+        service: str,
+        stage: str,
+        v3_bucket: Any,
+    ) -> None:
+        super().__init__(scope, id_)
+        asset = add_zip_asset(self, artifact, "Content")
+        props: dict[str, Any] = {"Content": {"S3Bucket": v3_bucket}, "LayerName": layer.name or key}
+        if layer.description:
+            props["Description"] = layer.description
+        if layer.license_info:
+            props["LicenseInfo"] = layer.license_info
+        if layer.compatible_runtimes:
+            props["CompatibleRuntimes"] = list(layer.compatible_runtimes)
+        if layer.compatible_architectures:
+            props["CompatibleArchitectures"] = list(layer.compatible_architectures)
+        sha = hashlib.sha1(js_json({"Type": "AWS::Lambda::LayerVersion", "Properties": props}).encode())
+        sha.update(artifact.read_bytes())
+        self.sha = sha.hexdigest()
+        self.logical_id = naming.layer_logical_id(key) + (self.sha if layer.retain else "")
+
+        self.cfn_layer = lambda_.CfnLayerVersion(
+            self,
+            "Resource",
+            content=lambda_.CfnLayerVersion.ContentProperty(
+                s3_bucket=asset.bucket_name, s3_key=asset.object_key
+            ),
+        )
+        for name, value in props.items():
+            if name != "Content":
+                self.cfn_layer.add_property_override(name, value)
+        self.cfn_layer.override_logical_id(self.logical_id)
+        if layer.retain:
+            self.cfn_layer.cfn_options.deletion_policy = CfnDeletionPolicy.RETAIN
+
+        for account in layer.allowed_accounts or ():
+            permission = lambda_.CfnLayerVersionPermission(
+                self,
+                f"Permission{account}",
+                action="lambda:GetLayerVersion",
+                layer_version_arn=self.cfn_layer.ref,
+                principal=account,
+            )
+            permission_id = naming.layer_permission_logical_id(key, account)
+            permission.override_logical_id(permission_id + (self.sha if layer.retain else ""))
+            if layer.retain:
+                permission.cfn_options.deletion_policy = CfnDeletionPolicy.RETAIN
+
+        arn_id, hash_id, key_id = naming.layer_output_logical_ids(key)
+        for logical_id, value, description in (
+            (arn_id, self.cfn_layer.ref, "Current Lambda layer version"),
+            (hash_id, self.sha, "Current Lambda layer hash"),
+            (key_id, asset.object_key, "Current Lambda layer S3Key"),
+        ):
+            output(
+                self,
+                logical_id,
+                value=value,
+                description=description,
+                export=naming.export_name(service, stage, logical_id),
+            )
+        self.hash_input = LayerHashInput(
+            name=key,
+            ref=self.logical_id,
+            properties=props,
+            artifact_path=artifact_as_written,
+            artifact_sha256_b64=asset.code_sha256,
+        )

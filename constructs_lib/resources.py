@@ -1,0 +1,265 @@
+"""``resources:``: raw CloudFormation merged into a service stack the way v3 merges it.
+
+v3 runs lodash's ``_.merge(compiledTemplate, resources)`` after everything is compiled, so:
+
+* a new logical ID adds a resource (or output, condition, mapping, parameter) as written;
+* an existing logical ID deep-merges into the generated resource: objects key by key, arrays
+  index by index, ``null`` removes a property (v3 then strips null properties);
+* ``resources.extensions`` is applied afterwards: ``Properties``/``Metadata`` are assigned key by
+  key, ``DependsOn`` is appended to, the policies and ``Condition`` are replaced.
+
+Merging into generated resources goes through CDK's ``add_override`` with one override per leaf,
+which CDK renders with exactly these semantics; logical IDs are never changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import jsii
+from aws_cdk import (
+    CfnCondition,
+    CfnMapping,
+    CfnOutput,
+    CfnParameter,
+    CfnResource,
+    ICfnConditionExpression,
+    IResolvable,
+    IResolveContext,
+    Stack,
+    Token,
+)
+from constructs import Construct
+
+from .config.model import ResourcesSection
+from .errors import ConfigError
+
+__all__ = ["depends_on", "merge_resources", "set_depends_on"]
+
+
+def set_depends_on(resource: CfnResource, ids: list[str]) -> None:
+    """Write ``DependsOn`` as raw logical IDs and remember it (``extensions`` append to it)."""
+    resource.sls_depends_on = list(ids)  # type: ignore[attr-defined]
+    if ids:
+        resource.add_override("DependsOn", list(ids))
+    else:
+        resource.add_deletion_override("DependsOn")
+
+
+def depends_on(resource: CfnResource) -> list[str]:
+    return list(getattr(resource, "sls_depends_on", []))
+
+
+@jsii.implements(ICfnConditionExpression, IResolvable)
+class _RawCondition:
+    """A condition expression given as raw CloudFormation (``Fn::Equals`` ...)."""
+
+    def __init__(self, expression: Any) -> None:
+        self._expression = expression
+
+    @property
+    def creation_stack(self) -> list[str]:
+        return []
+
+    @property
+    def type_hint(self) -> Any:
+        return None
+
+    def resolve(self, context: IResolveContext) -> Any:
+        return self._expression
+
+    def to_string(self) -> str:
+        return Token.as_string(self)
+
+
+def _escape(key: str) -> str:
+    return key.replace(".", "\\.")
+
+
+def _leaves(prefix: str, value: Any) -> Iterator[tuple[str, Any]]:
+    """``(override path, value)`` per leaf: lodash recurses into objects and arrays alike."""
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            yield from _leaves(f"{prefix}.{_escape(str(key))}", item)
+    elif isinstance(value, list) and value:
+        for index, item in enumerate(value):
+            yield from _leaves(f"{prefix}.{index}", item)
+    else:
+        yield prefix, value
+
+
+def _generated(stack: Stack) -> tuple[dict[str, CfnResource], dict[str, CfnOutput]]:
+    resources: dict[str, CfnResource] = {}
+    outputs: dict[str, CfnOutput] = {}
+    for child in stack.node.find_all():
+        if isinstance(child, CfnResource):
+            resources[stack.resolve(child.logical_id)] = child
+        elif isinstance(child, CfnOutput):
+            outputs[stack.resolve(child.logical_id)] = child
+    return resources, outputs
+
+
+def merge_resources(stack: Stack, section: ResourcesSection, *, scope: Construct | None = None) -> None:
+    """Merge ``section`` into ``stack`` (call it after everything else is in the stack)."""
+    scope = scope or Construct(stack, "Resources")
+    resources, outputs = _generated(stack)
+
+    if section.description is not None:
+        stack.template_options.description = section.description
+    if section.aws_template_format_version is not None:
+        stack.template_options.template_format_version = section.aws_template_format_version
+    if section.metadata:
+        stack.template_options.metadata = {**(stack.template_options.metadata or {}), **section.metadata}
+    if section.transform is not None:
+        for name in section.transform if isinstance(section.transform, list) else [section.transform]:
+            stack.add_transform(name)
+
+    for name, expression in section.conditions.items():
+        CfnCondition(scope, f"Condition{name}", expression=_RawCondition(expression)).override_logical_id(
+            name
+        )
+    for name, mapping in section.mappings.items():
+        CfnMapping(scope, f"Mapping{name}", mapping=mapping).override_logical_id(name)
+    for name, spec in section.parameters.items():
+        _parameter(scope, name, spec)
+
+    for logical_id, definition in section.resources.items():
+        existing = resources.get(logical_id)
+        if existing is None:
+            resources[logical_id] = _new_resource(scope, logical_id, definition)
+        else:
+            _merge_into(existing, logical_id, definition)
+
+    for logical_id, definition in section.outputs.items():
+        out = outputs.get(logical_id)
+        if out is None:
+            _new_output(scope, logical_id, definition)
+        else:
+            _merge_output(out, definition)
+
+    for logical_id, attributes in section.extensions.items():
+        target = resources.get(logical_id)
+        if target is None:
+            raise ConfigError(
+                f"cannot extend {logical_id!r}: no such resource in the generated stack",
+                path=("resources", "extensions", logical_id),
+            )
+        _extend(target, attributes)
+
+
+def _new_resource(scope: Construct, logical_id: str, definition: dict[str, Any]) -> CfnResource:
+    if "Type" not in definition:
+        raise ConfigError(f"resource {logical_id!r} has no Type", path=("resources", "Resources", logical_id))
+    resource = CfnResource(
+        scope, f"Resource{logical_id}", type=definition["Type"], properties=definition.get("Properties")
+    )
+    resource.override_logical_id(logical_id)
+    for attribute, value in definition.items():
+        if attribute in ("Type", "Properties"):
+            continue
+        if attribute == "DependsOn":
+            set_depends_on(resource, [value] if isinstance(value, str) else list(value))
+        else:
+            resource.add_override(attribute, value)
+    return resource
+
+
+def _merge_into(resource: CfnResource, logical_id: str, definition: dict[str, Any]) -> None:
+    for attribute, value in definition.items():
+        if attribute == "DependsOn":
+            merged = depends_on(resource)
+            for index, item in enumerate([value] if isinstance(value, str) else value):
+                if index < len(merged):
+                    merged[index] = item
+                else:
+                    merged.append(item)
+            set_depends_on(resource, merged)
+            continue
+        for path, leaf in _leaves(attribute, value):
+            if leaf is None:
+                resource.add_deletion_override(path)
+            else:
+                resource.add_override(path, leaf)
+
+
+def _extend(resource: CfnResource, attributes: dict[str, Any]) -> None:
+    for attribute, value in attributes.items():
+        if attribute in ("Properties", "Metadata"):
+            for key, item in value.items():
+                resource.add_override(f"{attribute}.{_escape(key)}", item)
+        elif attribute == "DependsOn":
+            set_depends_on(
+                resource, depends_on(resource) + ([value] if isinstance(value, str) else list(value))
+            )
+        else:
+            resource.add_override(attribute, value)
+
+
+def _raw_text(value: Any) -> Any:
+    return Token.as_string(value) if isinstance(value, dict | list) else value
+
+
+def _new_output(scope: Construct, logical_id: str, definition: dict[str, Any]) -> None:
+    if "Value" not in definition:
+        raise ConfigError(f"output {logical_id!r} has no Value", path=("resources", "Outputs", logical_id))
+    export = (definition.get("Export") or {}).get("Name")
+    out = CfnOutput(
+        scope,
+        f"Output{logical_id}",
+        value=_raw_text(definition["Value"]),
+        description=definition.get("Description"),
+        export_name=_raw_text(export) if export is not None else None,
+    )
+    out.override_logical_id(logical_id)
+    if "Condition" in definition:
+        out.condition = _condition_ref(scope, definition["Condition"])
+
+
+def _merge_output(out: CfnOutput, definition: dict[str, Any]) -> None:
+    if "Value" in definition:
+        out.value = _raw_text(definition["Value"])
+    if "Description" in definition:
+        out.description = definition["Description"]
+    export = (definition.get("Export") or {}).get("Name")
+    if export is not None:
+        out.export_name = _raw_text(export)
+    if "Condition" in definition:
+        out.condition = _condition_ref(out, definition["Condition"])
+
+
+def _condition_ref(scope: Construct, name: str) -> CfnCondition:
+    stack = Stack.of(scope)
+    for child in stack.node.find_all():
+        if isinstance(child, CfnCondition) and stack.resolve(child.logical_id) == name:
+            return child
+    raise ConfigError(
+        f"condition {name!r} is not defined in resources.Conditions", path=("resources", "Outputs")
+    )
+
+
+_PARAMETER_KEYS = {
+    "Type": "type",
+    "Default": "default",
+    "Description": "description",
+    "AllowedValues": "allowed_values",
+    "AllowedPattern": "allowed_pattern",
+    "ConstraintDescription": "constraint_description",
+    "MaxLength": "max_length",
+    "MaxValue": "max_value",
+    "MinLength": "min_length",
+    "MinValue": "min_value",
+    "NoEcho": "no_echo",
+}
+
+
+def _parameter(scope: Construct, name: str, spec: dict[str, Any]) -> None:
+    unknown = [key for key in spec if key not in _PARAMETER_KEYS]
+    if unknown:
+        raise ConfigError(
+            f"parameter {name!r}: unknown key {unknown[0]!r}",
+            path=("resources", "Parameters", name, unknown[0]),
+        )
+    CfnParameter(
+        scope, f"Parameter{name}", **{_PARAMETER_KEYS[k]: v for k, v in spec.items()}
+    ).override_logical_id(name)
