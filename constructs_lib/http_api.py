@@ -40,7 +40,14 @@ class ServiceHttpApi(Construct):
     """The HTTP API of one service; add routes with :meth:`add_route`."""
 
     def __init__(
-        self, scope: Construct, id_: str, *, config: HttpApiConfig, service: str, stage: str
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        config: HttpApiConfig,
+        service: str,
+        stage: str,
+        tags: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(scope, id_)
         self.config = config
@@ -77,6 +84,9 @@ class ServiceHttpApi(Construct):
             ),
         )
         self.cfn_stage.override_logical_id(naming.http_api_stage_logical_id())
+        if tags:  # v3 tags the API and its stage with provider.tags
+            self.cfn_api.add_property_override("Tags", dict(tags))
+            self.cfn_stage.add_property_override("Tags", dict(tags))
 
         self._export(naming.http_api_output_id_logical_id(), self.cfn_api.ref, "Id of the HTTP API")
         url = Fn.join("", ["https://", self.cfn_api.ref, ".execute-api.", Aws.REGION, ".", Aws.URL_SUFFIX])

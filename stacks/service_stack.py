@@ -113,12 +113,11 @@ class ServiceStack(Stack):
         layer_inputs = {layer.logical_id: layer.hash_input for layer in self.layers.values()}
 
         for key, props in effective.items():
-            assert props.artifact is not None  # checked when the service was loaded
             self.functions[key] = ServerlessFunction(
                 self,
                 naming.function_logical_id_prefix(key),
                 props=props,
-                artifact=service.artifact_path(props.artifact),
+                artifact=service.function_artifact(key),
                 service=service.name,
                 stage=service.stage,
                 role=self.role,
@@ -153,6 +152,11 @@ class ServiceStack(Stack):
 
             config = self.service.model.provider.http_api or HttpApiConfig()
             self._http_api = ServiceHttpApi(
-                self, "HttpApi", config=config, service=self.service.name, stage=self.service.stage
+                self,
+                "HttpApi",
+                config=config,
+                service=self.service.name,
+                stage=self.service.stage,
+                tags=self.service.model.provider.tags,
             )
         return self._http_api

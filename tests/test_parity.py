@@ -48,6 +48,7 @@ CASES: dict[str, tuple[str, str]] = {
     "06b-deployment-bucket-object": (".", "dev"),
     "13-layers": (".", "dev"),
     "14-resources-outputs": (".", "dev"),
+    "12-tags": (".", "dev"),
     # ours (tests/reference/sls3)
     "f1-function-options": (".", "dev"),
     "f2-iam-legacy": (".", "dev"),

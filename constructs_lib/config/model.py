@@ -323,11 +323,13 @@ EventItem = Annotated[
 
 
 class FunctionPackage(Base):
+    """``functions.<key>.package``; patterns apply when the function is packaged individually."""
+
     artifact: str | None = None
-    individually: NotSupported = None
-    patterns: NotSupported = None
-    include: NotSupported = None
-    exclude: NotSupported = None
+    individually: bool = False
+    patterns: ListOf[str] = Field(default_factory=list)
+    include: ListOf[str] = Field(default_factory=list)
+    exclude: ListOf[str] = Field(default_factory=list)
 
 
 class Vpc(Base):
@@ -519,13 +521,13 @@ class Provider(Base):
 
 
 class Package(Base):
-    """``package`` at service level."""
+    """``package`` at service level. Without ``artifact`` the service folder is zipped."""
 
     artifact: str | None = None
-    individually: NotSupported = None
-    patterns: NotSupported = None
-    include: NotSupported = None
-    exclude: NotSupported = None
+    individually: bool = False
+    patterns: ListOf[str] = Field(default_factory=list)
+    include: ListOf[str] = Field(default_factory=list)
+    exclude: ListOf[str] = Field(default_factory=list)
     exclude_dev_dependencies: Ignored = None
 
 
@@ -714,6 +716,14 @@ class Service(Base):
     def region(self, option: str | None = None) -> str:
         return option or self.provider.region or DEFAULTS["region"]
 
+    def _artifact(self, fn: Function) -> str | None:
+        """The function's artifact, else the service's unless the function is packaged individually."""
+        if fn.package and fn.package.artifact:
+            return fn.package.artifact
+        if fn.package and fn.package.individually:
+            return None
+        return self.package.artifact if self.package else None
+
     def function(self, key: str, *, stage: str) -> EffectiveFunction:
         """Function ``key`` with provider values and defaults merged key by key, as v3 does."""
         from .. import naming
@@ -749,8 +759,7 @@ class Service(Base):
             role=role,
             url=fn.url,
             events=tuple((item.event_type, item.body) for item in fn.events),
-            artifact=(fn.package.artifact if fn.package else None)
-            or (self.package.artifact if self.package else None),
+            artifact=self._artifact(fn),
             version=DEFAULTS["version_functions"] if version is None else version,
             tags=tags,
             vpc=None if fn.vpc_unset else (fn.vpc or prov.vpc) or None,

@@ -15,9 +15,10 @@ from typing import Any
 
 from .. import limits, naming
 from ..errors import ConfigError, ErrorGroup, Location, PackagingError, SlsCdkError
+from ..packaging import DEFAULT_EXCLUDES, package_folder, select_files
 from ..plugins import PluginNotice, check_plugins
 from .compose import COMPOSE_FILE_NAMES, Compose, load_compose, output_refs
-from .model import Service
+from .model import FunctionPackage, Package, Service
 from .source import SourceMap, load_yaml_file
 from .validate import validate
 from .variables import ResolveContext, resolve_config
@@ -55,6 +56,33 @@ class LoadedService:
 
     def artifact_path(self, artifact: str) -> Path:
         return (self.dir / artifact).resolve()
+
+    def function_artifact(self, key: str) -> Path:
+        """The zip for function ``key``: its artifact, or the service folder packaged as v3 does."""
+        spec = packaging_spec(self.model, key, self.file.name, stage=self.stage)
+        if spec is None:
+            artifact = self.model.function(key, stage=self.stage).artifact
+            assert artifact is not None
+            return self.artifact_path(artifact)
+        name, excludes, includes = spec
+        where = ("functions", key, "package") if name == key else ("package",)
+        return package_folder(self.dir, name=name, excludes=excludes, includes=includes, where=where)
+
+
+def packaging_spec(
+    model: Service, key: str, config_file_name: str, *, stage: str
+) -> tuple[str, list[str], list[str]] | None:
+    """None when function ``key`` has an artifact; else ``(zip name, excludes, includes)`` (v3's rules:
+    one ``<service>.zip`` for all, or ``<key>.zip`` with the function's patterns when individual)."""
+    if model.function(key, stage=stage).artifact is not None:
+        return None
+    pkg = model.package or Package()
+    fn_pkg = model.functions[key].package or FunctionPackage()
+    excludes = [*DEFAULT_EXCLUDES, config_file_name, *([".env*"] if model.use_dotenv else []), *pkg.exclude]
+    includes = [*pkg.include, *pkg.patterns]
+    if fn_pkg.individually or pkg.individually:
+        return key, [*excludes, *fn_pkg.exclude], [*includes, *fn_pkg.include, *fn_pkg.patterns]
+    return model.service, excludes, includes
 
 
 @dataclass(frozen=True)
@@ -207,7 +235,7 @@ def load_service(
     )
     errors.extend(plugin_errors)
     errors.extend(_check_function_names(model, sources, final_stage))
-    errors.extend(_check_artifacts(model, folder, sources, final_stage))
+    errors.extend(_check_artifacts(model, folder, sources, final_stage, file.name))
     ErrorGroup.raise_if_any(errors)
 
     return LoadedService(
@@ -262,7 +290,9 @@ def _check_function_names(model: Service, sources: SourceMap, stage: str) -> lis
     return errors
 
 
-def _check_artifacts(model: Service, folder: Path, sources: SourceMap, stage: str) -> list[SlsCdkError]:
+def _check_artifacts(
+    model: Service, folder: Path, sources: SourceMap, stage: str, config_file_name: str
+) -> list[SlsCdkError]:
     """A missing artifact is an error that names the build hook that would make it."""
     errors: list[SlsCdkError] = []
     hooks = model.scripts.hooks
@@ -270,15 +300,19 @@ def _check_artifacts(model: Service, folder: Path, sources: SourceMap, stage: st
     for key in model.functions:
         eff = model.function(key, stage=stage)
         if eff.artifact is None:
-            errors.append(
-                PackagingError(
-                    f"function {key!r} has no package.artifact; "
-                    "packaging the service folder is not supported yet",
-                    location=sources.locate(("functions", key)),
-                    path=("functions", key),
-                    hint="build a zip and set package.artifact (service or function level)",
-                )
-            )
+            spec = packaging_spec(model, key, config_file_name, stage=stage)
+            assert spec is not None
+            if spec[0] not in seen:
+                seen.add(spec[0])
+                if not select_files(folder, excludes=spec[1], includes=spec[2]):
+                    where = ("functions", key, "package") if spec[0] == key else ("package",)
+                    errors.append(
+                        PackagingError(
+                            f"no file of the service folder matches the package patterns (for {key!r})",
+                            location=sources.locate(where),
+                            path=where,
+                        )
+                    )
             continue
         if eff.artifact in seen:
             continue

@@ -1,0 +1,178 @@
+"""Packaging a service folder into a zip when no ``package.artifact`` is given, as v3 does.
+
+File selection follows v3's ``resolveFilePathsFromPatterns``: every file under the folder (dot
+files included, symlinks followed), then the patterns in order, each flipping the files it
+matches: excludes (v3's defaults, the config file, ``.env*`` with ``useDotenv``, ``exclude``) as
+``!pattern``, then ``include`` / ``patterns`` (where ``!x`` excludes). Globs use micromatch's rules
+(``**`` any depth, ``*`` within one segment, ``?``, ``{a,b}``, ``[..]``; dots are matched).
+
+Zips are deterministic (sorted entries, fixed timestamps, normalised modes keeping the executable
+bit), so an unchanged folder never changes its asset hash. Not reproduced: v3's
+``excludeDevDependencies`` (Node.js ``devDependencies`` pruning); exclude ``node_modules/**``
+yourself or ship a built artifact.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import os
+import re
+import shutil
+import stat
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import PackagingError
+
+__all__ = ["DEFAULT_EXCLUDES", "glob_to_regex", "package_folder", "select_files"]
+
+#: v3's ``defaultExcludes``.
+DEFAULT_EXCLUDES = (
+    ".git/**",
+    ".gitignore",
+    ".DS_Store",
+    "npm-debug.log",
+    "yarn-*.log",
+    ".serverless/**",
+    ".serverless_plugins/**",
+)
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@lru_cache(maxsize=512)
+def glob_to_regex(pattern: str) -> re.Pattern[str]:
+    """A micromatch-style glob (with ``dot: true``) as a regular expression over ``/`` paths."""
+    pattern = pattern.removeprefix("./")
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "*":
+            if pattern.startswith("**", i):
+                at_start = i == 0 or pattern[i - 1] == "/"
+                j = i + 2
+                if at_start and (j == n or pattern[j] == "/"):
+                    if j == n:
+                        out.append(".*")  # 'a/**' also matches 'a' itself? micromatch: only below
+                        i = j
+                    else:
+                        out.append("(?:.*/)?")
+                        i = j + 1
+                    continue
+                out.append("[^/]*")
+                i = j
+                continue
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "{":
+            close = pattern.find("}", i)
+            if close == -1:
+                out.append(re.escape(c))
+            else:
+                options = pattern[i + 1 : close].split(",")
+                out.append("(?:" + "|".join(glob_to_regex(o).pattern[4:-2] for o in options) + ")")
+                i = close + 1
+                continue
+        elif c == "[":
+            close = pattern.find("]", i + 1)
+            if close == -1:
+                out.append(re.escape(c))
+            else:
+                body = pattern[i + 1 : close]
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append(f"[{body}]")
+                i = close + 1
+                continue
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return re.compile("^(?:" + "".join(out) + ")$")
+
+
+def _all_files(root: Path) -> list[str]:
+    """Every file below ``root`` as a ``/`` path, symlinks followed (loops skipped)."""
+    found: list[str] = []
+    seen: set[tuple[int, int]] = set()
+    for current, dirs, files in os.walk(root, followlinks=True):
+        st = os.stat(current)
+        if (st.st_dev, st.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        rel = os.path.relpath(current, root)
+        for name in files:
+            full = os.path.join(current, name)
+            if os.path.isfile(full):
+                found.append(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
+    return found
+
+
+def select_files(root: Path, *, excludes: Sequence[str], includes: Sequence[str]) -> list[str]:
+    """The files v3 would zip, sorted."""
+    patterns: list[str] = []
+    for pattern in excludes:
+        patterns.append(pattern[1:] if pattern.startswith("!") else f"!{pattern}")
+    patterns.extend(includes)
+    files = _all_files(root)
+    state = dict.fromkeys(files, True)
+    for p in patterns:
+        exclude = p.startswith("!")
+        rx = glob_to_regex(p[1:] if exclude else p)
+        for path in files:
+            if rx.match(path):
+                state[path] = not exclude
+    return sorted(path for path, keep in state.items() if keep)
+
+
+_WORK_DIR: Path | None = None
+
+
+def _work_dir() -> Path:
+    global _WORK_DIR
+    if _WORK_DIR is None:
+        _WORK_DIR = Path(tempfile.mkdtemp(prefix="sls-cdk-package-"))
+        atexit.register(shutil.rmtree, _WORK_DIR, True)
+    return _WORK_DIR
+
+
+def _zip(root: Path, files: Iterable[str], target: Path) -> None:
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        for rel in files:
+            full = root / rel
+            info = zipfile.ZipInfo(rel, date_time=_ZIP_TIME)
+            mode = 0o755 if os.stat(full).st_mode & 0o100 else 0o644  # v3: owner-executable -> 755
+            info.external_attr = (stat.S_IFREG | mode) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with open(full, "rb") as fh:
+                zf.writestr(info, fh.read())
+
+
+def package_folder(
+    root: Path, *, name: str, excludes: Sequence[str], includes: Sequence[str], where: tuple[str | int, ...]
+) -> Path:
+    """Zip the selected files of ``root`` into a private work folder; return the zip's path.
+
+    The same selection of the same bytes always gives the same zip (and the same path)."""
+    files = select_files(root, excludes=excludes, includes=includes)
+    if not files:
+        raise PackagingError(
+            f"no file of {root} matches the package patterns", path=where, hint="check package.patterns"
+        )
+    digest = hashlib.sha256()
+    for rel in files:
+        digest.update(rel.encode() + b"\0")
+        st = os.stat(root / rel)
+        digest.update(f"{st.st_size}:{st.st_mtime_ns}:{st.st_mode & 0o111}".encode())
+    target = _work_dir() / f"{digest.hexdigest()[:16]}-{name}.zip"
+    if not target.exists():
+        partial = target.with_suffix(".partial")
+        _zip(root, files, partial)
+        partial.rename(target)
+    return target

@@ -1,0 +1,159 @@
+"""Packaging a service folder without an artifact: v3's file selection, deterministic zips."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from constructs_lib.config.project import load_service
+from constructs_lib.packaging import glob_to_regex, select_files
+from tests.helpers import synth
+
+SERVICE = """\
+service: pkg
+frameworkVersion: "3"
+useDotenv: true
+provider:
+  name: aws
+  runtime: python3.11
+  region: us-east-1
+  deploymentBucket:
+    name: my.serverless
+  iam:
+    role: arn:aws:iam::123456789012:role/r
+package:
+  patterns:
+    - '!docs/**'
+    - '!tests/**'
+    - '!**/*.md'
+    - 'src/keep.md'
+    - '!node_modules/**'
+    - '!notes.{txt,log}'
+functions:
+  shared:
+    handler: src/handler.main
+  alone:
+    handler: src/handler.main
+    package:
+      individually: true
+      patterns:
+        - '!src/lib/**'
+        - 'docs/readme.md'
+"""
+
+TREE = {
+    "src/handler.py": "a",
+    "src/lib/util.py": "b",
+    "docs/readme.md": "c",
+    "README.md": "d",
+    ".git/config": "e",
+    "node_modules/dep/index.js": "f",
+    "tests/test_a.py": "g",
+    "bin/run": "#!/bin/sh\n",
+    ".gitignore": "h",
+    ".env": "i",
+    "yarn-error.log": "j",
+    "notes.txt": "k",
+    ".serverless_plugins/p.js": "l",
+    "nested/.hidden/x.cfg": "m",
+    "src/keep.md": "n",
+}
+
+# What `serverless package` (3.40.0) zipped for this very tree and file (names and modes), read
+# from its .serverless/pkg.zip and .serverless/alone.zip.
+V3_SHARED = {
+    "bin/run": 0o755,
+    "nested/.hidden/x.cfg": 0o644,
+    "src/handler.py": 0o644,
+    "src/keep.md": 0o644,
+    "src/lib/util.py": 0o644,
+}
+V3_ALONE = {
+    "bin/run": 0o755,
+    "docs/readme.md": 0o644,
+    "nested/.hidden/x.cfg": 0o644,
+    "src/handler.py": 0o644,
+    "src/keep.md": 0o644,
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    for rel, text in TREE.items():
+        target = tmp_path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    (tmp_path / "bin" / "run").chmod(0o755)
+    (tmp_path / "serverless.yml").write_text(SERVICE)
+    return tmp_path
+
+
+def _listing(zip_path: Path) -> dict[str, int]:
+    with zipfile.ZipFile(zip_path) as zf:
+        return {info.filename: (info.external_attr >> 16) & 0o777 for info in zf.infolist()}
+
+
+def test_selection_and_modes_match_v3(project: Path) -> None:
+    svc = load_service(project / "serverless.yml")
+    assert _listing(svc.function_artifact("shared")) == V3_SHARED
+    assert _listing(svc.function_artifact("alone")) == V3_ALONE
+
+
+def test_zips_are_deterministic(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    svc = load_service(project / "serverless.yml")
+    first = hashlib.sha256(svc.function_artifact("shared").read_bytes()).hexdigest()
+    other = tmp_path_factory.mktemp("copy")
+    for rel, text in TREE.items():  # same content, written later: other mtimes, same zip
+        (other / rel).parent.mkdir(parents=True, exist_ok=True)
+        (other / rel).write_text(text)
+    (other / "bin" / "run").chmod(0o755)
+    (other / "serverless.yml").write_text(SERVICE)
+    again = load_service(other / "serverless.yml").function_artifact("shared")
+    assert hashlib.sha256(again.read_bytes()).hexdigest() == first
+
+
+def test_packaged_functions_get_their_own_code(project: Path) -> None:
+    template = synth(project, stage="dev")["pkg-dev"]
+    res = template["Resources"]
+    shared, alone = (res[f"{k}LambdaFunction"]["Properties"]["Code"]["S3Key"] for k in ("Shared", "Alone"))
+    assert shared != alone and shared.startswith("serverless/pkg/dev/")
+    assert res["SharedLambdaFunction"]["Properties"]["Runtime"] == "python3.11"
+
+
+def test_no_matching_file_is_a_located_error(project: Path) -> None:
+    text = SERVICE.replace("    - 'src/keep.md'\n", "").replace("    - '!docs/**'", "    - '!**'")
+    (project / "serverless.yml").write_text(text.replace("        - 'docs/readme.md'\n", ""))
+    with pytest.raises(Exception) as info:
+        load_service(project / "serverless.yml")
+    text = info.value.format()  # type: ignore[attr-defined]
+    assert "serverless.yml:12:1: package: no file of the service folder matches" in text
+    assert "serverless.yml:24:5: functions.alone.package: no file of the service folder matches" in text
+
+
+@pytest.mark.parametrize(
+    ("pattern", "matches", "misses"),
+    [
+        ("**/*.md", ["README.md", "a/b/c.md"], ["a.mdx", "md"]),
+        ("docs/**", ["docs/a", "docs/a/b.txt"], ["docs", "xdocs/a"]),
+        ("*.py", ["a.py", ".hidden.py"], ["src/a.py"]),
+        ("notes.{txt,log}", ["notes.txt", "notes.log"], ["notes.md"]),
+        ("src/?.py", ["src/a.py"], ["src/ab.py"]),
+        ("file[0-9].txt", ["file1.txt"], ["filea.txt"]),
+        ("a/**/b", ["a/b", "a/x/y/b"], ["a/b/c"]),
+    ],
+)
+def test_glob_rules(pattern: str, matches: list[str], misses: list[str]) -> None:
+    rx = glob_to_regex(pattern)
+    assert all(rx.match(m) for m in matches), pattern
+    assert not any(rx.match(m) for m in misses), pattern
+
+
+def test_select_files_applies_patterns_in_order(tmp_path: Path) -> None:
+    for rel in ("a.txt", "b.txt", "keep/c.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    files = select_files(tmp_path, excludes=["*.txt"], includes=["b.txt", "!keep/**", "keep/c.txt"])
+    assert files == ["b.txt", "keep/c.txt"]
