@@ -3,7 +3,8 @@
 
 Context keys (``-c key=value``): ``compose`` (a serverless-compose.yml; default: the example
 project), ``service`` (one serverless.yml or its folder; wins over ``compose``), ``stage``,
-``region``, ``validate`` (``true`` runs aws-cdk-lib's built-in template validation).
+``region``, ``validate`` (``true`` runs aws-cdk-lib's built-in template validation), ``build``
+(``true`` runs the build hooks first; never implied, so ``cdk ls`` / ``cdk diff`` do not build).
 User errors print as ``file:line:col: key: message`` and exit 1.
 """
 
@@ -33,7 +34,9 @@ def main() -> None:
     ctx = context.get
     target = ctx("service") or ctx("compose") or str(DEFAULT_COMPOSE)
     try:
-        project = load_project(Path(target), stage=ctx("stage"), region=ctx("region"))
+        project = load_project(
+            Path(target), stage=ctx("stage"), region=ctx("region"), build=_truthy(ctx("build") or False)
+        )
     except SlsCdkError as exc:
         print(exc.format(), file=sys.stderr)
         sys.exit(1)

@@ -5,6 +5,8 @@
 * ``check PATH``: validate only; print every problem with ``file:line:col``.
 * ``print PATH [--format yaml|json]``: the resolved configuration, like ``sls print``.
 * ``summary DIR``: each stack of a synthesized cloud assembly with its resource count.
+* ``run NAME PATH``: a ``custom.scripts.commands`` entry, in its service's folder.
+* ``synth --build``: run the build hooks (``custom.scripts.hooks``) first.
 
 User errors print as ``file:line:col: key.path: message`` and exit 1; never a traceback.
 """
@@ -58,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_argument(
         "--validate", action="store_true", help="run aws-cdk-lib's built-in template validation"
     )
+    synth.add_argument(
+        "--build", action="store_true", help="run the build hooks (custom.scripts.hooks) first"
+    )
+
+    run = sub.add_parser("run", help="run a custom.scripts.commands entry (like `sls <command>`)")
+    run.add_argument("name", help="the command's name")
+    _add_project_args(run)
 
     check = sub.add_parser("check", help="validate the configuration and print every problem")
     _add_project_args(check)
@@ -80,6 +89,7 @@ def _load(args: argparse.Namespace) -> Any:
         region=args.region,
         options=_parse_kv(args.opt, "--opt"),
         params=_parse_kv(args.param, "--param"),
+        build=getattr(args, "build", False),
     )
 
 
@@ -184,7 +194,32 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"synth": cmd_synth, "check": cmd_check, "print": cmd_print, "summary": cmd_summary}
+def cmd_run(args: argparse.Namespace) -> int:
+    from .build import run_command
+
+    project = _load(args)
+    ran = False
+    for svc in project.services:
+        command = svc.model.scripts.commands.get(args.name)
+        if command is not None:
+            run_command(command, cwd=svc.dir, label=f"{svc.name}: command {args.name!r}")
+            ran = True
+    if not ran:
+        known = sorted({name for svc in project.services for name in svc.model.scripts.commands})
+        raise SlsCdkError(
+            f"no custom.scripts.commands entry named {args.name!r}",
+            hint=f"known: {', '.join(known)}" if known else "this project defines no commands",
+        )
+    return 0
+
+
+_COMMANDS = {
+    "synth": cmd_synth,
+    "check": cmd_check,
+    "print": cmd_print,
+    "summary": cmd_summary,
+    "run": cmd_run,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

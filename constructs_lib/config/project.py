@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import limits, naming
+from ..build import run_hooks, shell_quoted_path
 from ..errors import ConfigError, ErrorGroup, Location, PackagingError, SlsCdkError
 from ..packaging import DEFAULT_EXCLUDES, package_folder, select_files
 from ..plugins import PluginNotice, check_plugins
@@ -162,11 +163,13 @@ def load_service(
     compose_name: str | None = None,
     depends_on: tuple[str, ...] = (),
     known_stacks: Mapping[str, tuple[str, str]] | None = None,
+    build: bool = False,
 ) -> LoadedService:
     """Run the configuration pipeline for one serverless.yml.
 
     ``known_stacks`` (stack name -> (export-name prefix, region)) lets ``${cf:...}`` of a sibling stack
-    become ``Fn::ImportValue`` instead of a read from AWS."""
+    become ``Fn::ImportValue`` instead of a read from AWS. ``build`` runs the package-lifecycle
+    hooks of serverless-plugin-scripts before artifacts are checked."""
     if file.is_dir():
         file = find_project(file)[1]
     file = file.resolve()
@@ -208,6 +211,7 @@ def load_service(
         params=merged_params,
         region=region,
         known_stacks=dict(known_stacks or {}),
+        shell_quoted=shell_quoted_path,
     )
     resolved = resolve_config(data, sources, ctx)
     if not isinstance(resolved.get("provider"), dict):
@@ -235,6 +239,10 @@ def load_service(
     )
     errors.extend(plugin_errors)
     errors.extend(_check_function_names(model, sources, final_stage))
+    ErrorGroup.raise_if_any(errors)
+    if build and model.scripts.hooks:
+        for message in run_hooks(model.scripts.hooks, cwd=folder, service=model.service, env=environ):
+            notices.append(PluginNotice("serverless-plugin-scripts", message))
     errors.extend(_check_artifacts(model, folder, sources, final_stage, file.name))
     ErrorGroup.raise_if_any(errors)
 
@@ -372,11 +380,16 @@ def load_project(
     options: Mapping[str, Any] | None = None,
     params: Mapping[str, Any] | None = None,
     env: Mapping[str, str] | None = None,
+    build: bool = False,
 ) -> Project:
-    """Load what ``path`` names: a service (file or folder) or a compose project."""
+    """Load what ``path`` names: a service (file or folder) or a compose project.
+
+    ``build`` runs each service's build hooks (in dependency order) before its artifacts are checked."""
     kind, file = find_project(path)
     if kind == "service":
-        svc = load_service(file, stage=stage, region=region, options=options, params=params, env=env)
+        svc = load_service(
+            file, stage=stage, region=region, options=options, params=params, env=env, build=build
+        )
         return Project(root=svc.dir, services=(svc,), stage=svc.stage)
     compose_stage = stage or "dev"
     compose = load_compose(file, stage=compose_stage, env=dict(env) if env is not None else None)
@@ -410,6 +423,7 @@ def load_project(
                 compose_name=name,
                 depends_on=spec.depends_on,
                 known_stacks=known,
+                build=build,
             )
         except SlsCdkError as exc:
             errors.append(exc)

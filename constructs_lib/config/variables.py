@@ -38,6 +38,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shlex
 import stat
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
@@ -93,6 +94,8 @@ class ResolveContext:
     """Stacks of this app: stack name -> (export-name prefix ``sls-<service>-<stage>-``, region)."""
     aws: AwsLookup | None = None
     """Synth-time AWS reads; made on first use with the default credential chain."""
+    shell_quoted: Callable[[Path_], bool] | None = None
+    """Paths whose interpolated values are shell-quoted (build hook commands)."""
 
 
 class _DependencyFailed(Exception):
@@ -223,7 +226,8 @@ class Resolver:
         self._stack.append(path)
         outer_origin, self._origin = self._origin, None
         try:
-            value, final = self._evaluate(tpl, text, path)
+            quote = self.ctx.shell_quoted is not None and self.ctx.shell_quoted(path)
+            value, final = self._evaluate(tpl, text, path, quote=quote)
             origin = self._origin
         except VariableError as exc:
             self._failed.add(path)
@@ -243,8 +247,10 @@ class Resolver:
         self._failed.add(path)
         self.errors.append(VariableError(message, location=self.location(path), path=path))
 
-    def _evaluate(self, tpl: Template, text: str, path: Path_) -> tuple[Any, bool]:
-        """Value of a template; ``final`` is False when the value may hold more variables."""
+    def _evaluate(self, tpl: Template, text: str, path: Path_, *, quote: bool = False) -> tuple[Any, bool]:
+        """Value of a template; ``final`` is False when the value may hold more variables.
+
+        With ``quote`` each value placed inside the text is shell-quoted (hook commands)."""
         var = tpl.single
         if var is not None:
             return self._variable(var, text, path)
@@ -254,7 +260,8 @@ class Resolver:
                 pieces.append(part)
                 continue
             value, _ = self._variable(part, text, path)
-            pieces.append(_interpolate(value, text[part.start : part.end], self, path))
+            piece = _interpolate(value, text[part.start : part.end], self, path)
+            pieces.append(shlex.quote(piece) if quote and isinstance(piece, str) else piece)
         return _join(pieces), True
 
     def _text_of(self, tpl: Template | None, text: str, path: Path_) -> str | None:
