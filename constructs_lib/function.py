@@ -78,7 +78,7 @@ class ServerlessFunction(Construct):
         add the statements v3 adds (DLQ, KMS, X-Ray, EFS, destinations) to it.
     :param layers: this stack's layers by logical ID (their configuration enters the version digest).
     :param functions: look up a sibling function by key (destinations that name a function).
-    :param code_bucket_for_hash: v3's ``Code.S3Bucket`` (only layer hashes read it).
+    :param image: ``(uri@digest, sha)`` of the ECR image, for ``image`` functions (no artifact).
     """
 
     def __init__(
@@ -87,13 +87,14 @@ class ServerlessFunction(Construct):
         id_: str,
         *,
         props: EffectiveFunction,
-        artifact: Path,
+        artifact: Path | None,
         service: str,
         stage: str,
         role: ServiceRole | None = None,
         layers: Mapping[str, LayerHashInput] | None = None,
         functions: Callable[[str], ServerlessFunction | None] | None = None,
         defer_completion: bool = False,
+        image: tuple[str, str] | None = None,
     ) -> None:
         super().__init__(scope, id_)
         self.props = props
@@ -119,17 +120,20 @@ class ServerlessFunction(Construct):
                 self.log_group.add_property_override("DataProtectionPolicy", props.log_data_protection_policy)
             self.log_group.override_logical_id(naming.log_group_logical_id(key))
 
-        asset = add_zip_asset(self, artifact)
-        self.code_sha256 = asset.code_sha256
+        self._image = image
+        if image is not None:
+            code = lambda_.CfnFunction.CodeProperty(image_uri=image[0])
+            self.code_sha256 = image[1]
+        else:
+            if artifact is None:
+                raise ValueError(f"function {props.key!r} needs an artifact or an image")
+            asset = add_zip_asset(self, artifact)
+            code = lambda_.CfnFunction.CodeProperty(s3_bucket=asset.bucket_name, s3_key=asset.object_key)
+            self.code_sha256 = asset.code_sha256
         depends_on: list[str] = list(props.depends_on)
         #: The function's CloudFormation properties as v3 writes them (also the version-hash input).
         self.cfn_properties = self._properties(depends_on)
-        self.cfn_function = lambda_.CfnFunction(
-            self,
-            "Function",
-            code=lambda_.CfnFunction.CodeProperty(s3_bucket=asset.bucket_name, s3_key=asset.object_key),
-            role="",
-        )
+        self.cfn_function = lambda_.CfnFunction(self, "Function", code=code, role="")
         for name, value in self.cfn_properties.items():
             self.cfn_function.add_property_override(name, value)
         self.cfn_function.override_logical_id(self.logical_id)
@@ -152,13 +156,19 @@ class ServerlessFunction(Construct):
         """v3's ``Properties`` for the function, in v3's order, and the role statements it adds."""
         p = self.props
         props: dict[str, Any] = {}
-        rm = p.runtime_management
-        if rm is not None and (rm.mode or "auto") != "auto":
-            props["RuntimeManagementConfig"] = {"UpdateRuntimeOn": _RUNTIME_UPDATE_ON[rm.mode or "auto"]}
-            if rm.mode == "manual":
-                props["RuntimeManagementConfig"]["RuntimeVersionArn"] = rm.arn
-        props["Handler"] = p.handler
-        props["Runtime"] = p.runtime
+        if self._image is not None:
+            if p.image is not None and p.image.config:
+                props["ImageConfig"] = p.image.config
+            props["Code"] = {"ImageUri": self._image[0]}  # v3 hashes it for images
+            props["PackageType"] = "Image"
+        else:
+            rm = p.runtime_management
+            if rm is not None and (rm.mode or "auto") != "auto":
+                props["RuntimeManagementConfig"] = {"UpdateRuntimeOn": _RUNTIME_UPDATE_ON[rm.mode or "auto"]}
+                if rm.mode == "manual":
+                    props["RuntimeManagementConfig"]["RuntimeVersionArn"] = rm.arn
+            props["Handler"] = p.handler
+            props["Runtime"] = p.runtime
         props["FunctionName"] = p.name
         props["MemorySize"] = p.memory_size
         props["Timeout"] = p.timeout
@@ -254,7 +264,7 @@ class ServerlessFunction(Construct):
                 for layer in p.layers or ()
                 if isinstance(layer, dict) and layer.get("Ref") in self._layers
             ]
-            digest = version_digest(self.code_sha256, self.cfn_properties, used)
+            digest = version_digest(None if self._image else self.code_sha256, self.cfn_properties, used)
             self.version = lambda_.CfnVersion(
                 self,
                 "Version",

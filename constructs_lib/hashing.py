@@ -94,20 +94,32 @@ def b64(digest: bytes) -> str:
 
 
 def version_digest(
-    code_sha256_b64: str,
+    code_sha256_b64: str | None,
     properties: dict[str, Any],
     layers: Sequence[LayerHashInput] = (),
 ) -> str:
     """The digest v3 puts in a version's logical ID (before non-alphanumerics are dropped).
 
-    ``layers``: the stack's own layers the function references, each with its artifact path (v3
-    hashes their artifacts in path order) and its configuration (properties without S3Key)."""
-    props = {k: v for k, v in properties.items() if k not in ("Code", "ReservedConcurrentExecutions", "Tags")}
+    ``code_sha256_b64``: the zip's digest; None for an image function, whose ``Code.ImageUri``
+    stays in the hashed properties instead. ``layers``: the stack's own layers the function
+    references, each with its artifact path (v3 hashes their artifacts in path order) and its
+    configuration (properties without S3Key)."""
+    dropped = (
+        ("ReservedConcurrentExecutions", "Tags")
+        if code_sha256_b64 is None
+        else (
+            "Code",
+            "ReservedConcurrentExecutions",
+            "Tags",
+        )
+    )
+    props = {k: v for k, v in properties.items() if k not in dropped}
     props["layerConfigurations"] = [
         {"name": layer.name, "ref": layer.ref, "properties": layer.properties} for layer in layers
     ]
     h = hashlib.sha256()
-    h.update(code_sha256_b64.encode())
+    if code_sha256_b64 is not None:
+        h.update(code_sha256_b64.encode())
     for layer in sorted(layers, key=lambda item: item.artifact_path):
         h.update(layer.artifact_sha256_b64.encode())
     h.update(js_json(deep_sort(props)).encode())

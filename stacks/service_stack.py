@@ -23,6 +23,7 @@ from aws_cdk import (
 from constructs import Construct
 
 from constructs_lib import events, naming
+from constructs_lib.config.aws_lookup import AwsLookup, resolve_image
 from constructs_lib.config.project import LoadedService
 from constructs_lib.deployment_bucket import ServerlessDeploymentBucket
 from constructs_lib.function import ServerlessFunction
@@ -112,12 +113,19 @@ class ServiceStack(Stack):
             )
         layer_inputs = {layer.logical_id: layer.hash_input for layer in self.layers.values()}
 
+        lookup: AwsLookup | None = None
         for key, props in effective.items():
+            image = None
+            if props.image is not None:
+                lookup = lookup or AwsLookup(default_region=service.region)
+                assert props.image.uri is not None
+                image = resolve_image(props.image.uri, service.region, lookup)
             self.functions[key] = ServerlessFunction(
                 self,
                 naming.function_logical_id_prefix(key),
                 props=props,
-                artifact=service.function_artifact(key),
+                artifact=None if image else service.function_artifact(key),
+                image=image,
                 service=service.name,
                 stage=service.stage,
                 role=self.role,

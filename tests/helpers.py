@@ -51,7 +51,11 @@ def normalize_assets(template: dict[str, Any]) -> dict[str, Any]:
     snapshot does not pin) by a placeholder; everything else is kept as synthesized."""
     out = copy.deepcopy(template)
     for res in out.get("Resources", {}).values():
-        code = res.get("Properties", {}).get("Code")
-        if isinstance(code, dict) and isinstance(code.get("S3Key"), str):
-            code["S3Key"] = _ASSET_KEY.sub(r"<asset-sha256>\1", code["S3Key"])
+        for key in ("Code", "Content"):
+            code = res.get("Properties", {}).get(key)
+            if isinstance(code, dict) and isinstance(code.get("S3Key"), str):
+                code["S3Key"] = _ASSET_KEY.sub(r"<asset-sha256>\1", code["S3Key"])
+    for name, output in out.get("Outputs", {}).items():
+        if name.endswith("LambdaLayerS3Key") and isinstance(output.get("Value"), str):
+            output["Value"] = _ASSET_KEY.sub(r"<asset-sha256>\1", output["Value"])
     return out

@@ -212,6 +212,63 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
         svc(("package:", "plugins:\n  - serverless-webpack\npackage:")),
         "serverless.yml:13:5: plugins[0]: plugin 'serverless-webpack' is not supported",
     ),
+    (
+        "schema-efs-without-vpc",
+        add_fn(
+            "fileSystemConfig:\n  arn: arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-0123456789abcdef0\n  localMountPath: /mnt/x\n"
+        ),
+        "serverless.yml:17:5: functions.env.fileSystemConfig: fileSystemConfig needs a vpc",
+    ),
+    (
+        "schema-destination-typo",
+        add_fn("destinations:\n  onSuccess: evn\n"),
+        "serverless.yml:18:7: functions.env.destinations.onSuccess: destination 'evn' is neither an ARN nor a function of this service\n  hint: did you mean 'env'?",
+    ),
+    (
+        "schema-handler-and-image",
+        add_fn("image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest\n"),
+        "serverless.yml:15:3: functions.env: a function takes either 'handler' or 'image', not both",
+    ),
+    (
+        "schema-iam-statement-no-action",
+        svc(
+            (
+                "    role: arn:aws:iam::123456789012:role/serverless",
+                "    role:\n      statements:\n        - Effect: Allow\n          Resource: '*'",
+            )
+        ),
+        "serverless.yml:9:11: provider.iam.role.statements[0]: a statement needs exactly one of Action and NotAction",
+    ),
+    (
+        "schema-iam-statement-bad-effect",
+        svc(
+            (
+                "    role: arn:aws:iam::123456789012:role/serverless",
+                "    role:\n      statements:\n        - Effect: allow\n          Action: s3:*\n          Resource: '*'",
+            )
+        ),
+        "serverless.yml:9:11: provider.iam.role.statements[0].Effect: must be 'Allow' or 'Deny', not 'allow'",
+    ),
+    (
+        "schema-snapstart-and-provisioned",
+        add_fn("snapStart: true\nprovisionedConcurrency: 2\n"),
+        "serverless.yml:15:3: functions.env: snapStart and provisionedConcurrency cannot be combined",
+    ),
+    (
+        "schema-extension-attribute",
+        svc(
+            (
+                "package:",
+                "resources:\n  extensions:\n    EnvLambdaFunction:\n      Type: AWS::Lambda::Url\npackage:",
+            )
+        ),
+        "serverless.yml:13:3: resources.extensions: extensions.EnvLambdaFunction.Type: only Condition",
+    ),
+    (
+        "package-layer-artifact-missing",
+        svc(("package:", "layers:\n  deps:\n    package:\n      artifact: layer.zip\npackage:")),
+        "serverless.yml:15:7: layers.deps.package.artifact: layer artifact 'layer.zip' not found",
+    ),
     # ---- variables ----
     (
         "var-env-missing",

@@ -54,6 +54,7 @@ CASES: dict[str, tuple[str, str]] = {
     "f2-iam-legacy": (".", "dev"),
     "f3-role-forms": (".", "dev"),
     "f4-iam-resource-coercion": (".", "dev"),
+    "f6-image-functions": (".", "dev"),
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from tests.helpers import normalize_assets
+from tests.helpers import OWN_REFERENCE, normalize_assets, synth
 
 
 @pytest.fixture
@@ -21,3 +21,9 @@ def snapshot_json(snapshot):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("stack", ["test-dev", "auth-dev"])
 def test_seed_stack_snapshot(seed_templates, snapshot_json, stack: str) -> None:  # type: ignore[no-untyped-def]
     assert normalize_assets(seed_templates[stack]) == snapshot_json
+
+
+@pytest.mark.parametrize("case", ["f1-function-options", "f2-iam-legacy", "f6-image-functions"])
+def test_function_options_snapshot(snapshot_json, case: str) -> None:  # type: ignore[no-untyped-def]
+    (template,) = synth(OWN_REFERENCE / case, stage="dev").values()
+    assert normalize_assets(template) == snapshot_json

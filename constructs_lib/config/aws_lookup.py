@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import VariableError
 
-__all__ = ["AwsLookup", "StackOutput"]
+__all__ = ["AwsLookup", "StackOutput", "resolve_image"]
 
 
 @dataclass(frozen=True)
@@ -105,3 +105,39 @@ class AwsLookup:
                 value = param["Value"]
                 self._cache[cache_key] = value.split(",") if param.get("Type") == "StringList" else value
         return self._cache[cache_key]
+
+    def ecr_image_digest(self, registry: str, repository: str, tag: str, region: str) -> str:
+        """The ``sha256:...`` digest of ``repository:tag`` in ``registry`` (v3 resolves it the same way)."""
+        cache_key = ("ecr", registry, repository, tag, region)
+        if cache_key not in self._cache:
+            client = self._client("ecr", region)
+            found = self._call(
+                f"ECR image {repository}:{tag}",
+                client.describe_images,
+                registryId=registry,
+                repositoryName=repository,
+                imageIds=[{"imageTag": tag}],
+            )
+            if not found or not found.get("imageDetails"):
+                raise VariableError(
+                    f"ECR image {repository}:{tag} not found in registry {registry} ({region})"
+                )
+            self._cache[cache_key] = found["imageDetails"][0]["imageDigest"]
+        return str(self._cache[cache_key])
+
+
+def resolve_image(uri: str, region: str, lookup: AwsLookup | None = None) -> tuple[str, str]:
+    """``(uri@digest, sha)`` for an ECR image URI; a tag is looked up (in the stack's region only)."""
+    if "@" in uri:
+        return uri, uri.split("@", 1)[1].removeprefix("sha256:")
+    repository, _, tag = uri[uri.index("/") + 1 :].partition(":")
+    parts = uri.split(".")
+    registry, image_region = parts[0], parts[3]
+    if image_region != region:
+        raise VariableError(
+            f"the region {image_region!r} of ECR image {uri!r} must be the stack's region {region!r}"
+        )
+    digest = (lookup or AwsLookup(default_region=region)).ecr_image_digest(
+        registry, repository, tag or "latest", region
+    )
+    return f"{uri.split(':')[0]}@{digest}", digest.removeprefix("sha256:")

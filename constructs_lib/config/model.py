@@ -370,6 +370,51 @@ class FileSystemConfig(Base):
     local_mount_path: Annotated[str, Field(pattern=r"^/mnt/[a-zA-Z0-9-_.]+$")]
 
 
+_ECR_URI = re.compile(r"^\d+\.dkr\.ecr\.[a-z0-9-]+..amazonaws.com\/([^@]+)|([^@:]+@sha256:[a-f0-9]{64})$")
+
+
+class Image(Base):
+    """``functions.<key>.image``: an ECR image URI (a tag is resolved to its digest at synth)."""
+
+    uri: str | None = None
+    name: NotSupported = None
+    command: list[str] | None = None
+    entry_point: list[str] | None = None
+    working_directory: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _uri_form(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if not _ECR_URI.match(value):
+                raise ValueError(
+                    f"image {value!r} is not an ECR image URI; images built from provider.ecr.images "
+                    "(docker) are not supported yet: push the image and give its URI"
+                )
+            return {"uri": value}
+        return value
+
+    @model_validator(mode="after")
+    def _uri_required(self) -> Image:
+        if not self.uri:
+            raise ValueError("image needs a uri (images built from provider.ecr are not supported yet)")
+        if not _ECR_URI.match(self.uri):
+            raise ValueError(f"image uri {self.uri!r} is not an ECR image URI")
+        return self
+
+    @property
+    def config(self) -> dict[str, Any] | None:
+        """v3's ``ImageConfig``."""
+        out: dict[str, Any] = {}
+        if self.command:
+            out["Command"] = self.command
+        if self.entry_point:
+            out["EntryPoint"] = self.entry_point
+        if self.working_directory:
+            out["WorkingDirectory"] = self.working_directory
+        return out or None
+
+
 class ProviderTracing(Base):
     api_gateway: bool | None = None
     lambda_: Tracing | None = Field(default=None, alias="lambda")
@@ -415,7 +460,7 @@ class Function(Base):
     file_system_config: FileSystemConfig | None = None
     condition: str | None = None
     depends_on: ListOf[str] | None = None
-    image: NotSupported = None
+    image: Image | None = None
 
     @field_validator("url", mode="before")
     @classmethod
@@ -424,8 +469,10 @@ class Function(Base):
 
     @model_validator(mode="after")
     def _handler_required(self) -> Function:
-        if not self.handler:
-            raise ValueError("a function needs a 'handler'")
+        if not self.handler and self.image is None:
+            raise ValueError("a function needs a 'handler' (or an 'image')")
+        if self.handler and self.image is not None:
+            raise ValueError("a function takes either 'handler' or 'image', not both")
         if self.provisioned_concurrency and self.snap_start:
             raise ValueError("snapStart and provisionedConcurrency cannot be combined (AWS refuses it)")
         return self
@@ -647,6 +694,7 @@ class EffectiveFunction:
     depends_on: tuple[str, ...] = ()
     disable_logs: bool = False
     log_data_protection_policy: dict[str, Any] | None = None
+    image: Image | None = None
 
     @property
     def needs_version(self) -> bool:
@@ -718,6 +766,8 @@ class Service(Base):
 
     def _artifact(self, fn: Function) -> str | None:
         """The function's artifact, else the service's unless the function is packaged individually."""
+        if fn.image is not None:
+            return None
         if fn.package and fn.package.artifact:
             return fn.package.artifact
         if fn.package and fn.package.individually:
@@ -782,6 +832,7 @@ class Service(Base):
             depends_on=tuple(fn.depends_on or ()),
             disable_logs=bool(fn.disable_logs),
             log_data_protection_policy=fn.log_data_protection_policy or prov.log_data_protection_policy,
+            image=fn.image,
         )
 
 

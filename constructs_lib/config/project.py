@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import limits, naming
 from ..build import run_hooks, shell_quoted_path
-from ..errors import ConfigError, ErrorGroup, Location, PackagingError, SlsCdkError
+from ..errors import ConfigError, ErrorGroup, Location, PackagingError, SlsCdkError, did_you_mean
 from ..packaging import DEFAULT_EXCLUDES, package_folder, select_files
 from ..plugins import PluginNotice, check_plugins
 from .compose import COMPOSE_FILE_NAMES, Compose, load_compose, output_refs
@@ -75,7 +75,7 @@ def packaging_spec(
 ) -> tuple[str, list[str], list[str]] | None:
     """None when function ``key`` has an artifact; else ``(zip name, excludes, includes)`` (v3's rules:
     one ``<service>.zip`` for all, or ``<key>.zip`` with the function's patterns when individual)."""
-    if model.function(key, stage=stage).artifact is not None:
+    if model.function(key, stage=stage).artifact is not None or model.functions[key].image is not None:
         return None
     pkg = model.package or Package()
     fn_pkg = model.functions[key].package or FunctionPackage()
@@ -295,6 +295,39 @@ def _check_function_names(model: Service, sources: SourceMap, stage: str) -> lis
                 else "set a shorter functions.<key>.name, or shorten the service or function key"
             )
             errors.append(ConfigError(problem, location=sources.locate(path), path=path, hint=hint))
+        errors.extend(_check_function_links(model, key, sources, stage))
+    return errors
+
+
+def _check_function_links(model: Service, key: str, sources: SourceMap, stage: str) -> list[SlsCdkError]:
+    """Settings that need something else: EFS needs a VPC, destinations name real functions."""
+    errors: list[SlsCdkError] = []
+    eff = model.function(key, stage=stage)
+    if eff.file_system_config is not None and eff.vpc is None:
+        where: tuple[str, ...] = ("functions", key, "fileSystemConfig")
+        errors.append(
+            ConfigError(
+                "fileSystemConfig needs a vpc (on the function or the provider)",
+                location=sources.locate(where),
+                path=where,
+            )
+        )
+    if eff.destinations is not None:
+        for field, target in (
+            ("onSuccess", eff.destinations.on_success),
+            ("onFailure", eff.destinations.on_failure),
+        ):
+            if isinstance(target, str) and not target.startswith("arn:") and target not in model.functions:
+                where = ("functions", key, "destinations", field)
+                guess = did_you_mean(target, model.functions)
+                errors.append(
+                    ConfigError(
+                        f"destination {target!r} is neither an ARN nor a function of this service",
+                        location=sources.locate(where),
+                        path=where,
+                        hint=f"did you mean {guess!r}?" if guess else None,
+                    )
+                )
     return errors
 
 
@@ -307,6 +340,8 @@ def _check_artifacts(
     seen: set[str] = set()
     for key in model.functions:
         eff = model.function(key, stage=stage)
+        if eff.image is not None:
+            continue
         if eff.artifact is None:
             spec = packaging_spec(model, key, config_file_name, stage=stage)
             assert spec is not None
