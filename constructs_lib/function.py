@@ -229,6 +229,8 @@ class ServerlessFunction(Construct):
             props["ReservedConcurrentExecutions"] = p.reserved_concurrency
         if p.layers is not None:
             props["Layers"] = list(p.layers)
+        if p.logging:
+            props["LoggingConfig"] = dict(p.logging)
         return props
 
     def _role(self, depends_on: list[str]) -> Any:

@@ -5,22 +5,31 @@ auto-deploy, CORS from ``provider.httpApi.cors``, and per route: an integration 
 (``HttpApiIntegration<F>``, AWS_PROXY, payload 2.0, 30 s), an invoke permission per function
 (``<F>LambdaPermissionHttpApi``, scoped to ``<api>/*`` like v3), and the route
 (``HttpApiRoute<Route>``). Outputs ``HttpApiId`` and ``HttpApiUrl`` are exported as v3 does.
+With ``provider.logs.httpApi`` the stage writes access logs to ``HttpApiLogGroup``.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Any
 
 from aws_cdk import Aws, CfnOutput, Fn
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from . import naming
 from .config.model import Cors, HttpApiConfig
 from .function import ServerlessFunction
 
-__all__ = ["HTTP_API_CORS_DEFAULT_HEADERS", "ServiceHttpApi"]
+__all__ = [
+    "DEFAULT_ACCESS_LOG_FORMAT",
+    "HTTP_API_CORS_DEFAULT_HEADERS",
+    "HttpApiAccessLogs",
+    "ServiceHttpApi",
+]
 
 HTTP_API_CORS_DEFAULT_HEADERS = (
     "Content-Type",
@@ -36,6 +45,32 @@ _ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "OPTIONS", "HEAD", "DELETE")
 INTEGRATION_TIMEOUT_MS = 30_000
 
 
+#: v3's default access log format for HTTP APIs (JSON, compact, in this key order).
+DEFAULT_ACCESS_LOG_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "ip": "$context.identity.sourceIp",
+        "requestTime": "$context.requestTime",
+        "httpMethod": "$context.httpMethod",
+        "routeKey": "$context.routeKey",
+        "status": "$context.status",
+        "protocol": "$context.protocol",
+        "responseLength": "$context.responseLength",
+    },
+    separators=(",", ":"),
+)
+
+
+@dataclass(frozen=True)
+class HttpApiAccessLogs:
+    """``provider.logs.httpApi``: ``HttpApiLogGroup`` (``/aws/http-api/<stackName>``) and the format."""
+
+    log_group_name: str
+    format: str = DEFAULT_ACCESS_LOG_FORMAT
+    retention_in_days: int | None = None
+    data_protection_policy: dict[str, Any] | None = None
+
+
 class ServiceHttpApi(Construct):
     """The HTTP API of one service; add routes with :meth:`add_route`."""
 
@@ -48,6 +83,7 @@ class ServiceHttpApi(Construct):
         service: str,
         stage: str,
         tags: dict[str, Any] | None = None,
+        access_logs: HttpApiAccessLogs | None = None,
     ) -> None:
         super().__init__(scope, id_)
         self.config = config
@@ -84,6 +120,27 @@ class ServiceHttpApi(Construct):
             ),
         )
         self.cfn_stage.override_logical_id(naming.http_api_stage_logical_id())
+        self.log_group: logs.CfnLogGroup | None = None
+        if access_logs is not None:
+            self.log_group = logs.CfnLogGroup(
+                self,
+                "LogGroup",
+                log_group_name=access_logs.log_group_name,
+                retention_in_days=access_logs.retention_in_days,
+            )
+            if access_logs.data_protection_policy:
+                self.log_group.add_property_override(
+                    "DataProtectionPolicy", access_logs.data_protection_policy
+                )
+            self.log_group.override_logical_id(naming.http_api_log_group_logical_id())
+            self.cfn_stage.add_property_override(
+                "AccessLogSettings",
+                {
+                    "DestinationArn": {"Fn::GetAtt": [naming.http_api_log_group_logical_id(), "Arn"]},
+                    "Format": access_logs.format,
+                },
+            )
+            self.cfn_stage.add_override("DependsOn", naming.http_api_log_group_logical_id())
         if tags:  # v3 tags the API and its stage with provider.tags
             self.cfn_api.add_property_override("Tags", dict(tags))
             self.cfn_stage.add_property_override("Tags", dict(tags))

@@ -165,6 +165,14 @@ def http_api_logical_id() -> str:
     return "HttpApi"
 
 
+def http_api_log_group_logical_id() -> str:
+    return "HttpApiLogGroup"
+
+
+def http_api_log_group_name(stack_name_: str) -> str:
+    return f"/aws/http-api/{stack_name_}"
+
+
 def http_api_stage_logical_id() -> str:
     return "HttpApiStage"
 

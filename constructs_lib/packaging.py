@@ -28,7 +28,20 @@ from pathlib import Path
 
 from .errors import PackagingError
 
-__all__ = ["DEFAULT_EXCLUDES", "glob_to_regex", "package_folder", "select_files"]
+__all__ = [
+    "DEFAULT_EXCLUDES",
+    "download_artifact",
+    "glob_to_regex",
+    "package_folder",
+    "parse_s3_uri",
+    "select_files",
+]
+
+_S3_URIS = (
+    re.compile(r"^s3://(?P<bucket>[^/]+)/(?P<key>.+)"),
+    re.compile(r"(?P<bucket>[^/]+)\.s3([\.-][\w\d-]+)?\.amazonaws\.com/(?P<key>.+)"),
+    re.compile(r"s3([\.-][\w\d-]+)?\.amazonaws\.com/(?P<bucket>[^/]+)/(?P<key>.+)"),
+)
 
 #: v3's ``defaultExcludes``.
 DEFAULT_EXCLUDES = (
@@ -174,5 +187,30 @@ def package_folder(
     if not target.exists():
         partial = target.with_suffix(".partial")
         _zip(root, files, partial)
+        partial.rename(target)
+    return target
+
+
+def parse_s3_uri(value: str) -> tuple[str, str] | None:
+    """``(bucket, key)`` of an artifact on S3 (the URI and URL forms v3 accepts), else None."""
+    for rx in _S3_URIS:
+        match = rx.search(value)
+        if match:
+            return match.group("bucket"), match.group("key")
+    return None
+
+
+def download_artifact(bucket: str, key: str, *, region: str) -> Path:
+    """Fetch ``s3://bucket/key`` once per run into the work folder (v3 downloads it the same way)."""
+    from .config.aws_lookup import AwsLookup
+
+    target = _work_dir() / "s3" / bucket / key
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        body = AwsLookup(default_region=region).s3_object_bytes(bucket, key)
+        if body is None:
+            raise PackagingError(f"artifact s3://{bucket}/{key} does not exist")
+        partial = target.with_name(target.name + ".partial")
+        partial.write_bytes(body)
         partial.rename(target)
     return target

@@ -27,7 +27,7 @@ from constructs_lib.config.aws_lookup import AwsLookup, resolve_image
 from constructs_lib.config.project import LoadedService
 from constructs_lib.deployment_bucket import ServerlessDeploymentBucket
 from constructs_lib.function import ServerlessFunction
-from constructs_lib.http_api import ServiceHttpApi
+from constructs_lib.http_api import DEFAULT_ACCESS_LOG_FORMAT, HttpApiAccessLogs, ServiceHttpApi
 from constructs_lib.iam_role import ServiceRole, service_generates_role
 from constructs_lib.layer import ServerlessLayer
 from constructs_lib.resources import merge_resources
@@ -156,15 +156,27 @@ class ServiceStack(Stack):
     def http_api(self) -> ServiceHttpApi:
         """The service's HTTP API, created when the first ``httpApi`` event asks for it."""
         if self._http_api is None:
-            from constructs_lib.config.model import HttpApiConfig
+            from constructs_lib.config.model import HttpApiConfig, HttpApiLogs
 
-            config = self.service.model.provider.http_api or HttpApiConfig()
+            provider = self.service.model.provider
+            config = provider.http_api or HttpApiConfig()
+            logs_config = provider.logs.http_api if provider.logs else None
+            access_logs = None
+            if logs_config:
+                access_logs = HttpApiAccessLogs(
+                    log_group_name=naming.http_api_log_group_name(self.service.stack_name),
+                    format=(logs_config.format if isinstance(logs_config, HttpApiLogs) else None)
+                    or DEFAULT_ACCESS_LOG_FORMAT,
+                    retention_in_days=provider.log_retention_in_days,
+                    data_protection_policy=provider.log_data_protection_policy,
+                )
             self._http_api = ServiceHttpApi(
                 self,
                 "HttpApi",
                 config=config,
                 service=self.service.name,
                 stage=self.service.stage,
-                tags=self.service.model.provider.tags,
+                tags=provider.tags,
+                access_logs=access_logs,
             )
         return self._http_api

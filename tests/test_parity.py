@@ -49,6 +49,7 @@ CASES: dict[str, tuple[str, str]] = {
     "13-layers": (".", "dev"),
     "14-resources-outputs": (".", "dev"),
     "12-tags": (".", "dev"),
+    "15-stackname-apiname": (".", "dev"),
     # ours (tests/reference/sls3)
     "f1-function-options": (".", "dev"),
     "f2-iam-legacy": (".", "dev"),

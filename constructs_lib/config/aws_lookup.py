@@ -90,6 +90,13 @@ class AwsLookup:
                     raise VariableError(f"s3://{bucket}/{key} is not UTF-8 text") from None
         return self._cache[cache_key]
 
+    def s3_object_bytes(self, bucket: str, key: str) -> bytes | None:
+        """The bytes of ``s3://bucket/key`` (None when absent); not cached (artifacts are large)."""
+        found = self._call(
+            f"s3://{bucket}/{key}", self._client("s3", None).get_object, Bucket=bucket, Key=key
+        )
+        return None if found is None else bytes(found["Body"].read())
+
     def ssm_parameter(self, name: str, region: str | None, decrypt: bool) -> Any:
         """An SSM parameter's value; a StringList becomes a list, as in v3 (None when absent)."""
         cache_key = ("ssm", name, region, decrypt)

@@ -461,6 +461,7 @@ class Function(Base):
     condition: str | None = None
     depends_on: ListOf[str] | None = None
     image: Image | None = None
+    logs: LambdaLogs | None = None
 
     @field_validator("url", mode="before")
     @classmethod
@@ -486,11 +487,44 @@ class Function(Base):
 # ---- provider ------------------------------------------------------------------------------------
 
 
+class LambdaLogs(Base):
+    """``logs`` of a function / ``provider.logs.lambda`` -> ``LoggingConfig`` (a v4 key; v3 ignores it)."""
+
+    log_format: Literal["JSON", "Text"] | None = None
+    application_log_level: Literal["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"] | None = None
+    system_log_level: Literal["DEBUG", "INFO", "WARN"] | None = None
+    log_group: str | None = None
+
+    def merged_over(self, base: LambdaLogs | None) -> LambdaLogs:
+        if base is None:
+            return self
+        return LambdaLogs(
+            log_format=self.log_format or base.log_format,
+            application_log_level=self.application_log_level or base.application_log_level,
+            system_log_level=self.system_log_level or base.system_log_level,
+            log_group=self.log_group or base.log_group,
+        )
+
+    def to_cfn(self) -> dict[str, Any]:
+        out = {
+            "LogFormat": self.log_format,
+            "ApplicationLogLevel": self.application_log_level,
+            "SystemLogLevel": self.system_log_level,
+            "LogGroup": self.log_group,
+        }
+        return {k: v for k, v in out.items() if v is not None}
+
+
+class HttpApiLogs(Base):
+    format: str | None = None
+
+
 class ProviderLogs(Base):
-    """``provider.logs``; HTTP API / REST / websocket access logs belong to their events."""
+    """``provider.logs``: access logs of the APIs (``frameworkLambda`` changes nothing here)."""
 
     framework_lambda: Ignored = None
-    http_api: NotSupported = None
+    http_api: bool | HttpApiLogs | None = None
+    lambda_: LambdaLogs | None = Field(default=None, alias="lambda")
     rest_api: NotSupported = None
     websocket: NotSupported = None
 
@@ -695,6 +729,8 @@ class EffectiveFunction:
     disable_logs: bool = False
     log_data_protection_policy: dict[str, Any] | None = None
     image: Image | None = None
+    logging: dict[str, Any] | None = None
+    """``LoggingConfig`` from ``logs`` (function over ``provider.logs.lambda``)."""
 
     @property
     def needs_version(self) -> bool:
@@ -833,7 +869,13 @@ class Service(Base):
             disable_logs=bool(fn.disable_logs),
             log_data_protection_policy=fn.log_data_protection_policy or prov.log_data_protection_policy,
             image=fn.image,
+            logging=self._logging(fn),
         )
+
+    def _logging(self, fn: Function) -> dict[str, Any] | None:
+        base = self.provider.logs.lambda_ if self.provider.logs else None
+        merged = fn.logs.merged_over(base) if fn.logs else base
+        return (merged.to_cfn() or None) if merged else None
 
 
 __all__ += ["CfnValue", "EventItem", "Scripts"]

@@ -16,7 +16,7 @@ from typing import Any
 from .. import limits, naming
 from ..build import run_hooks, shell_quoted_path
 from ..errors import ConfigError, ErrorGroup, Location, PackagingError, SlsCdkError, did_you_mean
-from ..packaging import DEFAULT_EXCLUDES, package_folder, select_files
+from ..packaging import DEFAULT_EXCLUDES, download_artifact, package_folder, parse_s3_uri, select_files
 from ..plugins import PluginNotice, check_plugins
 from .compose import COMPOSE_FILE_NAMES, Compose, load_compose, output_refs
 from .model import FunctionPackage, Package, Service
@@ -64,6 +64,9 @@ class LoadedService:
         if spec is None:
             artifact = self.model.function(key, stage=self.stage).artifact
             assert artifact is not None
+            s3 = parse_s3_uri(artifact)
+            if s3 is not None:
+                return download_artifact(*s3, region=self.region)
             return self.artifact_path(artifact)
         name, excludes, includes = spec
         where = ("functions", key, "package") if name == key else ("package",)
@@ -360,15 +363,8 @@ def _check_artifacts(
         if eff.artifact in seen:
             continue
         seen.add(eff.artifact)
-        if eff.artifact.startswith("s3://") or "s3.amazonaws.com" in eff.artifact:
-            errors.append(
-                PackagingError(
-                    f"artifact {eff.artifact!r} on S3 is not supported yet",
-                    location=sources.locate(("package", "artifact")),
-                    path=("package", "artifact"),
-                )
-            )
-            continue
+        if parse_s3_uri(eff.artifact) is not None:
+            continue  # downloaded at synth, as v3 downloads it at package time
         full = (folder / eff.artifact).resolve()
         if not full.is_file():
             fn_level = model.functions[key].package is not None and model.functions[key].package.artifact
