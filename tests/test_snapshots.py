@@ -7,10 +7,12 @@ Update on purpose with ``pytest --snapshot-update`` and read the diff.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from tests.helpers import OWN_REFERENCE, normalize_assets, synth
+from tests.helpers import OWN_REFERENCE, REFERENCE, normalize_assets, synth
 
 
 @pytest.fixture
@@ -26,4 +28,16 @@ def test_seed_stack_snapshot(seed_templates, snapshot_json, stack: str) -> None:
 @pytest.mark.parametrize("case", ["f1-function-options", "f2-iam-legacy", "f6-image-functions"])
 def test_function_options_snapshot(snapshot_json, case: str) -> None:  # type: ignore[no-untyped-def]
     (template,) = synth(OWN_REFERENCE / case, stage="dev").values()
+    assert normalize_assets(template) == snapshot_json
+
+
+@pytest.mark.parametrize("case", ["06b-deployment-bucket-object", "13-layers", "14-resources-outputs"])
+def test_shared_case_snapshot(snapshot_json, case: str) -> None:  # type: ignore[no-untyped-def]
+    """Bucket options, layers and resources (inputs from ../shared/reference, as in the parity test)."""
+    folder = REFERENCE / case
+    if not folder.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"reference case {case} missing at {folder}")
+        pytest.skip(f"reference case {case} not present")
+    (template,) = synth(folder, stage="dev").values()
     assert normalize_assets(template) == snapshot_json
