@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Aws, CfnOutput, Fn
+from aws_cdk import Aws, CfnOutput, Fn, ScopedAws
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -146,7 +146,9 @@ class ServiceHttpApi(Construct):
             self.cfn_stage.add_property_override("Tags", dict(tags))
 
         self._export(naming.http_api_output_id_logical_id(), self.cfn_api.ref, "Id of the HTTP API")
-        url = Fn.join("", ["https://", self.cfn_api.ref, ".execute-api.", Aws.REGION, ".", Aws.URL_SUFFIX])
+        # Scoped pseudo parameters: read from another stack (compose), they keep this stack's values.
+        here = ScopedAws(self)
+        url = Fn.join("", ["https://", self.cfn_api.ref, ".execute-api.", here.region, ".", here.url_suffix])
         self._export(naming.http_api_output_url_logical_id(), url, "URL of the HTTP API")
 
     @property

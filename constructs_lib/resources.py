@@ -212,6 +212,7 @@ def _new_output(scope: Construct, logical_id: str, definition: dict[str, Any]) -
         export_name=_raw_text(export) if export is not None else None,
     )
     out.override_logical_id(logical_id)
+    out.sls_raw_value = definition["Value"]  # type: ignore[attr-defined]  # compose reads it
     if "Condition" in definition:
         out.condition = _condition_ref(scope, definition["Condition"])
 
@@ -219,6 +220,7 @@ def _new_output(scope: Construct, logical_id: str, definition: dict[str, Any]) -
 def _merge_output(out: CfnOutput, definition: dict[str, Any]) -> None:
     if "Value" in definition:
         out.value = _raw_text(definition["Value"])
+        out.sls_raw_value = definition["Value"]  # type: ignore[attr-defined]
     if "Description" in definition:
         out.description = definition["Description"]
     export = (definition.get("Export") or {}).get("Name")

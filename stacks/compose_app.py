@@ -7,13 +7,17 @@ in compose's order.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from aws_cdk import App
 
+from constructs_lib.config.model import Service
 from constructs_lib.config.project import LoadedService, Project, load_project
+from constructs_lib.config.validate import validate
+from constructs_lib.errors import ComposeError, did_you_mean
 
 from .service_stack import ServiceStack
 
@@ -46,15 +50,75 @@ class ComposeApp(App):
         return cls(project=project, **app_kwargs)
 
     def add_service(self, service: LoadedService) -> ServiceStack:
-        """Add one service; its compose dependencies must already be in the app."""
+        """Add one service; its compose dependencies must already be in the app.
+
+        ``${other.Output}`` params become ``Fn::ImportValue`` of v3's export name when both stacks
+        share a region (an output without an export gets v3's name), else a CDK cross-region
+        reference (an SSM-backed custom resource pair that CDK manages)."""
         name = service.compose_name or service.name
         if name in self.stacks:
             raise ValueError(f"service {name!r} is already in the app")
-        stack = ServiceStack(self, service=service)
+        service, cross_region = self._wire_outputs(name, service)
+        stack = ServiceStack(self, service=service, cross_region_references=cross_region or None)
         for dep in service.depends_on:
             other = self.stacks.get(dep)
             if other is None:
                 raise ValueError(f"service {name!r} depends on {dep!r}, which is not in the app yet")
-            stack.add_dependency(other)
+            stack.add_stack_dependency(other)
         self.stacks[name] = stack
         return stack
+
+    def _wire_outputs(self, name: str, service: LoadedService) -> tuple[LoadedService, bool]:
+        replacements: dict[str, Any] = {}
+        cross_region = False
+        for ref in service.output_refs:
+            producer = self.stacks.get(ref.service)
+            if producer is None:
+                raise ComposeError(f"service {name!r} reads {ref.service!r}, which is not in the app yet")
+            out = producer.output(ref.output)
+            if out is None:
+                keys = producer.output_keys()
+                guess = did_you_mean(ref.output, keys)
+                raise ComposeError(
+                    f"service {name!r} uses ${{{ref.service}.{ref.output}}} (param {ref.param!r}), "
+                    f"but service {ref.service!r} has no output {ref.output!r}",
+                    path=("services", name, "params", ref.param),
+                    hint=f"did you mean {guess!r}?" if guess else f"its outputs: {', '.join(keys)}",
+                )
+            if producer.service.region == service.region:
+                if out.export_name is None:
+                    out.export_name = ref.export_name  # resources.Outputs: give it v3's name
+                replacements[ref.export_name] = {"Fn::ImportValue": out.export_name}
+                continue
+            value = producer.output_reference(ref.output)
+            if value is None:
+                raise ComposeError(
+                    f"service {name!r} ({service.region}) reads output {ref.output!r} of {ref.service!r} "
+                    f"({producer.service.region}); across regions only Ref / Fn::GetAtt outputs can be wired",
+                    path=("services", name, "params", ref.param),
+                )
+            replacements[ref.export_name] = value
+            cross_region = True
+        if all(value == {"Fn::ImportValue": export} for export, value in replacements.items()):
+            return service, cross_region
+        return rebind_imports(service, replacements), cross_region
+
+
+def rebind_imports(service: LoadedService, replacements: dict[str, Any]) -> LoadedService:
+    """``service`` with each ``{"Fn::ImportValue": name}`` in ``replacements`` swapped, re-validated."""
+
+    def swap(value: Any) -> Any:
+        if isinstance(value, dict):
+            if set(value) == {"Fn::ImportValue"} and value["Fn::ImportValue"] in replacements:
+                return replacements[value["Fn::ImportValue"]]
+            return {k: swap(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [swap(v) for v in value]
+        return value
+
+    data = swap(service.data)
+    mode = data.get("configValidationMode", "error")
+    model, _ = validate(
+        Service, data, service.sources, unknown_keys=mode if mode in ("warn", "off") else "error"
+    )
+    return dataclasses.replace(service, model=model, data=data)

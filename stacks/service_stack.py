@@ -13,6 +13,7 @@ from typing import Any
 
 from aws_cdk import (
     CfnOutput,
+    CfnResource,
     CliCredentialsStackSynthesizer,
     DefaultStackSynthesizer,
     Environment,
@@ -151,6 +152,42 @@ class ServiceStack(Stack):
 
         if model.resources is not None:
             merge_resources(self, model.resources)
+
+    def output(self, key: str) -> CfnOutput | None:
+        """The stack output with logical ID ``key`` (framework or ``resources.Outputs``)."""
+        for child in self.node.find_all():
+            if isinstance(child, CfnOutput) and self.resolve(child.logical_id) == key:
+                return child
+        return None
+
+    def output_keys(self) -> list[str]:
+        return sorted(
+            self.resolve(child.logical_id) for child in self.node.find_all() if isinstance(child, CfnOutput)
+        )
+
+    def output_reference(self, key: str) -> Any:
+        """A CDK reference to output ``key``'s value, usable from another stack (even in another
+        region, with ``cross_region_references``); None when the output has no such value."""
+        out = self.output(key)
+        if out is None:
+            return None
+        raw = getattr(out, "sls_raw_value", None)
+        if raw is None:
+            return out.value  # framework outputs hold CDK tokens (or plain text)
+        if isinstance(raw, str):
+            return raw
+        if isinstance(raw, dict) and set(raw) == {"Ref"}:
+            return self._resource(raw["Ref"]).ref
+        if isinstance(raw, dict) and set(raw) == {"Fn::GetAtt"}:
+            target, attribute = raw["Fn::GetAtt"]
+            return self._resource(target).get_att(attribute).to_string()
+        return None
+
+    def _resource(self, logical_id: str) -> CfnResource:
+        for child in self.node.find_all():
+            if isinstance(child, CfnResource) and self.resolve(child.logical_id) == logical_id:
+                return child
+        raise KeyError(logical_id)
 
     @property
     def http_api(self) -> ServiceHttpApi:

@@ -21,7 +21,15 @@ from .source import SourceMap, load_yaml_file
 from .validate import validate
 from .variables import ResolveContext, resolve_config
 
-__all__ = ["COMPOSE_FILE_NAMES", "Compose", "ComposeService", "OutputRef", "load_compose"]
+__all__ = [
+    "COMPOSE_FILE_NAMES",
+    "Compose",
+    "ComposeService",
+    "OutputRef",
+    "load_compose",
+    "output_refs",
+    "split_output_refs",
+]
 
 COMPOSE_FILE_NAMES = ("serverless-compose.yml", "serverless-compose.yaml")
 _OUTPUT_REF = re.compile(r"\$\{([a-zA-Z][\w-]*)\.([A-Za-z0-9_]+)\}")
@@ -86,6 +94,20 @@ def find_service_file(folder: Path, config: str | None = None) -> Path | None:
         if (folder / name).is_file():
             return folder / name
     return None
+
+
+def split_output_refs(value: str) -> list[str | OutputRef]:
+    """``'a-${x.Out}-b'`` -> ``['a-', OutputRef('x', 'Out'), '-b']`` (empty text dropped)."""
+    parts: list[str | OutputRef] = []
+    last = 0
+    for m in _OUTPUT_REF.finditer(value):
+        if m.start() > last:
+            parts.append(value[last : m.start()])
+        parts.append(OutputRef(m[1], m[2]))
+        last = m.end()
+    if last < len(value):
+        parts.append(value[last:])
+    return parts
 
 
 def output_refs(value: Any) -> list[OutputRef]:

@@ -7,6 +7,7 @@ artifacts. ``load_project`` does it for every service of a compose file, in depe
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from ..build import run_hooks, shell_quoted_path
 from ..errors import ConfigError, ErrorGroup, Location, PackagingError, SlsCdkError, did_you_mean
 from ..packaging import DEFAULT_EXCLUDES, download_artifact, package_folder, parse_s3_uri, select_files
 from ..plugins import PluginNotice, check_plugins
-from .compose import COMPOSE_FILE_NAMES, Compose, load_compose, output_refs
+from .compose import COMPOSE_FILE_NAMES, Compose, load_compose, output_refs, split_output_refs
 from .model import FunctionPackage, Package, Service
 from .source import SourceMap, load_yaml_file
 from .validate import validate
@@ -46,6 +47,8 @@ class LoadedService:
     compose_name: str | None = None
     depends_on: tuple[str, ...] = ()
     label: str = ""
+    output_refs: tuple[CrossServiceRef, ...] = ()
+    """Compose params read from other services' outputs (see :class:`CrossServiceRef`)."""
 
     @property
     def name(self) -> str:
@@ -403,6 +406,44 @@ def _check_artifacts(
     return errors
 
 
+@dataclass(frozen=True)
+class CrossServiceRef:
+    """``${service.Output}`` in a compose param: read from ``service``'s stack output ``output``.
+
+    The param's value holds ``{"Fn::ImportValue": export_name}`` (v3's export name); the compose
+    app keeps it (same region) or swaps it for a cross-region reference."""
+
+    param: str
+    service: str
+    output: str
+    export_name: str
+
+
+def _compose_params(
+    params: Mapping[str, Any], loaded: Mapping[str, LoadedService]
+) -> tuple[dict[str, Any], list[CrossServiceRef], bool]:
+    """Compose params with ``${svc.Out}`` turned into imports of v3's export names."""
+    out: dict[str, Any] = {}
+    refs: list[CrossServiceRef] = []
+    for key, value in params.items():
+        if not isinstance(value, str) or not output_refs(value):
+            out[key] = value
+            continue
+        parts: list[Any] = []
+        for piece in split_output_refs(value):
+            if isinstance(piece, str):
+                parts.append(piece)
+                continue
+            producer = loaded.get(piece.service)
+            if producer is None:
+                return out, refs, True
+            export = naming.export_name(producer.name, producer.stage, piece.output)
+            refs.append(CrossServiceRef(key, piece.service, piece.output, export))
+            parts.append({"Fn::ImportValue": export})
+        out[key] = parts[0] if len(parts) == 1 else {"Fn::Join": ["", parts]}
+    return out, refs, False
+
+
 def load_project(
     path: Path,
     *,
@@ -425,30 +466,21 @@ def load_project(
     compose_stage = stage or "dev"
     compose = load_compose(file, stage=compose_stage, env=dict(env) if env is not None else None)
     services: list[LoadedService] = []
+    loaded: dict[str, LoadedService] = {}
     errors: list[SlsCdkError] = []
     known: dict[str, tuple[str, str]] = {}
     for name in compose.order:
         spec = compose.services[name]
-        literal_params: dict[str, Any] = {}
-        for key, value in spec.params.items():
-            if output_refs(value):
-                errors.append(
-                    ConfigError(
-                        f"param {key!r} of service {name!r} references another service's output; "
-                        "cross-service outputs are not supported yet",
-                        location=compose.sources.locate(("services", name, "params", key)),
-                        path=("services", name, "params", key),
-                    )
-                )
-                continue
-            literal_params[key] = value
+        service_params, refs, blocked = _compose_params(spec.params, loaded)
+        if blocked:
+            continue  # a service it reads from failed to load; that error is reported already
         try:
             svc = load_service(
                 spec.config_file,
                 stage=compose_stage,
                 region=spec.region or region,
                 options=options,
-                params={**literal_params, **(params or {})},
+                params={**service_params, **(params or {})},
                 env=env,
                 project_root=compose.root,
                 compose_name=name,
@@ -459,6 +491,8 @@ def load_project(
         except SlsCdkError as exc:
             errors.append(exc)
             continue
+        svc = dataclasses.replace(svc, output_refs=tuple(refs))
+        loaded[name] = svc
         services.append(svc)
         known[svc.stack_name] = (naming.export_name(svc.model.service, svc.stage, ""), svc.region)
     ErrorGroup.raise_if_any(errors)
