@@ -385,6 +385,21 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
         },
         "a/serverless.yml:6:3: provider.memorySize: memorySize must be between 128 and 10240, not 1",
     ),
+    (
+        "compose-duplicate-service",
+        compose("services:\n  a:\n    path: a\n  a:\n    path: a\n", ("a",)),
+        "serverless-compose.yml:4:3: services.a: duplicate key 'a'",
+    ),
+    (
+        "compose-missing-config-file",
+        compose("services:\n  a:\n    path: a\n    config: other.yml\n", ("a",)),
+        "serverless-compose.yml:4:5: services.a.config: service 'a': no other.yml in 'a'",
+    ),
+    (
+        "compose-param-unknown-service",
+        compose("services:\n  a:\n    path: a\n    params:\n      u: ${b.Url}\n", ("a",)),
+        "serverless-compose.yml:5:7: services.a.params.u: param 'u' of service 'a' references unknown service 'b'",
+    ),
     # ---- packaging ----
     (
         "package-artifact-missing",

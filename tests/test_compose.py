@@ -178,3 +178,15 @@ def test_python_api_mixes_yaml_services_and_python_stacks() -> None:
     imported = alerts["Tags"][0]["Value"]  # CDK's own cross-stack export of test-dev's API id
     assert set(imported) == {"Fn::ImportValue"} and "HttpApi" in imported["Fn::ImportValue"]
     assert {s.stack_name for s in assembly.stacks} == {"test-dev", "auth-dev", "alerts-dev"}
+
+
+def test_config_names_another_file_and_region_per_service(tmp_path: Path) -> None:
+    file = project(
+        tmp_path,
+        "services:\n  alpha:\n    path: alpha\n    config: alt.yml\n    region: eu-west-1\n",
+        {"alpha": ("us-east-1", {})},
+    )
+    (tmp_path / "alpha" / "serverless.yml").rename(tmp_path / "alpha" / "alt.yml")
+    outdir = tempfile.mkdtemp(prefix="sls-cdk-compose-")
+    app = ComposeApp.from_path(file, outdir=outdir)
+    assert app.stacks["alpha"].region == "eu-west-1"  # the compose region wins over provider.region
