@@ -401,6 +401,22 @@ class ServerlessFunction(Construct):
         return self.cfn_function.attr_arn
 
     @property
+    def role_resource_name(self) -> str | None:
+        """The role's logical ID in this stack, if it has one (v3 ``resolveFunctionIamRoleResourceName``):
+        event source mappings wait for it, so the role's policy exists before polling starts."""
+        role = self.props.role
+        if role is None:
+            return naming.iam_role_lambda_execution_logical_id()
+        if isinstance(role, str):
+            return None if ":" in role else role
+        get_att = role.get("Fn::GetAtt")
+        if isinstance(get_att, list) and len(get_att) == 2 and get_att[1] == "Arn":
+            return str(get_att[0])
+        if any(k in role for k in ("Fn::ImportValue", "Ref", "Fn::Sub")):
+            return None
+        return naming.iam_role_lambda_execution_logical_id()
+
+    @property
     def target_arn(self) -> Any:
         """What events invoke: the function, or its alias (v3's ``resolveLambdaTarget``)."""
         arn = {"Fn::GetAtt": [self.logical_id, "Arn"]}

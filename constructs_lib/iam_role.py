@@ -139,7 +139,10 @@ class ServiceRole(Construct):
             custom.permissions_boundary or custom.permission_boundary or provider.role_permissions_boundary
         )
         # Raw CloudFormation throughout: values may be intrinsics, and tag order must stay v3's.
-        self.cfn_role = iam.CfnRole(self, "Resource", assume_role_policy_document=copy.deepcopy(_ASSUME_ROLE))
+        self.assume_role_policy = copy.deepcopy(_ASSUME_ROLE)
+        self.cfn_role = iam.CfnRole(
+            self, "Resource", assume_role_policy_document=Lazy.any(_Produce(lambda: self.assume_role_policy))
+        )
         self.cfn_role.override_logical_id(naming.iam_role_lambda_execution_logical_id())
         overrides: dict[str, Any] = {
             "Policies": Lazy.any(_Produce(self._policies)),
@@ -159,6 +162,12 @@ class ServiceRole(Construct):
     def arn(self) -> dict[str, Any]:
         """``Fn::GetAtt`` of the role, as v3 writes it into each function."""
         return {"Fn::GetAtt": [naming.iam_role_lambda_execution_logical_id(), "Arn"]}
+
+    def trust(self, service_principal: str) -> None:
+        """Let another service assume the role too (v3 adds ``scheduler.amazonaws.com`` this way)."""
+        principals = self.assume_role_policy["Statement"][0]["Principal"]["Service"]
+        if service_principal not in principals:
+            principals.append(service_principal)
 
     def add_statement(self, statement: dict[str, Any], *, union: bool = False) -> None:
         """Append a statement; with ``union`` skip it when an equal one is already there."""

@@ -239,3 +239,67 @@ def export_name(service: str, stage: str, output_key: str) -> str:
 def artifact_prefix(service: str, stage: str, deployment_prefix: str = "serverless") -> str:
     """Where v3 puts artifacts in the deployment bucket: ``serverless/<service>/<stage>/``."""
     return f"{deployment_prefix}/{service}/{stage}/"
+
+
+# ---- event sources -------------------------------------------------------------------------------
+
+
+def schedule_target_id(key: str) -> str:
+    """The rule target id: the raw function key (v3 ``getScheduleId``)."""
+    return f"{key}Schedule"
+
+
+def schedule_logical_id(key: str, number: int) -> str:
+    return f"{function_logical_id_prefix(key)}EventsRuleSchedule{number}"
+
+
+def scheduler_schedule_logical_id(key: str, number: int) -> str:
+    return f"{function_logical_id_prefix(key)}SchedulerSchedule{number}"
+
+
+def schedule_permission_logical_id(key: str, number: int) -> str:
+    return f"{function_logical_id_prefix(key)}LambdaPermissionEventsRuleSchedule{number}"
+
+
+def queue_logical_id(key: str, queue_name: str) -> str:
+    return (
+        f"{function_logical_id_prefix(key)}EventSourceMappingSQS{normalize_name_to_alphanumeric(queue_name)}"
+    )
+
+
+def stream_logical_id(key: str, stream_type: str, stream_name: str) -> str:
+    return (
+        f"{function_logical_id_prefix(key)}EventSourceMapping{normalize(stream_type)}"
+        f"{normalize_name_to_alphanumeric(stream_name)}"
+    )
+
+
+def stream_consumer_name(key: str, stream_name: str, service: str, stage: str, service_specific: bool) -> str:
+    return (
+        f"{key}{stream_name}{service}{stage}Consumer" if service_specific else f"{key}{stream_name}Consumer"
+    )
+
+
+def stream_consumer_logical_id(consumer_name: str) -> str:
+    return f"{function_logical_id_prefix(consumer_name)}StreamConsumer"
+
+
+def normalize_topic_name(topic_name: str) -> str:
+    """v3 ``normalizeTopicName``."""
+    return normalize_name_to_alphanumeric(topic_name)
+
+
+def topic_logical_id(topic_name: str) -> str:
+    return f"SNSTopic{normalize_topic_name(topic_name)}"
+
+
+def topic_dlq_policy_logical_id(key: str, topic_name: str) -> str:
+    return f"{normalize_topic_name(topic_name)}To{function_logical_id_prefix(key)}DLQPolicy"
+
+
+def sns_subscription_logical_id(key: str, topic_name: str) -> str:
+    return f"{function_logical_id_prefix(key)}SnsSubscription{normalize_topic_name(topic_name)}"
+
+
+def sns_permission_logical_id(key: str, topic_name: str) -> str:
+    return f"{function_logical_id_prefix(key)}LambdaPermission{normalize_topic_name(topic_name)}SNS"

@@ -31,6 +31,7 @@ from constructs_lib.function import ServerlessFunction
 from constructs_lib.http_api import DEFAULT_ACCESS_LOG_FORMAT, HttpApiAccessLogs, ServiceHttpApi
 from constructs_lib.iam_role import ServiceRole, service_generates_role
 from constructs_lib.layer import ServerlessLayer
+from constructs_lib.raw import RawResources
 from constructs_lib.resources import merge_resources
 
 __all__ = ["STACK_DESCRIPTION", "ServiceStack"]
@@ -137,9 +138,19 @@ class ServiceStack(Stack):
         for fn in self.functions.values():
             fn.complete()
 
+        self.raw = RawResources(self)
+        sites: dict[str, list[events.EventSite]] = {}
         for key, fn in self.functions.items():
+            counts: dict[str, int] = {}
             for index, (event_type, event) in enumerate(effective[key].events):
-                events.builder(event_type)(self, fn, event, index)
+                counts[event_type] = counts.get(event_type, 0) + 1
+                sites.setdefault(event_type, []).append(
+                    events.EventSite(fn, event, index, counts[event_type])
+                )
+        for event_type in events.REGISTRY:  # v3's plugin order
+            if event_type in sites:
+                events.builder(event_type)(self, sites[event_type])
+        self.raw.render()
 
         output_id = naming.deployment_bucket_output_logical_id()
         out = CfnOutput(

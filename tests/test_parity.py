@@ -61,6 +61,7 @@ CASES: dict[str, tuple[str, str]] = {
     "f3-role-forms": (".", "dev"),
     "f4-iam-resource-coercion": (".", "dev"),
     "f6-image-functions": (".", "dev"),
+    "f7-events-queues-topics-streams": (".", "dev"),
 }
 
 

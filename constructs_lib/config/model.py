@@ -415,6 +415,10 @@ class Image(Base):
         return out or None
 
 
+class KinesisConfig(Base):
+    consumer_naming_mode: Literal["serviceSpecific"] | None = None
+
+
 class ProviderTracing(Base):
     api_gateway: bool | None = None
     lambda_: Tracing | None = Field(default=None, alias="lambda")
@@ -578,7 +582,7 @@ class Provider(Base):
     ecr: NotSupported = None
     alb: NotSupported = None
     s3: NotSupported = None
-    kinesis: NotSupported = None
+    kinesis: KinesisConfig | None = None
     cloud_front: NotSupported = None
     notification_arns: NotSupported = None
     disable_rollback: NotSupported = None
@@ -587,6 +591,10 @@ class Provider(Base):
     usage_plan: NotSupported = None
     api_keys: NotSupported = None
     vpc_endpoint_ids: NotSupported = None
+
+    @property
+    def kinesis_consumer_naming_service_specific(self) -> bool:
+        return self.kinesis is not None and self.kinesis.consumer_naming_mode == "serviceSpecific"
 
     @property
     def generates_role(self) -> bool:

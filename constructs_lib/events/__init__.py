@@ -1,20 +1,33 @@
 """Event types: each one is a small package holding its model (importable without aws_cdk) and,
-in ``construct.py``, the code that builds its resources.
+in ``construct.py``, ``build(stack, sites)`` that makes its resources.
 
-Adding an event type = a new package + one line in :data:`REGISTRY`. Event types that Serverless v3
-knows and we do not translate yet are listed in :data:`NOT_SUPPORTED_YET`: they are a clear error,
-never silently dropped.
+Adding an event type = a new package + one line in :data:`REGISTRY`. Builders run in v3's plugin
+order (the order of :data:`REGISTRY`), each over all functions' events of its type, so logical
+IDs, per-type counters and the order of IAM statements in the generated role match v3. Event types
+Serverless v3 knows that we do not translate yet are listed in :data:`NOT_SUPPORTED_YET`: they are a
+clear error, never silently dropped.
 """
 
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from typing import Any
 
 from .http_api import HttpApiEvent
+from .schedule import ScheduleEvent
+from .sns import SnsEvent
+from .sqs import SqsEvent
+from .stream import StreamEvent
 
-#: event key in serverless.yml -> (model class, module holding ``build``)
+__all__ = ["NOT_SUPPORTED_YET", "REGISTRY", "EventSite", "builder"]
+
+#: event key in serverless.yml -> (model class, module holding ``build``), in v3's compile order
 REGISTRY: dict[str, tuple[type[Any], str]] = {
+    "schedule": (ScheduleEvent, "constructs_lib.events.schedule.construct"),
+    "sns": (SnsEvent, "constructs_lib.events.sns.construct"),
+    "stream": (StreamEvent, "constructs_lib.events.stream.construct"),
+    "sqs": (SqsEvent, "constructs_lib.events.sqs.construct"),
     "httpApi": (HttpApiEvent, "constructs_lib.events.http_api.construct"),
 }
 
@@ -23,10 +36,6 @@ NOT_SUPPORTED_YET: tuple[str, ...] = (
     "http",
     "websocket",
     "alb",
-    "schedule",
-    "sns",
-    "sqs",
-    "stream",
     "s3",
     "eventBridge",
     "cloudwatchEvent",
@@ -40,9 +49,22 @@ NOT_SUPPORTED_YET: tuple[str, ...] = (
     "kafka",
     "activemq",
     "rabbitmq",
+    "cloudFront",
 )
 
 
+@dataclass(frozen=True)
+class EventSite:
+    """One event of one function, as a builder sees it."""
+
+    function: Any  # constructs_lib.function.ServerlessFunction
+    event: Any
+    index: int
+    """Position among all events of the function (0-based)."""
+    ordinal: int
+    """Position among the function's events of this type (1-based), as v3's counters."""
+
+
 def builder(event_type: str) -> Any:
-    """The ``build`` function of an event type (imports aws_cdk on first use)."""
+    """The ``build(stack, sites)`` function of an event type (imports aws_cdk on first use)."""
     return importlib.import_module(REGISTRY[event_type][1]).build

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from . import HttpApiEvent
 
-
-def build(ctx: Any, function: Any, event: HttpApiEvent, index: int) -> None:
-    """Add the route; ``ctx.http_api`` creates the service's API on first use."""
-    ctx.http_api.add_route(event.route_key, function)
+def build(stack: Any, sites: Sequence[Any]) -> None:
+    """Add each route; ``stack.http_api`` creates the service's API on first use."""
+    for site in sites:
+        stack.http_api.add_route(site.event.route_key, site.function)

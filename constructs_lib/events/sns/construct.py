@@ -1,0 +1,155 @@
+"""``sns`` event, as v3's ``AwsCompileSNSEvents``.
+
+By name: ``SNSTopic<Name>`` is created (subscriptions inline on the topic, or a separate
+``<F>SnsSubscription<Name>`` when a filter policy or redrive policy is set). By ARN:
+``<F>SnsSubscription<Name>`` (with ``Region`` when the topic lives elsewhere). Always
+``<F>LambdaPermission<Name>SNS``; a redrive policy adds ``<Name>To<F>DLQPolicy`` on the queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ... import naming
+from . import SnsEvent
+
+
+def _arn_parts(arn: str) -> list[str]:
+    return [part.replace("@@", "::") for part in arn.replace("::", "@@").split(":")]
+
+
+def build(stack: Any, sites: Sequence[Any]) -> None:
+    for site in sites:
+        fn = site.function
+        key = fn.props.key
+        event: SnsEvent = site.event
+        topic_arn: Any = event.arn
+        region = None
+        topic_name = event.topic_name
+        if isinstance(topic_arn, str):
+            parts = _arn_parts(topic_arn)
+            topic_name = event.topic_name or parts[-1]
+            if parts[3] != stack.service.region and not event.text_form:
+                region = parts[3]
+        assert topic_name is not None
+        redrive = None
+        if event.redrive_policy is not None:
+            redrive = _redrive(stack, key, topic_name, topic_arn, event)
+        endpoint = fn.target_arn
+        alias = fn.target_alias[1] if fn.target_alias else None
+        subscription_id = naming.sns_subscription_logical_id(key, topic_name)
+        if topic_arn is not None:
+            stack.raw.add(
+                subscription_id,
+                {
+                    "Type": "AWS::SNS::Subscription",
+                    "DependsOn": alias,
+                    "Properties": {
+                        "TopicArn": topic_arn,
+                        "Protocol": "lambda",
+                        "Endpoint": endpoint,
+                        "FilterPolicy": event.filter_policy,
+                        "FilterPolicyScope": event.filter_policy_scope,
+                        "RedrivePolicy": redrive,
+                        "Region": region,
+                    },
+                },
+            )
+        else:
+            topic_arn = {
+                "Fn::Join": [
+                    "",
+                    [
+                        "arn:",
+                        {"Ref": "AWS::Partition"},
+                        ":sns:",
+                        {"Ref": "AWS::Region"},
+                        ":",
+                        {"Ref": "AWS::AccountId"},
+                        ":",
+                        topic_name,
+                    ],
+                ]
+            }
+            topic_id = naming.topic_logical_id(topic_name)
+            topic = stack.raw.get(topic_id)
+            if topic is None:
+                properties: dict[str, Any] = {"TopicName": topic_name}
+                if event.display_name:
+                    properties["DisplayName"] = event.display_name
+                topic = stack.raw.add(
+                    topic_id, {"Type": "AWS::SNS::Topic", "DependsOn": alias, "Properties": properties}
+                )
+            subscription = {"Endpoint": endpoint, "Protocol": "lambda"}
+            if event.filter_policy or redrive:
+                stack.raw.add(
+                    subscription_id,
+                    {
+                        "Type": "AWS::SNS::Subscription",
+                        "Properties": {
+                            **subscription,
+                            "TopicArn": {"Ref": topic_id},
+                            "FilterPolicy": event.filter_policy,
+                            "FilterPolicyScope": event.filter_policy_scope,
+                            "RedrivePolicy": redrive,
+                        },
+                    },
+                )
+            else:
+                topic["Properties"].setdefault("Subscription", []).append(subscription)
+        stack.raw.add(
+            naming.sns_permission_logical_id(key, topic_name),
+            {
+                "Type": "AWS::Lambda::Permission",
+                "DependsOn": alias,
+                "Properties": {
+                    "FunctionName": endpoint,
+                    "Action": "lambda:InvokeFunction",
+                    "Principal": "sns.amazonaws.com",
+                    "SourceArn": topic_arn,
+                },
+            },
+        )
+
+
+def _redrive(stack: Any, key: str, topic_name: str, topic_arn: Any, event: SnsEvent) -> dict[str, Any]:
+    policy = event.redrive_policy
+    assert policy is not None
+    if policy.dead_letter_target_arn:
+        target_arn: Any = policy.dead_letter_target_arn
+        queue, account, region = policy.dead_letter_target_arn.split(":")[::-1][:3]
+        target_url: Any = {
+            "Fn::Join": ["", [f"https://sqs.{region}.", {"Ref": "AWS::URLSuffix"}, f"/{account}/{queue}"]]
+        }
+    elif policy.dead_letter_target_ref:
+        target_arn = {"Fn::GetAtt": [policy.dead_letter_target_ref, "Arn"]}
+        target_url = {"Ref": policy.dead_letter_target_ref}
+    else:
+        assert policy.dead_letter_target_import is not None
+        target_arn = {"Fn::ImportValue": policy.dead_letter_target_import.arn}
+        target_url = {"Fn::ImportValue": policy.dead_letter_target_import.url}
+    policy_id = naming.topic_dlq_policy_logical_id(key, topic_name)
+    stack.raw.add(
+        policy_id,
+        {
+            "Type": "AWS::SQS::QueuePolicy",
+            "Properties": {
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Id": policy_id,
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "sns.amazonaws.com"},
+                            "Action": "sqs:SendMessage",
+                            "Resource": target_arn,
+                            "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}},
+                        }
+                    ],
+                },
+                "Queues": [target_url],
+            },
+        },
+    )
+    return {"deadLetterTargetArn": target_arn}

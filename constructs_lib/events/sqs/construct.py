@@ -1,0 +1,47 @@
+"""``sqs`` event, as v3's ``AwsCompileSQSEvents``: ``<F>EventSourceMappingSQS<Queue>`` per event and
+one role statement (receive, delete, attributes) listing every queue."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from ... import naming
+from . import SqsEvent
+
+
+def build(stack: Any, sites: Sequence[Any]) -> None:
+    queues: list[Any] = []
+    for site in sites:
+        fn = site.function
+        event: SqsEvent = site.event
+        depends = [d for d in (fn.role_resource_name, fn.target_alias[1] if fn.target_alias else None) if d]
+        properties: dict[str, Any] = {
+            "BatchSize": event.batch_size or 10,
+            "MaximumBatchingWindowInSeconds": event.maximum_batching_window,
+            "EventSourceArn": event.arn,
+            "FunctionName": fn.target_arn,
+            "Enabled": True if event.enabled is None else event.enabled,
+        }
+        if event.function_response_type is not None:
+            properties["FunctionResponseTypes"] = [event.function_response_type]
+        if event.filter_patterns:
+            properties["FilterCriteria"] = {
+                "Filters": [{"Pattern": json.dumps(p, separators=(",", ":"))} for p in event.filter_patterns]
+            }
+        if event.maximum_concurrency:
+            properties["ScalingConfig"] = {"MaximumConcurrency": event.maximum_concurrency}
+        queues.append(event.arn)
+        stack.raw.add(
+            naming.queue_logical_id(fn.props.key, event.queue_name),
+            {"Type": "AWS::Lambda::EventSourceMapping", "DependsOn": depends, "Properties": properties},
+        )
+    if queues and stack.role is not None:
+        stack.role.add_statement(
+            {
+                "Effect": "Allow",
+                "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+                "Resource": queues,
+            }
+        )

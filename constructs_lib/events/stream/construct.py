@@ -1,0 +1,120 @@
+"""``stream`` event, as v3's ``AwsCompileStreamEvents``: ``<F>EventSourceMapping<Type><Stream>``,
+an optional ``<Consumer>StreamConsumer``, and per function the read statements (DynamoDB,
+Kinesis, Kinesis via consumer, SubscribeToShard) and on-failure destination statements."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from ... import naming
+from . import OnFailure, StreamEvent
+
+_ACTIONS = {
+    "dynamodb": [
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "dynamodb:DescribeStream",
+        "dynamodb:ListStreams",
+    ],
+    "kinesis": [
+        "kinesis:GetRecords",
+        "kinesis:GetShardIterator",
+        "kinesis:DescribeStream",
+        "kinesis:ListStreams",
+    ],
+    "kinesis-consumer": [
+        "kinesis:GetRecords",
+        "kinesis:GetShardIterator",
+        "kinesis:DescribeStreamSummary",
+        "kinesis:ListShards",
+    ],
+    "subscribe": ["kinesis:SubscribeToShard"],
+    "sns": ["sns:Publish"],
+    "sqs": ["sqs:ListQueues", "sqs:SendMessage"],
+}
+
+
+def build(stack: Any, sites: Sequence[Any]) -> None:
+    by_function: dict[str, list[Any]] = {}
+    for site in sites:
+        by_function.setdefault(site.function.props.key, []).append(site)
+    service_specific = stack.service.model.provider.kinesis_consumer_naming_service_specific
+    for key, function_sites in by_function.items():
+        resources: dict[str, list[Any]] = {name: [] for name in _ACTIONS}
+        for site in function_sites:
+            fn = site.function
+            event: StreamEvent = site.event
+            stream_type, stream_name = event.stream_type, event.stream_name
+            depends = [
+                d for d in (fn.role_resource_name, fn.target_alias[1] if fn.target_alias else None) if d
+            ]
+            properties: dict[str, Any] = {
+                "BatchSize": event.batch_size or 10,
+                "Enabled": True if event.enabled is None else event.enabled,
+                "EventSourceArn": event.arn,
+                "FunctionName": fn.target_arn,
+                "ParallelizationFactor": event.parallelization_factor,
+                "StartingPosition": event.starting_position or "TRIM_HORIZON",
+            }
+            if stream_type == "dynamodb":
+                resources["dynamodb"].append(event.arn)
+            elif event.consumer:
+                resources["kinesis-consumer"].append(event.arn)
+            else:
+                resources["kinesis"].append(event.arn)
+            optional = {
+                "MaximumBatchingWindowInSeconds": event.batch_window,
+                "MaximumRetryAttempts": event.maximum_retry_attempts,
+                "BisectBatchOnFunctionError": event.bisect_batch_on_function_error,
+                "FunctionResponseTypes": [event.function_response_type]
+                if event.function_response_type
+                else None,
+                "MaximumRecordAgeInSeconds": event.maximum_record_age_in_seconds or None,
+                "TumblingWindowInSeconds": event.tumbling_window_in_seconds,
+            }
+            properties.update({k: v for k, v in optional.items() if v is not None})
+            if event.destinations is not None:
+                target = event.destinations.on_failure
+                arn = target.arn if isinstance(target, OnFailure) else target
+                kind = (target.type if isinstance(target, OnFailure) else None) or str(arn).split(":")[2]
+                resources["sns" if kind == "sns" else "sqs"].append(arn)
+                properties["DestinationConfig"] = {"OnFailure": {"Destination": arn}}
+            if event.filter_patterns:
+                properties["FilterCriteria"] = {
+                    "Filters": [
+                        {"Pattern": json.dumps(p, separators=(",", ":"))} for p in event.filter_patterns
+                    ]
+                }
+            if event.consumer and stream_type == "kinesis":
+                if event.consumer is True:
+                    consumer = naming.stream_consumer_name(
+                        key, stream_name, stack.service.name, stack.service.stage, service_specific
+                    )
+                    consumer_id = naming.stream_consumer_logical_id(consumer)
+                    stack.raw.add(
+                        consumer_id,
+                        {
+                            "Type": "AWS::Kinesis::StreamConsumer",
+                            "Properties": {"StreamARN": event.arn, "ConsumerName": consumer},
+                        },
+                    )
+                    depends.append(consumer_id)
+                    properties["EventSourceArn"] = {"Ref": consumer_id}
+                    resources["subscribe"].append({"Ref": consumer_id})
+                else:
+                    properties["EventSourceArn"] = event.consumer
+                    resources["subscribe"].append(event.consumer)
+                if event.starting_position_timestamp is not None:
+                    properties["StartingPositionTimestamp"] = event.starting_position_timestamp
+            stack.raw.add(
+                naming.stream_logical_id(key, stream_type, stream_name),
+                {"Type": "AWS::Lambda::EventSourceMapping", "DependsOn": depends, "Properties": properties},
+            )
+        if stack.role is not None:
+            for name, actions in _ACTIONS.items():
+                if resources[name]:
+                    stack.role.add_statement(
+                        {"Effect": "Allow", "Action": list(actions), "Resource": resources[name]}
+                    )

@@ -1,0 +1,91 @@
+"""Resources written as v3's raw CloudFormation JSON, mutable until synthesis.
+
+Event sources compile the way v3's plugins do: they build plain dicts, and later events may merge
+into a resource an earlier one made (an SNS topic gains a subscription per function). Once all
+are compiled, each dict becomes a ``CfnResource``; ``None`` values are dropped, as v3 drops
+``undefined`` and strips ``null`` properties. Logical IDs are exactly the dict keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnResource
+from constructs import Construct
+
+from .resources import set_depends_on
+
+__all__ = ["RawResources", "lodash_merge", "strip_none"]
+
+
+def strip_none(value: Any) -> Any:
+    """A copy without ``None`` values (v3's ``undefined`` / stripped ``null``)."""
+    if isinstance(value, dict):
+        return {k: strip_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [strip_none(v) for v in value]
+    return value
+
+
+def lodash_merge(target: Any, source: Any) -> Any:
+    """lodash ``_.merge``: objects key by key, arrays index by index, ``None`` (undefined) skipped."""
+    if isinstance(target, dict) and isinstance(source, dict):
+        for key, value in source.items():
+            if value is None:
+                continue
+            target[key] = lodash_merge(target.get(key), value) if key in target else value
+        return target
+    if isinstance(target, list) and isinstance(source, list):
+        for i, value in enumerate(source):
+            if value is None:
+                continue
+            if i < len(target):
+                target[i] = lodash_merge(target[i], value)
+            else:
+                target.append(value)
+        return target
+    return source
+
+
+class RawResources(Construct):
+    """The stack's raw resources by logical ID. Event builders add and merge dicts; :meth:`render`
+    (called once every event is compiled, before ``resources`` merge) turns them into
+    ``CfnResource`` constructs with exactly those logical IDs."""
+
+    def __init__(self, scope: Construct, id_: str = "Events") -> None:
+        super().__init__(scope, id_)
+        self.definitions: dict[str, dict[str, Any]] = {}
+        self.resources: dict[str, CfnResource] = {}
+
+    def get(self, logical_id: str) -> dict[str, Any] | None:
+        return self.definitions.get(logical_id)
+
+    def add(self, logical_id: str, definition: dict[str, Any]) -> dict[str, Any]:
+        """Add (or, like v3's ``_.merge``, merge into) a resource; returns the live dict."""
+        if logical_id in self.resources:
+            raise RuntimeError(f"{logical_id}: raw resources are already rendered")
+        existing = self.definitions.get(logical_id)
+        if existing is not None:
+            return lodash_merge(existing, definition)  # type: ignore[no-any-return]
+        self.definitions[logical_id] = definition
+        return definition
+
+    def render(self) -> None:
+        for logical_id, definition in self.definitions.items():
+            if logical_id in self.resources:
+                continue
+            resource = CfnResource(
+                self,
+                logical_id,
+                type=definition["Type"],
+                properties=strip_none(definition.get("Properties")) or None,
+            )
+            resource.override_logical_id(logical_id)
+            for attribute in ("Condition", "DeletionPolicy", "UpdateReplacePolicy", "Metadata"):
+                if definition.get(attribute) is not None:
+                    resource.add_override(attribute, definition[attribute])
+            value = definition.get("DependsOn")
+            ids = [value] if isinstance(value, str) else [v for v in value or [] if v]
+            if ids:
+                set_depends_on(resource, ids)
+            self.resources[logical_id] = resource
