@@ -303,3 +303,48 @@ def sns_subscription_logical_id(key: str, topic_name: str) -> str:
 
 def sns_permission_logical_id(key: str, topic_name: str) -> str:
     return f"{function_logical_id_prefix(key)}LambdaPermission{normalize_topic_name(topic_name)}SNS"
+
+
+def bucket_logical_id(bucket_name: str) -> str:
+    return f"S3Bucket{normalize_name_to_alphanumeric(bucket_name)}"
+
+
+def s3_permission_logical_id(key: str, bucket_name: str) -> str:
+    return f"{function_logical_id_prefix(key)}LambdaPermission{normalize_name_to_alphanumeric(bucket_name)}S3"
+
+
+def normalized_resource_name(name: str) -> str:
+    """v3 ``getNormalizedResourceName``: ``-`` -> ``Dash``, ``_`` -> ``Underscore``, first upper."""
+    return normalize(name.replace("-", "Dash").replace("_", "Underscore"))
+
+
+def event_bus_logical_id(bus_name: str) -> str:
+    return f"{normalized_resource_name(bus_name)}EventBridgeEventBus"
+
+
+def event_bridge_rule_logical_id(rule_stub: str) -> str:
+    return f"{normalize_name_to_alphanumeric(rule_stub)}EventBridgeRule"
+
+
+def event_bridge_permission_logical_id(key: str, index: int) -> str:
+    return f"{function_logical_id_prefix(key)}EventBridgeLambdaPermission{index}"
+
+
+def cloudwatch_event_target_id(key: str) -> str:
+    return f"{key}CloudWatchEvent"
+
+
+def cloudwatch_event_logical_id(key: str, number: int) -> str:
+    return f"{function_logical_id_prefix(key)}EventsRuleCloudWatchEvent{number}"
+
+
+def cloudwatch_event_permission_logical_id(key: str, number: int) -> str:
+    return f"{function_logical_id_prefix(key)}LambdaPermissionEventsRuleCloudWatchEvent{number}"
+
+
+def cloudwatch_log_logical_id(key: str, number: int) -> str:
+    return f"{function_logical_id_prefix(key)}LogsSubscriptionFilterCloudWatchLog{number}"
+
+
+def cloudwatch_log_permission_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}LambdaPermissionLogsSubscriptionFilterCloudWatchLog"

@@ -62,6 +62,7 @@ CASES: dict[str, tuple[str, str]] = {
     "f4-iam-resource-coercion": (".", "dev"),
     "f6-image-functions": (".", "dev"),
     "f7-events-queues-topics-streams": (".", "dev"),
+    "f8-events-buckets-buses-logs": (".", "dev"),
 }
 
 

@@ -415,6 +415,10 @@ class Image(Base):
         return out or None
 
 
+class EventBridgeOptions(Base):
+    use_cloud_formation: bool | None = None
+
+
 class KinesisConfig(Base):
     consumer_naming_mode: Literal["serviceSpecific"] | None = None
 
@@ -578,10 +582,11 @@ class Provider(Base):
     websockets_description: NotSupported = None
     websocket: NotSupported = None
     endpoint_type: NotSupported = None
-    event_bridge: NotSupported = None
+    event_bridge: EventBridgeOptions | None = None
     ecr: NotSupported = None
     alb: NotSupported = None
-    s3: NotSupported = None
+    s3: dict[str, dict[str, Any]] | None = None
+    """Bucket definitions for ``s3`` events (``name`` + bucket properties in camelCase)."""
     kinesis: KinesisConfig | None = None
     cloud_front: NotSupported = None
     notification_arns: NotSupported = None

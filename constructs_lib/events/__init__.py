@@ -14,7 +14,11 @@ import importlib
 from dataclasses import dataclass
 from typing import Any
 
+from .cloudwatch_event import CloudwatchEventEvent
+from .cloudwatch_log import CloudwatchLogEvent
+from .event_bridge import EventBridgeEvent
 from .http_api import HttpApiEvent
+from .s3 import S3Event
 from .schedule import ScheduleEvent
 from .sns import SnsEvent
 from .sqs import SqsEvent
@@ -25,8 +29,12 @@ __all__ = ["NOT_SUPPORTED_YET", "REGISTRY", "EventSite", "builder"]
 #: event key in serverless.yml -> (model class, module holding ``build``), in v3's compile order
 REGISTRY: dict[str, tuple[type[Any], str]] = {
     "schedule": (ScheduleEvent, "constructs_lib.events.schedule.construct"),
+    "s3": (S3Event, "constructs_lib.events.s3.construct"),
     "sns": (SnsEvent, "constructs_lib.events.sns.construct"),
     "stream": (StreamEvent, "constructs_lib.events.stream.construct"),
+    "cloudwatchEvent": (CloudwatchEventEvent, "constructs_lib.events.cloudwatch_event.construct"),
+    "cloudwatchLog": (CloudwatchLogEvent, "constructs_lib.events.cloudwatch_log.construct"),
+    "eventBridge": (EventBridgeEvent, "constructs_lib.events.event_bridge.construct"),
     "sqs": (SqsEvent, "constructs_lib.events.sqs.construct"),
     "httpApi": (HttpApiEvent, "constructs_lib.events.http_api.construct"),
 }
@@ -36,10 +44,6 @@ NOT_SUPPORTED_YET: tuple[str, ...] = (
     "http",
     "websocket",
     "alb",
-    "s3",
-    "eventBridge",
-    "cloudwatchEvent",
-    "cloudwatchLog",
     "cognitoUserPool",
     "iot",
     "iotFleetProvisioning",

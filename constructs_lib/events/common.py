@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
 
-from ..config.schema import is_intrinsic
+from ..config.schema import Base, is_intrinsic
 
-__all__ = ["ArnOrCfn", "ArnText", "FilterPatterns", "Intrinsic"]
+__all__ = ["ArnOrCfn", "ArnText", "FilterPatterns", "InputTransformer", "Intrinsic", "one_input"]
 
 
 def _arn(value: str) -> str:
@@ -31,3 +31,23 @@ Intrinsic = Annotated[dict[str, Any], AfterValidator(_intrinsic)]
 ArnOrCfn = ArnText | Intrinsic
 #: Lambda event filter patterns (1 to 10 objects).
 FilterPatterns = Annotated[list[dict[str, Any]], Field(min_length=1, max_length=10)]
+
+
+class InputTransformer(Base):
+    """``inputTransformer`` of EventBridge targets."""
+
+    input_paths_map: dict[str, Annotated[str, Field(min_length=1)]] | None = None
+    input_template: Annotated[str, Field(min_length=1, max_length=8192)]
+
+    def to_cfn(self) -> dict[str, Any]:
+        """v3's shape: ``InputTemplate`` then ``InputPathsMap`` when given."""
+        out: dict[str, Any] = {"InputTemplate": self.input_template}
+        if self.input_paths_map:
+            out["InputPathsMap"] = self.input_paths_map
+        return out
+
+
+def one_input(*values: Any) -> None:
+    """v3 allows only one of input, inputPath and inputTransformer."""
+    if len([v for v in values if v]) > 1:
+        raise ValueError("set only one of input, inputPath and inputTransformer")

@@ -1,0 +1,101 @@
+"""``cloudwatchLog`` event, as v3's ``AwsCompileCloudWatchLogEvents``: per event a
+``<F>LogsSubscriptionFilterCloudWatchLog<N>``; one ``<F>LambdaPermissionLogsSubscriptionFilterCloudWatchLog``
+per function whose source ARN covers the common prefix of its log groups. At most two
+subscription filters per log group, as CloudWatch Logs allows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ... import naming
+from ...errors import ConfigError
+from . import CloudwatchLogEvent
+
+LIMIT_PER_LOG_GROUP = 2
+
+
+def common_prefix(names: list[str]) -> str:
+    """v3's ``longestCommonSuffix`` (a common prefix, despite its name), ``*`` appended for several."""
+    common = names[0]
+    for name in names[1:]:
+        i = 0
+        while i < len(common) and i < len(name) and common[i] == name[i]:
+            i += 1
+        if i < len(common):
+            common = common[:i]
+    if len(names) > 1 and not common.endswith("*"):
+        common += "*"
+    return common
+
+
+def _filter(pattern: str) -> str:
+    slash, quote = pattern.find("\\"), pattern.find('"')
+    if slash >= 0 and quote >= 0 and quote > slash:  # unescape once, as v3
+        pattern = re.sub(r"\\(\"|\\|')", lambda m: m.group(1), pattern)
+    return pattern
+
+
+def build(stack: Any, sites: Sequence[Any]) -> None:
+    per_group: dict[str, int] = {}
+    groups_of: dict[str, list[str]] = {}
+    for site in sites:
+        fn = site.function
+        key = fn.props.key
+        event: CloudwatchLogEvent = site.event
+        group = re.sub(r"\r?\n", "", event.log_group)
+        pattern = _filter(re.sub(r"\r?\n", "", event.filter)) if event.filter else ""
+        per_group[group] = per_group.get(group, 0) + 1
+        if per_group[group] > LIMIT_PER_LOG_GROUP:
+            raise ConfigError(
+                f"only {LIMIT_PER_LOG_GROUP} subscription filters can be configured per log group; "
+                f"{group!r} has more",
+                path=("functions", key, "events", site.index, "cloudwatchLog"),
+            )
+        groups = groups_of.setdefault(key, [])
+        groups.append(group)
+        permission_id = naming.cloudwatch_log_permission_logical_id(key)
+        alias = fn.target_alias[1] if fn.target_alias else None
+        stack.raw.add(
+            naming.cloudwatch_log_logical_id(key, site.ordinal),
+            {
+                "Type": "AWS::Logs::SubscriptionFilter",
+                "DependsOn": [d for d in (permission_id, alias) if d],
+                "Properties": {
+                    "LogGroupName": group,
+                    "FilterPattern": pattern,
+                    "DestinationArn": fn.target_arn,
+                },
+            },
+        )
+        definition = {
+            "Type": "AWS::Lambda::Permission",
+            "DependsOn": [alias] if alias else None,
+            "Properties": {
+                "FunctionName": fn.target_arn,
+                "Action": "lambda:InvokeFunction",
+                "Principal": {"Fn::Join": ["", ["logs.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]},
+                "SourceArn": {
+                    "Fn::Join": [
+                        "",
+                        [
+                            "arn:",
+                            {"Ref": "AWS::Partition"},
+                            ":logs:",
+                            {"Ref": "AWS::Region"},
+                            ":",
+                            {"Ref": "AWS::AccountId"},
+                            ":log-group:",
+                            common_prefix(groups),
+                            ":*",
+                        ],
+                    ]
+                },
+            },
+        }
+        existing = stack.raw.get(permission_id)
+        if existing is None:
+            stack.raw.add(permission_id, definition)
+        else:  # v3 rewrites the function's permission with the wider prefix
+            existing["Properties"]["SourceArn"] = definition["Properties"]["SourceArn"]
