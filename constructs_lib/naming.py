@@ -348,3 +348,53 @@ def cloudwatch_log_logical_id(key: str, number: int) -> str:
 
 def cloudwatch_log_permission_logical_id(key: str) -> str:
     return f"{function_logical_id_prefix(key)}LambdaPermissionLogsSubscriptionFilterCloudWatchLog"
+
+
+def alexa_permission_logical_id(key: str, kind: str, number: int) -> str:
+    """``<F>LambdaPermissionAlexaSkill<N>`` / ``<F>LambdaPermissionAlexaSmartHome<N>``."""
+    return f"{function_logical_id_prefix(key)}LambdaPermission{normalize(kind)}{number}"
+
+
+def iot_rule_logical_id(key: str, number: int) -> str:
+    return f"{function_logical_id_prefix(key)}IotTopicRule{number}"
+
+
+def iot_permission_logical_id(key: str, number: int) -> str:
+    return f"{function_logical_id_prefix(key)}LambdaPermissionIotTopicRule{number}"
+
+
+def iot_fleet_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}IotProvisioningTemplate"
+
+
+def iot_fleet_permission_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}LambdaPermissionIotProvisioningTemplate"
+
+
+def msk_logical_id(key: str, cluster_name: str, topic: str) -> str:
+    # cluster and topic are cut to 79 characters each, as v3 does, to stay under 255
+    cluster = normalize_name_to_alphanumeric(cluster_name)[:79]
+    topic_part = normalize_name_to_alphanumeric(topic)[:79]
+    return f"{function_logical_id_prefix(key)}EventSourceMappingMSK{cluster}{topic_part}"
+
+
+def kafka_logical_id(key: str, topic: str) -> str:
+    topic_part = normalize_name_to_alphanumeric(topic)[:158]
+    return f"{function_logical_id_prefix(key)}EventSourceMappingKafka{topic_part}"
+
+
+def mq_logical_id(key: str, kind: str, queue: str) -> str:
+    """``<F>EventSourceMappingActiveMQ<Queue>`` / ``...RabbitMQ<Queue>``."""
+    queue_part = normalize_name_to_alphanumeric(queue)[:150]
+    return f"{function_logical_id_prefix(key)}EventSourceMapping{kind}{queue_part}"
+
+
+def cognito_user_pool_logical_id(pool: str) -> str:
+    return f"CognitoUserPool{normalize_name_to_alphanumeric(pool)}"
+
+
+def cognito_permission_logical_id(key: str, pool: str, trigger: str) -> str:
+    return (
+        f"{function_logical_id_prefix(key)}LambdaPermissionCognitoUserPool"
+        f"{normalize_name_to_alphanumeric(pool)}TriggerSource{normalize_name_to_alphanumeric(trigger)}"
+    )

@@ -63,6 +63,7 @@ CASES: dict[str, tuple[str, str]] = {
     "f6-image-functions": (".", "dev"),
     "f7-events-queues-topics-streams": (".", "dev"),
     "f8-events-buckets-buses-logs": (".", "dev"),
+    "f9-events-devices-brokers-pools": (".", "dev"),
 }
 
 

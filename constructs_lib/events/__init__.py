@@ -14,10 +14,14 @@ import importlib
 from dataclasses import dataclass
 from typing import Any
 
+from .alexa import AlexaSkillEvent, AlexaSmartHomeEvent
+from .brokers import ActiveMqEvent, KafkaEvent, MskEvent, RabbitMqEvent
 from .cloudwatch_event import CloudwatchEventEvent
 from .cloudwatch_log import CloudwatchLogEvent
+from .cognito import CognitoUserPoolEvent
 from .event_bridge import EventBridgeEvent
 from .http_api import HttpApiEvent
+from .iot import IotEvent, IotFleetProvisioningEvent
 from .s3 import S3Event
 from .schedule import ScheduleEvent
 from .sns import SnsEvent
@@ -26,35 +30,33 @@ from .stream import StreamEvent
 
 __all__ = ["NOT_SUPPORTED_YET", "REGISTRY", "EventSite", "builder"]
 
-#: event key in serverless.yml -> (model class, module holding ``build``), in v3's compile order
+_E = "constructs_lib.events"
+
+#: event key in serverless.yml -> (model class, ``module[:function]`` that builds it), in v3's
+#: compile order (``lib/plugins/index.js``)
 REGISTRY: dict[str, tuple[type[Any], str]] = {
-    "schedule": (ScheduleEvent, "constructs_lib.events.schedule.construct"),
-    "s3": (S3Event, "constructs_lib.events.s3.construct"),
-    "sns": (SnsEvent, "constructs_lib.events.sns.construct"),
-    "stream": (StreamEvent, "constructs_lib.events.stream.construct"),
-    "cloudwatchEvent": (CloudwatchEventEvent, "constructs_lib.events.cloudwatch_event.construct"),
-    "cloudwatchLog": (CloudwatchLogEvent, "constructs_lib.events.cloudwatch_log.construct"),
-    "eventBridge": (EventBridgeEvent, "constructs_lib.events.event_bridge.construct"),
-    "sqs": (SqsEvent, "constructs_lib.events.sqs.construct"),
-    "httpApi": (HttpApiEvent, "constructs_lib.events.http_api.construct"),
+    "schedule": (ScheduleEvent, f"{_E}.schedule.construct"),
+    "s3": (S3Event, f"{_E}.s3.construct"),
+    "sns": (SnsEvent, f"{_E}.sns.construct"),
+    "stream": (StreamEvent, f"{_E}.stream.construct"),
+    "kafka": (KafkaEvent, f"{_E}.brokers.construct:build_kafka"),
+    "activemq": (ActiveMqEvent, f"{_E}.brokers.construct:build_activemq"),
+    "rabbitmq": (RabbitMqEvent, f"{_E}.brokers.construct:build_rabbitmq"),
+    "msk": (MskEvent, f"{_E}.brokers.construct:build_msk"),
+    "alexaSkill": (AlexaSkillEvent, f"{_E}.alexa.construct:build_skill"),
+    "alexaSmartHome": (AlexaSmartHomeEvent, f"{_E}.alexa.construct:build_smart_home"),
+    "iot": (IotEvent, f"{_E}.iot.construct:build_iot"),
+    "iotFleetProvisioning": (IotFleetProvisioningEvent, f"{_E}.iot.construct:build_fleet_provisioning"),
+    "cloudwatchEvent": (CloudwatchEventEvent, f"{_E}.cloudwatch_event.construct"),
+    "cloudwatchLog": (CloudwatchLogEvent, f"{_E}.cloudwatch_log.construct"),
+    "cognitoUserPool": (CognitoUserPoolEvent, f"{_E}.cognito.construct"),
+    "eventBridge": (EventBridgeEvent, f"{_E}.event_bridge.construct"),
+    "sqs": (SqsEvent, f"{_E}.sqs.construct"),
+    "httpApi": (HttpApiEvent, f"{_E}.http_api.construct"),
 }
 
 #: Event types of Serverless v3 that are not translated yet.
-NOT_SUPPORTED_YET: tuple[str, ...] = (
-    "http",
-    "websocket",
-    "alb",
-    "cognitoUserPool",
-    "iot",
-    "iotFleetProvisioning",
-    "alexaSkill",
-    "alexaSmartHome",
-    "msk",
-    "kafka",
-    "activemq",
-    "rabbitmq",
-    "cloudFront",
-)
+NOT_SUPPORTED_YET: tuple[str, ...] = ("http", "websocket", "alb", "cloudFront")
 
 
 @dataclass(frozen=True)
@@ -71,4 +73,5 @@ class EventSite:
 
 def builder(event_type: str) -> Any:
     """The ``build(stack, sites)`` function of an event type (imports aws_cdk on first use)."""
-    return importlib.import_module(REGISTRY[event_type][1]).build
+    module, _, function = REGISTRY[event_type][1].partition(":")
+    return getattr(importlib.import_module(module), function or "build")

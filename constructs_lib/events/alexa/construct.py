@@ -1,0 +1,41 @@
+"""``alexaSkill`` / ``alexaSmartHome`` events: ``<F>LambdaPermissionAlexaSkill<N>`` /
+``<F>LambdaPermissionAlexaSmartHome<N>`` (``enabled: false`` -> ``lambda:DisableInvokeFunction``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ... import naming
+from . import AlexaEvent
+
+_PRINCIPALS = {"alexaSkill": "alexa-appkit.amazon.com", "alexaSmartHome": "alexa-connectedhome.amazon.com"}
+
+
+def _build(stack: Any, sites: Sequence[Any], kind: str) -> None:
+    for site in sites:
+        fn = site.function
+        event: AlexaEvent = site.event
+        stack.raw.add(
+            naming.alexa_permission_logical_id(fn.props.key, kind, site.ordinal),
+            {
+                "Type": "AWS::Lambda::Permission",
+                "DependsOn": fn.target_alias[1] if fn.target_alias else None,
+                "Properties": {
+                    "FunctionName": fn.target_arn,
+                    "Action": "lambda:DisableInvokeFunction"
+                    if event.enabled is False
+                    else "lambda:InvokeFunction",
+                    "Principal": _PRINCIPALS[kind],
+                    "EventSourceToken": event.app_id,
+                },
+            },
+        )
+
+
+def build_skill(stack: Any, sites: Sequence[Any]) -> None:
+    _build(stack, sites, "alexaSkill")
+
+
+def build_smart_home(stack: Any, sites: Sequence[Any]) -> None:
+    _build(stack, sites, "alexaSmartHome")

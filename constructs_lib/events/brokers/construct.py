@@ -1,0 +1,199 @@
+"""``msk``, ``kafka``, ``activemq`` and ``rabbitmq`` events, as v3 compiles them: one
+``AWS::Lambda::EventSourceMapping`` per event (``<F>EventSourceMapping<MSK|Kafka|ActiveMQ|RabbitMQ>...``)
+waiting for the function's role, and per function the statements those sources need."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from ... import naming
+from . import ActiveMqEvent, KafkaEvent, MskEvent, RabbitMqEvent
+
+EC2_STATEMENT = {
+    "Effect": "Allow",
+    "Action": [
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeVpcs",
+        "ec2:DeleteNetworkInterface",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeSecurityGroups",
+    ],
+    "Resource": "*",
+}
+
+_KAFKA_ACCESS = {
+    "vpcSubnet": ("VPC_SUBNET", "subnet:", False),
+    "vpcSecurityGroup": ("VPC_SECURITY_GROUP", "security_group:", False),
+    "saslPlainAuth": ("BASIC_AUTH", "", True),
+    "saslScram256Auth": ("SASL_SCRAM_256_AUTH", "", True),
+    "saslScram512Auth": ("SASL_SCRAM_512_AUTH", "", True),
+    "clientCertificateTlsAuth": ("CLIENT_CERTIFICATE_TLS_AUTH", "", True),
+    "serverRootCaCertificate": ("SERVER_ROOT_CA_CERTIFICATE", "", True),
+}
+
+
+def _by_function(sites: Sequence[Any]) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for site in sites:
+        out.setdefault(site.function.props.key, []).append(site)
+    return out
+
+
+def _depends(fn: Any) -> list[str]:
+    return [d for d in (fn.role_resource_name, fn.target_alias[1] if fn.target_alias else None) if d]
+
+
+def _filters(patterns: list[dict[str, Any]] | None) -> dict[str, Any] | None:
+    if not patterns:
+        return None
+    return {"Filters": [{"Pattern": json.dumps(p, separators=(",", ":"))} for p in patterns]}
+
+
+def _batching(properties: dict[str, Any], event: Any) -> None:
+    if event.batch_size:
+        properties["BatchSize"] = event.batch_size
+    if event.maximum_batching_window:
+        properties["MaximumBatchingWindowInSeconds"] = event.maximum_batching_window
+    if event.enabled is not None:
+        properties["Enabled"] = event.enabled
+
+
+def build_msk(stack: Any, sites: Sequence[Any]) -> None:
+    for function_sites in _by_function(sites).values():
+        clusters: list[Any] = []
+        for site in function_sites:
+            fn, event = site.function, site.event
+            assert isinstance(event, MskEvent)
+            properties: dict[str, Any] = {
+                "EventSourceArn": event.arn,
+                "FunctionName": fn.target_arn,
+                "StartingPosition": event.starting_position or "TRIM_HORIZON",
+                "Topics": [event.topic],
+            }
+            if event.starting_position_timestamp is not None:
+                properties["StartingPositionTimestamp"] = event.starting_position_timestamp
+            _batching(properties, event)
+            if event.consumer_group_id:
+                properties["AmazonManagedKafkaEventSourceConfig"] = {
+                    "ConsumerGroupId": event.consumer_group_id
+                }
+            if event.sasl_scram512 is not None:
+                properties["SourceAccessConfigurations"] = [
+                    {"Type": "SASL_SCRAM_512_AUTH", "URI": event.sasl_scram512}
+                ]
+            properties["FilterCriteria"] = _filters(event.filter_patterns)
+            clusters.append(event.arn)
+            stack.raw.add(
+                naming.msk_logical_id(fn.props.key, event.cluster_name, event.topic),
+                {
+                    "Type": "AWS::Lambda::EventSourceMapping",
+                    "DependsOn": _depends(fn),
+                    "Properties": properties,
+                },
+            )
+        if clusters and stack.role is not None:
+            stack.role.add_statement(
+                {
+                    "Effect": "Allow",
+                    "Action": ["kafka:DescribeCluster", "kafka:GetBootstrapBrokers"],
+                    "Resource": clusters,
+                }
+            )
+            stack.role.add_statement(dict(EC2_STATEMENT))
+
+
+def build_kafka(stack: Any, sites: Sequence[Any]) -> None:
+    for function_sites in _by_function(sites).values():
+        secrets: list[Any] = []
+        needs_ec2 = False
+        for site in function_sites:
+            fn, event = site.function, site.event
+            assert isinstance(event, KafkaEvent)
+            access: list[dict[str, Any]] = []
+            for name, values in event.access_configurations.items():  # in the order written, as v3
+                kind, prefix, secret = _KAFKA_ACCESS[name]
+                for value in values:
+                    if secret:
+                        secrets.append(value)
+                    else:
+                        needs_ec2 = True
+                    access.append({"Type": kind, "URI": f"{prefix}{value}"})
+            properties: dict[str, Any] = {
+                "FunctionName": fn.target_arn,
+                "StartingPosition": event.starting_position or "TRIM_HORIZON",
+                "SelfManagedEventSource": {
+                    "Endpoints": {"KafkaBootstrapServers": list(event.bootstrap_servers)}
+                },
+                "Topics": [event.topic],
+                "SourceAccessConfigurations": access,
+            }
+            _batching(properties, event)
+            if event.consumer_group_id:
+                properties["SelfManagedKafkaEventSourceConfig"] = {"ConsumerGroupId": event.consumer_group_id}
+            if event.starting_position_timestamp is not None:
+                properties["StartingPositionTimestamp"] = event.starting_position_timestamp
+            properties["FilterCriteria"] = _filters(event.filter_patterns)
+            stack.raw.add(
+                naming.kafka_logical_id(fn.props.key, event.topic),
+                {
+                    "Type": "AWS::Lambda::EventSourceMapping",
+                    "DependsOn": _depends(fn),
+                    "Properties": properties,
+                },
+            )
+        if stack.role is not None:
+            if secrets:
+                stack.role.add_statement(
+                    {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"], "Resource": secrets}
+                )
+            if needs_ec2:
+                stack.role.add_statement(dict(EC2_STATEMENT))
+
+
+def _build_mq(stack: Any, sites: Sequence[Any], kind: str) -> None:
+    for function_sites in _by_function(sites).values():
+        secrets: list[Any] = []
+        brokers: list[Any] = []
+        for site in function_sites:
+            fn, event = site.function, site.event
+            assert isinstance(event, ActiveMqEvent)
+            access = [{"Type": "BASIC_AUTH", "URI": event.basic_auth_arn}]
+            if isinstance(event, RabbitMqEvent) and event.virtual_host:
+                access.append({"Type": "VIRTUAL_HOST", "URI": event.virtual_host})
+            properties: dict[str, Any] = {
+                "FunctionName": fn.target_arn,
+                "EventSourceArn": event.arn,
+                "Queues": [event.queue],
+                "SourceAccessConfigurations": access,
+            }
+            _batching(properties, event)
+            properties["FilterCriteria"] = _filters(event.filter_patterns)
+            brokers.append(event.arn)
+            secrets.append(event.basic_auth_arn)
+            stack.raw.add(
+                naming.mq_logical_id(fn.props.key, kind, event.queue),
+                {
+                    "Type": "AWS::Lambda::EventSourceMapping",
+                    "DependsOn": _depends(fn),
+                    "Properties": properties,
+                },
+            )
+        if function_sites and stack.role is not None:
+            stack.role.add_statement(
+                {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"], "Resource": secrets}
+            )
+            stack.role.add_statement(
+                {"Effect": "Allow", "Action": ["mq:DescribeBroker"], "Resource": brokers}
+            )
+            stack.role.add_statement(dict(EC2_STATEMENT))
+
+
+def build_activemq(stack: Any, sites: Sequence[Any]) -> None:
+    _build_mq(stack, sites, "ActiveMQ")
+
+
+def build_rabbitmq(stack: Any, sites: Sequence[Any]) -> None:
+    _build_mq(stack, sites, "RabbitMQ")

@@ -1,0 +1,110 @@
+"""``iot``: ``<F>IotTopicRule<N>`` + ``<F>LambdaPermissionIotTopicRule<N>``.
+``iotFleetProvisioning``: ``<F>IotProvisioningTemplate`` + its permission (one per function)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ... import naming
+from ...errors import ConfigError
+from . import IotEvent, IotFleetProvisioningEvent
+
+
+def _one_line(value: str | None) -> str | None:
+    return re.sub(r"\r?\n", "", value) if value else None
+
+
+def build_iot(stack: Any, sites: Sequence[Any]) -> None:
+    for site in sites:
+        fn = site.function
+        key = fn.props.key
+        event: IotEvent = site.event
+        alias = fn.target_alias[1] if fn.target_alias else None
+        rule_id = naming.iot_rule_logical_id(key, site.ordinal)
+        payload: dict[str, Any] = {
+            "RuleDisabled": event.enabled is False,
+            "Sql": _one_line(event.sql) or "",
+            "Actions": [{"Lambda": {"FunctionArn": fn.target_arn}}],
+        }
+        if event.description:
+            payload["Description"] = _one_line(event.description)
+        if event.sql_version:
+            payload["AwsIotSqlVersion"] = event.sql_version
+        properties: dict[str, Any] = {"TopicRulePayload": payload}
+        if event.name:
+            properties["RuleName"] = _one_line(event.name)
+        stack.raw.add(rule_id, {"Type": "AWS::IoT::TopicRule", "DependsOn": alias, "Properties": properties})
+        stack.raw.add(
+            naming.iot_permission_logical_id(key, site.ordinal),
+            {
+                "Type": "AWS::Lambda::Permission",
+                "DependsOn": alias,
+                "Properties": {
+                    "FunctionName": fn.target_arn,
+                    "Action": "lambda:InvokeFunction",
+                    "Principal": "iot.amazonaws.com",
+                    "SourceArn": {
+                        "Fn::Join": [
+                            "",
+                            [
+                                "arn:",
+                                {"Ref": "AWS::Partition"},
+                                ":iot:",
+                                {"Ref": "AWS::Region"},
+                                ":",
+                                {"Ref": "AWS::AccountId"},
+                                ":rule/",
+                                {"Ref": rule_id},
+                            ],
+                        ]
+                    },
+                },
+            },
+        )
+
+
+def build_fleet_provisioning(stack: Any, sites: Sequence[Any]) -> None:
+    seen: set[str] = set()
+    for site in sites:
+        fn = site.function
+        key = fn.props.key
+        if key in seen:
+            raise ConfigError(
+                f"function {key!r} has more than one iotFleetProvisioning event",
+                path=("functions", key, "events", site.index),
+            )
+        seen.add(key)
+        event: IotFleetProvisioningEvent = site.event
+        alias = fn.target_alias[1] if fn.target_alias else None
+        permission_id = naming.iot_fleet_permission_logical_id(key)
+        properties: dict[str, Any] = {
+            "Enabled": True if event.enabled is None else event.enabled,
+            "PreProvisioningHook": {"TargetArn": fn.target_arn},
+            "ProvisioningRoleArn": event.provisioning_role_arn,
+            "TemplateBody": json.dumps(event.template_body, separators=(",", ":"), ensure_ascii=False),
+        }
+        if event.template_name:
+            properties["TemplateName"] = event.template_name
+        stack.raw.add(
+            naming.iot_fleet_logical_id(key),
+            {
+                "Type": "AWS::IoT::ProvisioningTemplate",
+                "Properties": properties,
+                "DependsOn": [d for d in (permission_id, alias) if d],
+            },
+        )
+        stack.raw.add(
+            permission_id,
+            {
+                "Type": "AWS::Lambda::Permission",
+                "DependsOn": alias,
+                "Properties": {
+                    "FunctionName": fn.target_arn,
+                    "Action": "lambda:InvokeFunction",
+                    "Principal": "iot.amazonaws.com",
+                },
+            },
+        )
