@@ -25,7 +25,17 @@ def test_seed_stack_snapshot(seed_templates, snapshot_json, stack: str) -> None:
     assert normalize_assets(seed_templates[stack]) == snapshot_json
 
 
-@pytest.mark.parametrize("case", ["f1-function-options", "f2-iam-legacy", "f6-image-functions"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "f1-function-options",
+        "f2-iam-legacy",
+        "f6-image-functions",
+        "f7-events-queues-topics-streams",
+        "f8-events-buckets-buses-logs",
+        "f9-events-devices-brokers-pools",
+    ],
+)
 def test_function_options_snapshot(snapshot_json, case: str) -> None:  # type: ignore[no-untyped-def]
     (template,) = synth(OWN_REFERENCE / case, stage="dev").values()
     assert normalize_assets(template) == snapshot_json

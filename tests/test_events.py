@@ -1,0 +1,134 @@
+"""Assertions per event type, on the event cases of our own (synthesized once for the module).
+
+The parity test proves each case equals v3's template; these tests say, per event type, what a
+reader should find in it, and fail with a message that names the feature.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.helpers import OWN_REFERENCE, synth
+
+CASES = ("f7-events-queues-topics-streams", "f8-events-buckets-buses-logs", "f9-events-devices-brokers-pools")
+
+
+@pytest.fixture(scope="module")
+def res() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for case in CASES:
+        (template,) = synth(OWN_REFERENCE / case, stage="dev").values()
+        resources = dict(template["Resources"])
+        out[f"{case}:role"] = resources.pop("IamRoleLambdaExecution")
+        out.update(resources)
+    return out
+
+
+def statements(res: dict[str, Any], case: str) -> list[dict[str, Any]]:
+    return res[f"{case}:role"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+
+
+def test_schedule(res: dict[str, Any]) -> None:
+    rule = res["CronEventsRuleSchedule1"]
+    assert rule["Type"] == "AWS::Events::Rule"
+    assert rule["Properties"]["ScheduleExpression"] == "rate(5 minutes)"
+    assert rule["Properties"]["Targets"][0]["Id"] == "cronSchedule"
+    assert res["CronEventsRuleSchedule3"]["Properties"]["State"] == "DISABLED"  # 2nd event, 2nd rate
+    assert (
+        res["CronEventsRuleSchedule2"]["Properties"]["Targets"][0]["Input"]
+        == '{"key":"value","nested":{"a":1}}'
+    )
+    assert res["CronLambdaPermissionEventsRuleSchedule1"]["Properties"]["Principal"] == "events.amazonaws.com"
+    scheduler = res["CronSchedulerSchedule5"]
+    assert scheduler["Type"] == "AWS::Scheduler::Schedule"
+    assert scheduler["Properties"]["ScheduleExpressionTimezone"] == "Europe/Paris"
+
+
+def test_sns(res: dict[str, Any]) -> None:
+    topic = res["SNSTopicPlaintopic"]
+    assert topic["Properties"]["TopicName"] == "plain-topic"
+    assert len(topic["Properties"]["Subscription"]) == 2  # two functions, one topic
+    assert res["TopicsSnsSubscriptionFilteredtopic"]["Properties"]["FilterPolicy"] == {"kind": ["a", "b"]}
+    assert res["TopicsSnsSubscriptionRedriven"]["Properties"]["RedrivePolicy"] == {
+        "deadLetterTargetArn": "arn:aws:sqs:us-east-1:123456789012:dlq"
+    }
+    assert res["RedrivenToTopicsDLQPolicy"]["Type"] == "AWS::SQS::QueuePolicy"
+    assert res["TopicsLambdaPermissionExistingSNS"]["Properties"]["Principal"] == "sns.amazonaws.com"
+
+
+def test_sqs(res: dict[str, Any]) -> None:
+    mapping = res["QueuesEventSourceMappingSQSWorkQueue"]
+    assert mapping["Properties"]["BatchSize"] == 5 and mapping["Properties"]["Enabled"] is False
+    assert mapping["Properties"]["FunctionName"]["Fn::Join"][1][1] == "provisioned"  # targets the alias
+    assert mapping["DependsOn"] == ["IamRoleLambdaExecution", "QueuesProvConcLambdaAlias"]
+    sqs = [
+        s
+        for s in statements(res, CASES[0])
+        if s["Action"] == ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+    ]
+    assert len(sqs) == 1 and len(sqs[0]["Resource"]) == 3
+
+
+def test_stream(res: dict[str, Any]) -> None:
+    dynamo = res["Streams2EventSourceMappingDynamodbTable"]
+    assert dynamo["Properties"]["StartingPosition"] == "LATEST"
+    assert dynamo["Properties"]["DestinationConfig"] == {
+        "OnFailure": {"Destination": "arn:aws:sqs:us-east-1:123456789012:failed"}
+    }
+    assert res["Streams2clicksConsumerStreamConsumer"]["Type"] == "AWS::Kinesis::StreamConsumer"
+    assert "StreamsEventSourceMappingDynamodbOrders" in res  # own role: no statement, no role wait
+    assert res["StreamsEventSourceMappingDynamodbOrders"].get("DependsOn") is None
+
+
+def test_s3(res: dict[str, Any]) -> None:
+    bucket = res["S3BucketEvts2plainbucket"]
+    assert len(bucket["Properties"]["NotificationConfiguration"]["LambdaConfigurations"]) == 3
+    uploads = res["S3BucketUploads"]
+    assert uploads["Properties"]["BucketName"] == "evts2-uploads-bucket"
+    assert uploads["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}  # from provider.s3
+    assert "BucketsLambdaPermissionUploadsS3" in uploads["DependsOn"]
+
+
+def test_event_bridge(res: dict[str, Any]) -> None:
+    assert res["CustomDashbusEventBridgeEventBus"]["Properties"]["Name"] == "custom-bus"
+    rule = res["Evts2devbridgerule2EventBridgeRule"]
+    assert rule["Properties"]["EventBusName"] == "custom-bus"
+    assert rule["Properties"]["Targets"][0]["RetryPolicy"]["MaximumRetryAttempts"] == 3
+    assert res["Evts2devbridgerule3EventBridgeRule"]["Properties"]["Name"] == "my-named-rule"
+    assert res["BridgeEventBridgeLambdaPermission1"]["Properties"]["Principal"] == "events.amazonaws.com"
+
+
+def test_cloudwatch(res: dict[str, Any]) -> None:
+    assert res["WatchEventsRuleCloudWatchEvent1"]["Properties"]["EventPattern"]["source"] == ["aws.ec2"]
+    assert res["WatchEventsRuleCloudWatchEvent2"]["Properties"]["Targets"][0]["Id"] == "watchCloudWatchEvent"
+    log = res["LogsLogsSubscriptionFilterCloudWatchLog2"]
+    assert log["Properties"]["FilterPattern"] == '{ $.level = "ERROR" }'
+    source = res["LogsLambdaPermissionLogsSubscriptionFilterCloudWatchLog"]["Properties"]["SourceArn"]
+    assert source["Fn::Join"][1][-2] == "/aws/lambda/other-*"  # common prefix of the two groups
+
+
+def test_devices_brokers_and_pools(res: dict[str, Any]) -> None:
+    assert res["AlexaLambdaPermissionAlexaSkill2"]["Properties"]["Action"] == "lambda:DisableInvokeFunction"
+    assert (
+        res["AlexaLambdaPermissionAlexaSmartHome1"]["Properties"]["Principal"]
+        == "alexa-connectedhome.amazon.com"
+    )
+    assert res["ThingsIotTopicRule2"]["Properties"]["RuleName"] == "myRule"
+    assert res["ThingsIotProvisioningTemplate"]["Properties"]["Enabled"] is False
+    assert res["BrokersEventSourceMappingMSKMyClusterMytopic"]["Properties"]["Topics"] == ["my-topic"]
+    kafka = res["BrokersEventSourceMappingKafkaSelftopic"]["Properties"]["SourceAccessConfigurations"]
+    assert [a["Type"] for a in kafka] == [
+        "SASL_SCRAM_512_AUTH",
+        "VPC_SUBNET",
+        "VPC_SUBNET",
+        "VPC_SECURITY_GROUP",
+    ]
+    assert res["BrokersEventSourceMappingRabbitMQJobs"]["Properties"]["SourceAccessConfigurations"][1] == {
+        "Type": "VIRTUAL_HOST",
+        "URI": "/vh",
+    }
+    pool = res["CognitoUserPoolMyUserPool"]["Properties"]["LambdaConfig"]
+    assert set(pool) == {"PreSignUp", "CustomSMSSender", "KMSKeyID", "PostConfirmation"}
+    assert "SignupLambdaPermissionCognitoUserPoolMyUserPoolTriggerSourcePreSignUp" in res
