@@ -398,3 +398,34 @@ def cognito_permission_logical_id(key: str, pool: str, trigger: str) -> str:
         f"{function_logical_id_prefix(key)}LambdaPermissionCognitoUserPool"
         f"{normalize_name_to_alphanumeric(pool)}TriggerSource{normalize_name_to_alphanumeric(trigger)}"
     )
+
+
+# ---- REST API (http events) ----------------------------------------------------------------------
+
+
+def rest_api_logical_id() -> str:
+    return "ApiGatewayRestApi"
+
+
+def rest_resource_logical_id(path: str) -> str:
+    return f"ApiGatewayResource{normalize_path(path)}"
+
+
+def rest_method_logical_id(resource_name: str, method: str) -> str:
+    return f"ApiGatewayMethod{resource_name}{normalize(method.lower())}"
+
+
+def rest_authorizer_logical_id(name: str) -> str:
+    return f"{function_logical_id_prefix(name)}ApiGatewayAuthorizer"
+
+
+def rest_permission_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}LambdaPermissionApiGateway"
+
+
+def rest_deployment_logical_id(suffix: str) -> str:
+    return f"ApiGatewayDeployment{suffix}"
+
+
+def rest_request_validator_logical_id(service: str) -> str:
+    return f"ApiGateway{normalize_name_to_alphanumeric(service)}RequestValidator"

@@ -164,6 +164,18 @@ class ServiceStack(Stack):
         if model.resources is not None:
             merge_resources(self, model.resources)
 
+    def add_framework_output(self, key: str, value: Any, description: str | None = None) -> CfnOutput:
+        """An output v3 makes (exported as ``sls-<service>-<stage>-<key>``); ``value`` may be raw CFN."""
+        out = CfnOutput(
+            self,
+            key,
+            value=Token.as_string(value) if isinstance(value, dict) else value,
+            description=description,
+            export_name=naming.export_name(self.service.name, self.service.stage, key),
+        )
+        out.override_logical_id(key)
+        return out
+
     def output(self, key: str) -> CfnOutput | None:
         """The stack output with logical ID ``key`` (framework or ``resources.Outputs``)."""
         for child in self.node.find_all():

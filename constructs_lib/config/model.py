@@ -177,6 +177,9 @@ class IamStatement(BaseModel):
     not_resource: Any = None
     condition: dict[str, Any] | None = None
 
+    #: Strings v3's schema takes as a single Resource (others stay lists), see :meth:`_v3_coercion`.
+    _single_resource: ClassVar[re.Pattern[str]] = _LOGICAL_RESOURCE_ID
+
     @field_validator("resource", "not_resource")
     @classmethod
     def _v3_coercion(cls, value: Any) -> Any:
@@ -184,8 +187,22 @@ class IamStatement(BaseModel):
         is an ARN or a logical-ID-like name into the bare string; ``['*']`` and intrinsics stay."""
         if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
             item = value[0]
-            if item.startswith("arn:") or _LOGICAL_RESOURCE_ID.match(item):
+            if item.startswith("arn:") or cls._single_resource.match(item):
                 return item
+        return value
+
+    @field_validator("principal", "not_principal")
+    @classmethod
+    def _principal_lists(cls, value: Any) -> Any:
+        """Principal lists as v3's schema coerces them (``Service: x`` -> ``Service: [x]``)."""
+        if isinstance(value, dict) and not is_intrinsic(value):
+            out = dict(value)
+            for key in ("Federated", "Service", "CanonicalUser"):
+                if isinstance(out.get(key), str):
+                    out[key] = [out[key]]
+            if isinstance(out.get("AWS"), str) and out["AWS"] != "*":
+                out["AWS"] = [out["AWS"]]
+            return out
         return value
 
     @model_validator(mode="after")
@@ -199,6 +216,12 @@ class IamStatement(BaseModel):
     def to_cfn(self) -> dict[str, Any]:
         """The statement as v3 writes it (Action lists, everything else as given)."""
         return self.model_dump(by_alias=True, exclude_none=True)
+
+
+class ResourcePolicyStatement(IamStatement):
+    """A statement of an API Gateway resource policy (``execute-api:/...`` resources allowed)."""
+
+    _single_resource: ClassVar[re.Pattern[str]] = re.compile(r"^execute-api:/")
 
 
 class IamRole(Base):
@@ -415,6 +438,41 @@ class Image(Base):
         return out or None
 
 
+def _endpoint_type(value: str) -> str:
+    if value.upper() not in ("REGIONAL", "EDGE", "PRIVATE"):
+        raise ValueError(f"endpointType {value!r} must be REGIONAL, EDGE or PRIVATE")
+    return value
+
+
+class ApiGatewayConfig(Base):
+    """``provider.apiGateway`` (the REST API of ``http`` events)."""
+
+    api_key_source_type: str | None = None
+    binary_media_types: list[Annotated[str, Field(pattern=r"^\S+\/\S+$")]] | None = None
+    description: str | None = None
+    disable_default_endpoint: bool | None = None
+    metrics: Ignored = None
+    minimum_compression_size: Annotated[int, Field(ge=0, le=10485760)] | None = None
+    resource_policy: list[ResourcePolicyStatement] | None = None
+    should_start_name_with_service: bool | None = None
+    stage: str | None = None
+    api_keys: NotSupported = None
+    usage_plan: NotSupported = None
+    request: NotSupported = None
+    rest_api_id: NotSupported = None
+    rest_api_resources: NotSupported = None
+    rest_api_root_resource_id: NotSupported = None
+    websocket_api_id: NotSupported = None
+    timeout_in_millis: NotSupported = None
+
+    @field_validator("api_key_source_type")
+    @classmethod
+    def _source(cls, value: str | None) -> str | None:
+        if value is not None and value.upper() not in ("HEADER", "AUTHORIZER"):
+            raise ValueError("apiKeySourceType must be HEADER or AUTHORIZER")
+        return value
+
+
 class EventBridgeOptions(Base):
     use_cloud_formation: bool | None = None
 
@@ -575,13 +633,13 @@ class Provider(Base):
     cfn_role: NotSupported = None
     stack_policy: NotSupported = None
     stack_parameters: NotSupported = None
-    api_gateway: NotSupported = None
-    api_name: NotSupported = None
+    api_gateway: ApiGatewayConfig | None = None
+    api_name: str | None = None
     websockets_api_name: NotSupported = None
     websockets_api_route_selection_expression: NotSupported = None
     websockets_description: NotSupported = None
     websocket: NotSupported = None
-    endpoint_type: NotSupported = None
+    endpoint_type: Annotated[str, AfterValidator(_endpoint_type)] | None = None
     event_bridge: EventBridgeOptions | None = None
     ecr: NotSupported = None
     alb: NotSupported = None
@@ -595,7 +653,7 @@ class Provider(Base):
     resource_policy: NotSupported = None
     usage_plan: NotSupported = None
     api_keys: NotSupported = None
-    vpc_endpoint_ids: NotSupported = None
+    vpc_endpoint_ids: list[Any] | dict[str, Any] | None = None
 
     @property
     def kinesis_consumer_naming_service_specific(self) -> bool:

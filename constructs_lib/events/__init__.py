@@ -20,6 +20,7 @@ from .cloudwatch_event import CloudwatchEventEvent
 from .cloudwatch_log import CloudwatchLogEvent
 from .cognito import CognitoUserPoolEvent
 from .event_bridge import EventBridgeEvent
+from .http import HttpEvent
 from .http_api import HttpApiEvent
 from .iot import IotEvent, IotFleetProvisioningEvent
 from .s3 import S3Event
@@ -37,6 +38,7 @@ _E = "constructs_lib.events"
 REGISTRY: dict[str, tuple[type[Any], str]] = {
     "schedule": (ScheduleEvent, f"{_E}.schedule.construct"),
     "s3": (S3Event, f"{_E}.s3.construct"),
+    "http": (HttpEvent, f"{_E}.http.construct"),
     "sns": (SnsEvent, f"{_E}.sns.construct"),
     "stream": (StreamEvent, f"{_E}.stream.construct"),
     "kafka": (KafkaEvent, f"{_E}.brokers.construct:build_kafka"),
@@ -56,7 +58,7 @@ REGISTRY: dict[str, tuple[type[Any], str]] = {
 }
 
 #: Event types of Serverless v3 that are not translated yet.
-NOT_SUPPORTED_YET: tuple[str, ...] = ("http", "websocket", "alb", "cloudFront")
+NOT_SUPPORTED_YET: tuple[str, ...] = ("websocket", "alb", "cloudFront")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,666 @@
+"""``http`` event: the service's REST API, as v3's ``AwsCompileApigEvents`` builds it.
+
+``ApiGatewayRestApi`` (named ``<stage>-<service>``, EDGE unless ``endpointType``), one
+``ApiGatewayResource<Path>`` per path segment, ``ApiGatewayMethod<Path><Method>`` per event
+(lambda-proxy or lambda integration with v3's templates and status codes), CORS preflight
+``OPTIONS`` methods per path, ``<Name>ApiGatewayAuthorizer`` for function / ARN / Cognito
+authorizers, ``<F>LambdaPermissionApiGateway``, the deployment and the ``ServiceEndpoint`` output.
+
+One deliberate difference: v3 names the deployment ``ApiGatewayDeployment<timestamp>`` (a new one
+on every deploy); ours is ``ApiGatewayDeployment<hash of the API's definition>``, so an unchanged
+API is not redeployed and a changed one is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ... import naming
+from ...errors import ConfigError
+from . import HttpAuthorizer, HttpCors, HttpEvent
+from .templates import (
+    DEFAULT_FORM_URL_ENCODED_REQUEST_TEMPLATE,
+    DEFAULT_JSON_REQUEST_TEMPLATE,
+    DEFAULT_STATUS_CODES,
+)
+
+_COGNITO_ARN = re.compile(r"^arn:[a-zA-Z-]*:cognito-idp")
+_CORS_HEADERS = [
+    "Content-Type",
+    "X-Amz-Date",
+    "Authorization",
+    "X-Api-Key",
+    "X-Amz-Security-Token",
+    "X-Amz-User-Agent",
+    "X-Amzn-Trace-Id",
+]
+REST_API = naming.rest_api_logical_id()
+
+
+def _union(*lists: list[Any] | None) -> list[Any]:
+    out: list[Any] = []
+    for items in lists:
+        for item in items or []:
+            if item not in out:
+                out.append(item)
+    return out
+
+
+def _cors(event: HttpEvent) -> dict[str, Any]:
+    """v3's ``getCors``: defaults, the event's own methods, OPTIONS."""
+    method = event.method.upper()
+    cors: dict[str, Any] = {
+        "origin": "*",
+        "methods": ["OPTIONS"],
+        "headers": list(_CORS_HEADERS),
+        "allowCredentials": False,
+    }
+    if isinstance(event.cors, HttpCors):
+        given = event.cors.model_dump(by_alias=True, exclude_none=True)
+        if "origins" in given:
+            del cors["origin"]
+        cors.update(given)
+        cors["methods"] = list(cors.get("methods") or [])
+        cors["allowCredentials"] = bool(cors.get("allowCredentials"))
+        headers = given.get("headers")
+        cors["headers"] = [headers] if isinstance(headers, str) else (headers or list(_CORS_HEADERS))
+        if "OPTIONS" not in cors["methods"]:
+            cors["methods"].append("OPTIONS")
+        if method not in cors["methods"]:
+            cors["methods"].append(method)
+    else:
+        cors["methods"].append(method)
+    return cors
+
+
+def _authorizer(stack: Any, event: HttpEvent, key: str) -> dict[str, Any]:
+    """v3's ``getAuthorizer``: one normalized shape for all the ways to name an authorizer."""
+    raw = event.authorizer
+    out: dict[str, Any] = {"type": None, "name": None, "arn": None, "managedExternally": False}
+    function_name = None
+    ttl: int | None = None
+    if isinstance(raw, str):
+        if raw.upper() == "AWS_IAM":
+            out["type"] = "AWS_IAM"
+        elif ":" not in raw:
+            function_name = out["name"] = raw
+        else:
+            out["arn"] = raw
+            out["name"] = raw.split(":")[-1].split("-")[-1]
+    elif isinstance(raw, HttpAuthorizer):
+        if raw.type and raw.authorizer_id is not None:
+            out["type"], out["authorizerId"] = raw.type, raw.authorizer_id
+        elif raw.type and raw.type.upper() == "AWS_IAM":
+            out["type"] = "AWS_IAM"
+        elif raw.arn:
+            out["arn"] = raw.arn
+            if isinstance(raw.name, str):
+                out["name"] = raw.name
+            elif (raw.type or "").upper() == "COGNITO_USER_POOLS" and isinstance(raw.arn, dict):
+                raise ConfigError(
+                    "authorizers of type COGNITO_USER_POOLS with a CloudFormation ARN need a name",
+                    path=("functions", key, "events"),
+                )
+            elif isinstance(raw.arn, str):
+                out["name"] = raw.arn.split(":")[-1].split("-")[-1]
+        elif raw.name:
+            function_name = out["name"] = raw.name
+        else:
+            raise ConfigError("an http authorizer needs a name or an ARN", path=("functions", key, "events"))
+        if not out["type"]:
+            out["type"] = raw.type
+        ttl = raw.result_ttl_in_seconds if raw.result_ttl_in_seconds is not None else 300
+        out["resultTtlInSeconds"] = ttl
+        out["claims"] = raw.claims or []
+        out["scopes"] = raw.scopes
+        out["identitySource"] = raw.identity_source
+        out["identityValidationExpression"] = raw.identity_validation_expression
+        out["managedExternally"] = bool(raw.managed_externally)
+    if function_name:
+        target = stack.functions.get(function_name)
+        if target is None:
+            raise ConfigError(
+                f"authorizer function {function_name!r} is not a function of this service",
+                path=("functions", key, "events"),
+            )
+        out["arn"] = target.target_arn
+        if target.target_alias:
+            out["logicalId"] = target.target_alias[1]
+    if not out.get("identitySource") and not ((out["type"] or "").upper() == "REQUEST" and ttl == 0):
+        out["identitySource"] = "method.request.header.Authorization"
+    is_cognito = isinstance(out["arn"], str) and _COGNITO_ARN.match(out["arn"])
+    if event.integration_type == "AWS_PROXY" and is_cognito and out.get("claims"):
+        raise ConfigError(
+            "Cognito claims can only be filtered with the lambda integration",
+            path=("functions", key, "events"),
+        )
+    return out
+
+
+def _request_parameters(event: HttpEvent) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    params = event.request.parameters if event.request else None
+    if params is None:
+        return out
+    for location, singular in (("querystrings", "querystring"), ("paths", "path"), ("headers", "header")):
+        for name, value in (getattr(params, location) or {}).items():
+            out[f"method.request.{singular}.{name}"] = value
+    return out
+
+
+def _integration(
+    stack: Any, event: HttpEvent, fn: Any, parameters: dict[str, Any], cors: dict[str, Any] | None
+) -> dict[str, Any]:
+    kind = event.integration_type
+    alias = fn.target_alias[0] if fn.target_alias else None
+    integration: dict[str, Any] = {
+        "IntegrationHttpMethod": "POST",
+        "Type": kind,
+        "Uri": {
+            "Fn::Join": [
+                "",
+                [
+                    "arn:",
+                    {"Ref": "AWS::Partition"},
+                    ":apigateway:",
+                    {"Ref": "AWS::Region"},
+                    ":lambda:path/2015-03-31/functions/",
+                    {"Fn::GetAtt": [fn.logical_id, "Arn"]},
+                    *([":", alias] if alias else []),
+                    "/invocations",
+                ],
+            ]
+        },
+    }
+    if kind == "AWS":
+        request = event.request
+        templates: dict[str, Any] = {
+            "application/json": DEFAULT_JSON_REQUEST_TEMPLATE,
+            "application/x-www-form-urlencoded": DEFAULT_FORM_URL_ENCODED_REQUEST_TEMPLATE,
+        }
+        for content_type, template in (request.template or {}).items() if request else ():
+            if template is None:
+                templates.pop(content_type, None)
+            else:
+                templates[content_type] = template
+        integration["PassthroughBehavior"] = (request.pass_through if request else None) or "NEVER"
+        integration["ContentHandling"] = request.content_handling if request else None
+        integration["RequestTemplates"] = templates or None
+        integration["IntegrationResponses"] = _integration_responses(event, cors)
+    if (kind == "AWS" and parameters) or event.async_:
+        request_parameters = {
+            f"integration.{k[len('method.') :]}": (v.get("mappedValue") if isinstance(v, dict) else None) or k
+            for k, v in parameters.items()
+        }
+        if event.async_:
+            request_parameters["integration.request.header.X-Amz-Invocation-Type"] = "'Event'"
+        integration["RequestParameters"] = request_parameters
+    return integration
+
+
+def _status_codes(event: HttpEvent) -> dict[str, dict[str, Any]]:
+    response = event.response
+    if response is None or response.status_codes is None:
+        return {k: dict(v) for k, v in DEFAULT_STATUS_CODES.items()}
+    codes = {
+        code: value.model_dump(by_alias=True, exclude_none=True)
+        for code, value in response.status_codes.items()
+    }
+    if not any(code.get("pattern") == "" for code in codes.values()):
+        codes["200"] = dict(DEFAULT_STATUS_CODES["200"])
+    return codes
+
+
+def _response_headers(event: HttpEvent, cors: dict[str, Any] | None) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if cors is not None:
+        origin = ",".join(cors["origins"]) if cors.get("origins") else cors.get("origin")
+        headers["Access-Control-Allow-Origin"] = f"'{origin}'"
+        if cors.get("allowCredentials"):
+            headers["Access-Control-Allow-Credentials"] = "true"
+    if event.response is not None and event.response.headers:
+        headers.update(event.response.headers)
+    return headers
+
+
+def _integration_responses(event: HttpEvent, cors: dict[str, Any] | None) -> list[dict[str, Any]]:
+    headers = _response_headers(event, cors)
+    out: list[dict[str, Any]] = []
+    response = event.response
+    for code, config in _status_codes(event).items():
+        item: dict[str, Any] = {
+            "StatusCode": code,
+            "SelectionPattern": config.get("pattern") or "",
+            "ResponseParameters": {f"method.response.header.{h}": v for h, v in headers.items()},
+            "ResponseTemplates": {},
+            "ContentHandling": (response.content_handling if response else None)
+            if code.startswith("2")
+            else None,
+        }
+        for h, v in (config.get("headers") or {}).items():
+            item["ResponseParameters"][f"method.response.header.{h}"] = v
+        if response is not None and response.template:
+            item["ResponseTemplates"]["application/json"] = response.template
+        template = config.get("template")
+        if template:
+            item["ResponseTemplates"].update(
+                {"application/json": template} if isinstance(template, str) else template
+            )
+        out.append(item)
+    return out
+
+
+def _method_responses(event: HttpEvent, cors: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if event.integration_type != "AWS":
+        return []
+    headers = _response_headers(event, cors)
+    out = []
+    for code, config in _status_codes(event).items():
+        parameters = {f"method.response.header.{h}": True for h in headers}
+        parameters.update({f"method.response.header.{h}": True for h in config.get("headers") or {}})
+        out.append({"ResponseParameters": parameters, "ResponseModels": {}, "StatusCode": code})
+    return out
+
+
+def _authorization(auth: dict[str, Any] | None) -> tuple[dict[str, Any], list[str]]:
+    if auth is None:
+        return {"AuthorizationType": "NONE"}, []
+    kind = (auth.get("type") or "").upper()
+    if kind == "AWS_IAM":
+        return {"AuthorizationType": "AWS_IAM"}, []
+    if auth.get("type") and auth.get("authorizerId") is not None:
+        properties: dict[str, Any] = {
+            "AuthorizationType": "CUSTOM" if kind in ("TOKEN", "REQUEST") else auth["type"],
+            "AuthorizerId": auth["authorizerId"],
+        }
+        if kind == "COGNITO_USER_POOLS" and auth.get("scopes"):
+            properties["AuthorizationScopes"] = auth["scopes"]
+        return properties, []
+    logical_id = naming.rest_authorizer_logical_id(auth["name"])
+    arn = auth.get("arn")
+    if kind == "COGNITO_USER_POOLS" or (isinstance(arn, str) and _COGNITO_ARN.match(arn)):
+        properties = {"AuthorizationType": "COGNITO_USER_POOLS", "AuthorizerId": {"Ref": logical_id}}
+        if auth.get("scopes"):
+            properties["AuthorizationScopes"] = auth["scopes"]
+        return properties, [logical_id]
+    return {"AuthorizationType": "CUSTOM", "AuthorizerId": {"Ref": logical_id}}, [logical_id]
+
+
+def _request_validator(stack: Any, parameters: dict[str, Any], rest_api_ref: Any) -> dict[str, str] | None:
+    """v3 validates requests (one validator per API) once any parameter is required."""
+    required = [
+        (v.get("required") if v.get("required") is not None else True) if isinstance(v, dict) else v
+        for v in parameters.values()
+    ]
+    if not any(required):
+        return None
+    service, stage = stack.service.name, stack.service.stage
+    logical_id = naming.rest_request_validator_logical_id(service)
+    stack.raw.add(
+        logical_id,
+        {
+            "Type": "AWS::ApiGateway::RequestValidator",
+            "Properties": {
+                "RestApiId": rest_api_ref,
+                "ValidateRequestBody": True,
+                "ValidateRequestParameters": True,
+                "Name": f"{service}-{stage} | Validate request body and querystring parameters",
+            },
+        },
+    )
+    return {"Ref": logical_id}
+
+
+def _claims(template: str, auth: dict[str, Any] | None) -> str:
+    claims = (auth or {}).get("claims") or []
+    parts = []
+    for claim in claims:
+        if isinstance(claim, str) and ":" in claim:
+            parts.append(f'"{claim[claim.index(":") + 1 :]}": "$context.authorizer.claims[\'{claim}\']"')
+        else:
+            parts.append(f'"{claim}": "$context.authorizer.claims.{claim}"')
+    return template.replace("extraCognitoPoolClaims", ",".join(parts) + "," if parts else "", 1)
+
+
+def build(stack: Any, sites: Sequence[Any]) -> None:
+    model = stack.service.model
+    provider = model.provider
+    gateway = provider.api_gateway
+    service, stage = stack.service.name, stack.service.stage
+    if not re.fullmatch(r"[-_a-zA-Z0-9]+", stage):
+        raise ConfigError(
+            f"stage {stage!r} may only hold [-_a-zA-Z0-9] when http events are present (API Gateway)"
+        )
+
+    # ---- validate (v3 normalizes every event first) ----
+    events: list[tuple[Any, HttpEvent, dict[str, Any] | None, dict[str, Any] | None]] = []
+    preflight: dict[str, dict[str, Any]] = {}
+    for site in sites:
+        event: HttpEvent = site.event
+        auth = _authorizer(stack, event, site.function.props.key) if event.authorizer is not None else None
+        cors = None
+        if event.cors:
+            cors = _cors(event)
+            merged = preflight.setdefault(event.path, {})
+            merged["headers"] = _union(cors["headers"], merged.get("headers"))
+            merged["methods"] = _union(cors["methods"], merged.get("methods"))
+            merged["origins"] = _union(cors.get("origins"), merged.get("origins"))
+            merged["origin"] = cors.get("origin")
+            merged["allowCredentials"] = merged.get("allowCredentials") or cors["allowCredentials"]
+            if cors.get("maxAge"):
+                merged["maxAge"] = cors["maxAge"]
+            if cors.get("cacheControl"):
+                merged["cacheControl"] = cors["cacheControl"]
+        events.append((site.function, event, auth, cors))
+
+    # ---- rest api ----
+    name = provider.api_name or (
+        f"{service}-{stage}" if gateway and gateway.should_start_name_with_service else f"{stage}-{service}"
+    )
+    endpoint: dict[str, Any] = {"Types": [(provider.endpoint_type or "EDGE").upper()]}
+    if provider.vpc_endpoint_ids is not None:
+        if endpoint["Types"][0] != "PRIVATE":
+            raise ConfigError(
+                "vpcEndpointIds are only for private APIs (endpointType: PRIVATE)", path=("provider",)
+            )
+        endpoint["VpcEndpointIds"] = provider.vpc_endpoint_ids
+    api: dict[str, Any] = {
+        "Name": name,
+        "BinaryMediaTypes": gateway.binary_media_types if gateway else None,
+        "DisableExecuteApiEndpoint": gateway.disable_default_endpoint if gateway else None,
+        "EndpointConfiguration": endpoint,
+        "Policy": {"Version": "2012-10-17", "Statement": [st.to_cfn() for st in gateway.resource_policy]}
+        if gateway and gateway.resource_policy
+        else "",
+    }
+    if gateway and gateway.api_key_source_type:
+        api["ApiKeySourceType"] = gateway.api_key_source_type.upper()
+    if gateway and gateway.minimum_compression_size is not None:
+        api["MinimumCompressionSize"] = gateway.minimum_compression_size
+    if gateway and gateway.description:
+        api["Description"] = gateway.description
+    stack.raw.add(REST_API, {"Type": "AWS::ApiGateway::RestApi", "Properties": api})
+    rest_api_ref = {"Ref": REST_API}
+
+    # ---- resources: one per path segment ----
+    resource_ids: dict[str, Any] = {"": {"Fn::GetAtt": [REST_API, "RootResourceId"]}}
+    for _fn, event, _auth, _c in events:
+        if not event.path:
+            continue
+        parts = event.path.split("/")
+        for i in range(len(parts)):
+            path = "/".join(parts[: i + 1])
+            if path in resource_ids:
+                continue
+            logical_id = naming.rest_resource_logical_id(path)
+            stack.raw.add(
+                logical_id,
+                {
+                    "Type": "AWS::ApiGateway::Resource",
+                    "Properties": {
+                        "ParentId": resource_ids["/".join(parts[:i])],
+                        "PathPart": parts[i],
+                        "RestApiId": rest_api_ref,
+                    },
+                },
+            )
+            resource_ids[path] = {"Ref": logical_id}
+    method_ids: list[str] = []
+
+    # ---- cors preflight ----
+    for path, config in preflight.items():
+        method_id = naming.rest_method_logical_id(naming.normalize_path(path) if path else "", "options")
+        origin = config.get("origin")
+        origins = config.get("origins") or None
+        if origin and "," in origin:
+            origins = [o.strip() for o in origin.split(",")]
+        if origins:
+            origin = origins[0]
+        headers = {
+            "Access-Control-Allow-Origin": f"'{origin}'",
+            "Access-Control-Allow-Headers": f"'{','.join(config['headers'])}'",
+            "Access-Control-Allow-Methods": f"'{','.join(config['methods'])}'",
+        }
+        if config.get("allowCredentials"):
+            headers["Access-Control-Allow-Credentials"] = "'true'"
+        if config.get("maxAge"):
+            headers["Access-Control-Max-Age"] = f"'{config['maxAge']}'"
+        if config.get("cacheControl"):
+            headers["Cache-Control"] = f"'{config['cacheControl']}'"
+        if "ANY" in config["methods"]:
+            headers["Access-Control-Allow-Methods"] = headers["Access-Control-Allow-Methods"].replace(
+                "ANY", "DELETE,GET,HEAD,PATCH,POST,PUT", 1
+            )
+        method_ids.append(method_id)
+        template = ""
+        if origins:
+            patterns = [o.replace(".", "[.]").replace("*", ".+", 1) for o in origins]
+            template = (
+                '#set($origin = $input.params("Origin"))\n'
+                '#if($origin == "") #set($origin = $input.params("origin")) #end\n'
+                "#if("
+                + " || ".join(f'$origin.matches("{p}")' for p in patterns)
+                + ") #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin) #end"
+            )
+        stack.raw.add(
+            method_id,
+            {
+                "Type": "AWS::ApiGateway::Method",
+                "Properties": {
+                    "AuthorizationType": "NONE",
+                    "HttpMethod": "OPTIONS",
+                    "MethodResponses": [
+                        {
+                            "StatusCode": "200",
+                            "ResponseParameters": {f"method.response.header.{h}": True for h in headers},
+                            "ResponseModels": {},
+                        }
+                    ],
+                    "RequestParameters": {},
+                    "Integration": {
+                        "Type": "MOCK",
+                        "RequestTemplates": {"application/json": "{statusCode:200}"},
+                        "ContentHandling": "CONVERT_TO_TEXT",
+                        "IntegrationResponses": [
+                            {
+                                "StatusCode": "200",
+                                "ResponseParameters": {
+                                    f"method.response.header.{h}": v for h, v in headers.items()
+                                },
+                                "ResponseTemplates": {"application/json": template},
+                            }
+                        ],
+                    },
+                    "ResourceId": resource_ids[path],
+                    "RestApiId": rest_api_ref,
+                },
+            },
+        )
+
+    # ---- methods ----
+    permissions: list[tuple[Any, dict[str, Any] | None]] = []
+    for fn, event, auth, cors in events:
+        parameters = _request_parameters(event)
+        method_parameters = {
+            k: (
+                v
+                if not isinstance(v, dict)
+                else (v.get("required") if v.get("required") is not None else True)
+            )
+            for k, v in parameters.items()
+        }
+        authorization, auth_depends = _authorization(auth)
+        integration = _integration(stack, event, fn, parameters, cors)
+        templates = integration.get("RequestTemplates")
+        if templates:
+            integration["RequestTemplates"] = {k: _claims(v, auth) for k, v in templates.items()}
+        depends = [naming.rest_permission_logical_id(fn.props.key)]
+        if fn.target_alias:
+            depends.append(fn.target_alias[1])
+        depends[: len(auth_depends)] = auth_depends  # v3 _.merge()s the arrays: index by index
+        method_id = naming.rest_method_logical_id(
+            naming.normalize_path(event.path) if event.path else "", event.method
+        )
+        validator = _request_validator(stack, parameters, rest_api_ref)
+        stack.raw.add(
+            method_id,
+            {
+                "Type": "AWS::ApiGateway::Method",
+                "Properties": {
+                    "HttpMethod": event.method.upper(),
+                    "RequestParameters": method_parameters,
+                    "ResourceId": resource_ids[event.path],
+                    "RestApiId": rest_api_ref,
+                    "OperationName": event.operation_id,
+                    "ApiKeyRequired": bool(event.private),
+                    **authorization,
+                    "Integration": integration,
+                    "MethodResponses": _method_responses(event, cors),
+                    "RequestValidatorId": validator,
+                },
+                "DependsOn": depends,
+            },
+        )
+        method_ids.append(method_id)
+        permissions.append((fn, auth))
+
+    # ---- authorizers ----
+    for _fn, _event, auth, _c in events:
+        if not auth or not auth.get("arn"):
+            continue
+        properties: dict[str, Any] = {
+            "AuthorizerResultTtlInSeconds": auth.get("resultTtlInSeconds"),
+            "IdentitySource": auth.get("identitySource"),
+            "Name": auth["name"],
+            "RestApiId": rest_api_ref,
+        }
+        if isinstance(auth.get("identityValidationExpression"), str):
+            properties["IdentityValidationExpression"] = auth["identityValidationExpression"]
+        arn = auth["arn"]
+        if (auth.get("type") or "").upper() == "COGNITO_USER_POOLS" or (
+            isinstance(arn, str) and _COGNITO_ARN.match(arn)
+        ):
+            properties["Type"] = "COGNITO_USER_POOLS"
+            properties["ProviderARNs"] = [arn]
+        else:
+            properties["AuthorizerUri"] = {
+                "Fn::Join": [
+                    "",
+                    [
+                        "arn:",
+                        {"Ref": "AWS::Partition"},
+                        ":apigateway:",
+                        {"Ref": "AWS::Region"},
+                        ":lambda:path/2015-03-31/functions/",
+                        arn,
+                        "/invocations",
+                    ],
+                ]
+            }
+            properties["Type"] = (auth.get("type") or "TOKEN").upper()
+        stack.raw.add(
+            naming.rest_authorizer_logical_id(auth["name"]),
+            {
+                "Type": "AWS::ApiGateway::Authorizer",
+                "DependsOn": auth.get("logicalId"),
+                "Properties": properties,
+            },
+        )
+
+    # ---- deployment, named after what it deploys ----
+    definition = json.dumps(
+        {
+            lid: stack.raw.get(lid)
+            for lid in [REST_API, *sorted(stack.raw.definitions)]
+            if lid.startswith("ApiGateway")
+        },
+        sort_keys=True,
+        default=str,
+    )
+    deployment_id = naming.rest_deployment_logical_id(hashlib.sha256(definition.encode()).hexdigest()[:13])
+    stack.raw.add(
+        deployment_id,
+        {
+            "Type": "AWS::ApiGateway::Deployment",
+            "Properties": {
+                "RestApiId": rest_api_ref,
+                "StageName": (gateway.stage if gateway and gateway.stage else None) or stage,
+                "Description": gateway.description if gateway else None,
+            },
+            "DependsOn": method_ids,
+        },
+    )
+    stack.add_framework_output(
+        "ServiceEndpoint",
+        {
+            "Fn::Join": [
+                "",
+                [
+                    "https://",
+                    rest_api_ref,
+                    ".execute-api.",
+                    {"Ref": "AWS::Region"},
+                    ".",
+                    {"Ref": "AWS::URLSuffix"},
+                    f"/{stage}",
+                ],
+            ]
+        },
+        "URL of the service endpoint",
+    )
+
+    # ---- permissions ----
+    execute_api = {
+        "Fn::Join": [
+            "",
+            [
+                "arn:",
+                {"Ref": "AWS::Partition"},
+                ":execute-api:",
+                {"Ref": "AWS::Region"},
+                ":",
+                {"Ref": "AWS::AccountId"},
+                ":",
+                rest_api_ref,
+                "/*/*",
+            ],
+        ]
+    }
+    for fn, auth in permissions:
+        stack.raw.add(
+            naming.rest_permission_logical_id(fn.props.key),
+            {
+                "Type": "AWS::Lambda::Permission",
+                "Properties": {
+                    "FunctionName": fn.target_arn,
+                    "Action": "lambda:InvokeFunction",
+                    "Principal": "apigateway.amazonaws.com",
+                    "SourceArn": execute_api,
+                },
+                "DependsOn": fn.target_alias[1] if fn.target_alias else None,
+            },
+        )
+        if auth and auth.get("arn"):
+            arn = auth["arn"]
+            permission_id = naming.rest_permission_logical_id(auth["name"])
+            cognito = (auth.get("type") or "").upper() == "COGNITO_USER_POOLS" or (
+                isinstance(arn, str) and _COGNITO_ARN.match(arn)
+            )
+            if cognito or stack.raw.get(permission_id) or auth.get("managedExternally"):
+                continue
+            stack.raw.add(
+                permission_id,
+                {
+                    "Type": "AWS::Lambda::Permission",
+                    "Properties": {
+                        "FunctionName": {"Ref": auth["logicalId"]} if auth.get("logicalId") else arn,
+                        "Action": "lambda:InvokeFunction",
+                        "Principal": "apigateway.amazonaws.com",
+                        "SourceArn": execute_api,
+                    },
+                },
+            )
