@@ -11,6 +11,7 @@ With ``provider.logs.httpApi`` the stage writes access logs to ``HttpApiLogGroup
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,8 +22,9 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from . import naming
-from .config.model import Cors, HttpApiConfig
-from .function import ServerlessFunction
+from .config.model import Cors, HttpApiAuthorizer, HttpApiConfig
+from .errors import ConfigError
+from .function import ServerlessFunction, raw
 
 __all__ = [
     "DEFAULT_ACCESS_LOG_FORMAT",
@@ -84,6 +86,7 @@ class ServiceHttpApi(Construct):
         stage: str,
         tags: dict[str, Any] | None = None,
         access_logs: HttpApiAccessLogs | None = None,
+        functions: Callable[[str], ServerlessFunction | None] | None = None,
     ) -> None:
         super().__init__(scope, id_)
         self.config = config
@@ -145,6 +148,11 @@ class ServiceHttpApi(Construct):
             self.cfn_api.add_property_override("Tags", dict(tags))
             self.cfn_stage.add_property_override("Tags", dict(tags))
 
+        self._functions = functions or (lambda key: None)
+        self._authorizer_ids: dict[str, str] = {}
+        for name, authorizer in config.authorizers.items():
+            self._add_authorizer(name, authorizer)
+
         self._export(naming.http_api_output_id_logical_id(), self.cfn_api.ref, "Id of the HTTP API")
         # Scoped pseudo parameters: read from another stack (compose), they keep this stack's values.
         here = ScopedAws(self)
@@ -180,14 +188,109 @@ class ServiceHttpApi(Construct):
             max_age=spec.max_age,
         )
 
-    def add_route(self, route_key: str, function: ServerlessFunction) -> apigwv2.CfnRoute:
-        """Route ``METHOD /path`` (or ``$default``) to ``function``."""
+    def _execute_api_arn(self) -> Any:
+        return Fn.join(
+            "",
+            [
+                "arn:",
+                Aws.PARTITION,
+                ":execute-api:",
+                Aws.REGION,
+                ":",
+                Aws.ACCOUNT_ID,
+                ":",
+                self.cfn_api.ref,
+                "/*",
+            ],
+        )
+
+    def _add_authorizer(self, key: str, config: HttpApiAuthorizer) -> None:
+        name = config.name or key
+        logical_id = naming.http_api_authorizer_logical_id(name)
+        authorizer = apigwv2.CfnAuthorizer(
+            self,
+            f"Authorizer{logical_id}",
+            api_id=self.cfn_api.ref,
+            authorizer_type="REQUEST" if config.type == "request" else "JWT",
+            name=name,
+        )
+        authorizer.add_property_override("IdentitySource", list(config.identity_source or []))
+        if config.type == "request":
+            target: Any
+            alias = None
+            if config.function_name:
+                function = self._functions(config.function_name)
+                if function is None:
+                    raise ConfigError(
+                        f"function {config.function_name!r} of HTTP API authorizer {key!r} "
+                        "is not in this service",
+                        path=("provider", "httpApi", "authorizers", key, "functionName"),
+                    )
+                target = function.target_arn
+                alias = function.target_alias[1] if function.target_alias else None
+            else:
+                target = config.function_arn
+            for prop, value in (
+                ("EnableSimpleResponses", config.enable_simple_responses),
+                ("AuthorizerResultTtlInSeconds", config.result_ttl_in_seconds),
+                ("AuthorizerPayloadFormatVersion", config.payload_version),
+            ):
+                if value is not None:
+                    authorizer.add_property_override(prop, value)
+            authorizer.add_property_override(
+                "AuthorizerUri",
+                {
+                    "Fn::Join": [
+                        "",
+                        [
+                            "arn:",
+                            {"Ref": "AWS::Partition"},
+                            ":apigateway:",
+                            {"Ref": "AWS::Region"},
+                            ":lambda:path/2015-03-31/functions/",
+                            target,
+                            "/invocations",
+                        ],
+                    ]
+                },
+            )
+            if alias:
+                authorizer.add_override("DependsOn", alias)
+            if not config.managed_externally:
+                permission = lambda_.CfnPermission(
+                    self,
+                    f"AuthorizerPermission{logical_id}",
+                    function_name=raw(target),
+                    action="lambda:InvokeFunction",
+                    principal="apigateway.amazonaws.com",
+                    source_arn=self._execute_api_arn(),
+                )
+                permission.override_logical_id(naming.http_api_authorizer_permission_logical_id(name))
+                if alias:
+                    permission.add_override("DependsOn", alias)
+        else:
+            authorizer.add_property_override(
+                "JwtConfiguration",
+                {"Audience": list(dict.fromkeys(config.audience or [])), "Issuer": config.issuer_url},
+            )
+        authorizer.override_logical_id(logical_id)
+        self._authorizer_ids[key] = logical_id
+
+    def add_route(
+        self, route_key: str, function: ServerlessFunction, *, authorizer: Any = None
+    ) -> apigwv2.CfnRoute:
+        """Route ``METHOD /path`` (or ``$default``) to ``function``, optionally behind an authorizer."""
         if route_key in self._routes:
-            raise ValueError(f"duplicate HTTP API route {route_key!r}")
+            raise ConfigError(
+                f"duplicate HTTP API route {route_key!r}", path=("functions", function.props.key)
+            )
         logical_id = naming.http_api_route_logical_id(route_key)
         clash = self._route_ids.get(logical_id)
         if clash is not None:
-            raise ValueError(f"routes {clash!r} and {route_key!r} would share the logical ID {logical_id}")
+            raise ConfigError(
+                f"routes {clash!r} and {route_key!r} would share the logical ID {logical_id}",
+                path=("functions", function.props.key),
+            )
         integration = self._integration(function)
         self._permission(function)
         route = apigwv2.CfnRoute(
@@ -199,6 +302,8 @@ class ServiceHttpApi(Construct):
         )
         route.override_logical_id(logical_id)
         route.add_resource_dependency(integration)
+        if authorizer is not None:
+            self._authorize(route, authorizer, function)
         self._routes[route_key] = route
         self._route_ids[logical_id] = route_key
         if self._fill_methods:
@@ -210,6 +315,22 @@ class ServiceHttpApi(Construct):
                 self.cfn_api.cors_configuration = self._cors()
         return route
 
+    def _authorize(self, route: apigwv2.CfnRoute, authorizer: Any, function: ServerlessFunction) -> None:
+        if authorizer.type == "aws_iam":
+            route.add_property_override("AuthorizationType", "AWS_IAM")
+            return
+        logical_id = self._authorizer_ids.get(authorizer.name)
+        if logical_id is None:
+            raise ConfigError(
+                f"route authorizer {authorizer.name!r} is not one of provider.httpApi.authorizers",
+                path=("functions", function.props.key, "events"),
+            )
+        config = self.config.authorizers[authorizer.name]
+        route.add_property_override("AuthorizationType", "CUSTOM" if config.type == "request" else "JWT")
+        route.add_property_override("AuthorizerId", {"Ref": logical_id})
+        if authorizer.scopes:
+            route.add_property_override("AuthorizationScopes", list(dict.fromkeys(authorizer.scopes)))
+
     def _integration(self, function: ServerlessFunction) -> apigwv2.CfnIntegration:
         key = function.props.key
         found = self._integrations.get(key)
@@ -219,11 +340,13 @@ class ServiceHttpApi(Construct):
                 f"Integration{naming.function_logical_id_prefix(key)}",
                 api_id=self.cfn_api.ref,
                 integration_type="AWS_PROXY",
-                integration_uri=function.function_arn,
+                integration_uri=raw(function.target_arn),
                 payload_format_version=self.config.payload,
                 timeout_in_millis=INTEGRATION_TIMEOUT_MS,
             )
             found.override_logical_id(naming.http_api_integration_logical_id(key))
+            if function.target_alias:
+                found.add_override("DependsOn", function.target_alias[1])
             self._integrations[key] = found
         return found
 
@@ -234,24 +357,13 @@ class ServiceHttpApi(Construct):
             found = lambda_.CfnPermission(
                 self,
                 f"Permission{naming.function_logical_id_prefix(key)}",
-                function_name=function.function_arn,
+                function_name=raw(function.target_arn),
                 action="lambda:InvokeFunction",
                 principal="apigateway.amazonaws.com",
-                source_arn=Fn.join(
-                    "",
-                    [
-                        "arn:",
-                        Aws.PARTITION,
-                        ":execute-api:",
-                        Aws.REGION,
-                        ":",
-                        Aws.ACCOUNT_ID,
-                        ":",
-                        self.cfn_api.ref,
-                        "/*",
-                    ],
-                ),
+                source_arn=self._execute_api_arn(),
             )
             found.override_logical_id(naming.http_api_permission_logical_id(key))
+            if function.target_alias:
+                found.add_override("DependsOn", function.target_alias[1])
             self._permissions[key] = found
         return found

@@ -429,3 +429,11 @@ def rest_deployment_logical_id(suffix: str) -> str:
 
 def rest_request_validator_logical_id(service: str) -> str:
     return f"ApiGateway{normalize_name_to_alphanumeric(service)}RequestValidator"
+
+
+def http_api_authorizer_logical_id(name: str) -> str:
+    return f"HttpApiAuthorizer{function_logical_id_prefix(name)}"
+
+
+def http_api_authorizer_permission_logical_id(name: str) -> str:
+    return f"{normalized_resource_name(name)}LambdaAuthorizerPermissionHttpApi"

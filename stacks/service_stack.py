@@ -238,5 +238,6 @@ class ServiceStack(Stack):
                 stage=self.service.stage,
                 tags=provider.tags,
                 access_logs=access_logs,
+                functions=self.functions.get,
             )
         return self._http_api

@@ -269,6 +269,21 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
         svc(("package:", "layers:\n  deps:\n    package:\n      artifact: layer.zip\npackage:")),
         "serverless.yml:15:7: layers.deps.package.artifact: layer artifact 'layer.zip' not found",
     ),
+    (
+        "schema-duplicate-route",
+        add_fn("events:\n  - httpApi: 'GET /x'\n  - httpApi: 'GET /x'\n"),
+        "serverless.yml:19:9: functions.env.events[1].httpApi: duplicate HTTP API route 'GET /x' (also in function 'env')",
+    ),
+    (
+        "schema-route-logical-id-clash",
+        add_fn("events:\n  - httpApi: 'GET /users/{id}'\n  - httpApi: 'GET /users/{ID}'\n"),
+        "functions.env.events[1].httpApi: routes 'GET /users/{id}' (function 'env') and 'GET /users/{ID}' would share the logical ID HttpApiRouteGetUsersIdVar",
+    ),
+    (
+        "schema-http-integration-not-supported",
+        add_fn("events:\n  - http:\n      path: x\n      method: get\n      integration: mock\n"),
+        "serverless.yml:21:11: functions.env.events[0].http.integration: integration 'mock' is not supported yet",
+    ),
     # ---- variables ----
     (
         "var-env-missing",

@@ -67,6 +67,7 @@ CASES: dict[str, tuple[str, str]] = {
     "f8-events-buckets-buses-logs": (".", "dev"),
     "f9-events-devices-brokers-pools": (".", "dev"),
     "f11-rest-api": (".", "dev"),
+    "f12-http-api-authorizers": (".", "dev"),
 }
 
 

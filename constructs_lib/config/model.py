@@ -123,6 +123,33 @@ class Cors(Base):
         return self
 
 
+class HttpApiAuthorizer(Base):
+    """``provider.httpApi.authorizers.<name>``: a JWT authorizer or a Lambda request authorizer."""
+
+    name: str | None = None
+    type: Literal["jwt", "request"] = "jwt"
+    identity_source: ListOf[str] | None = None
+    issuer_url: str | None = None
+    audience: ListOf[str] | None = None
+    function_name: str | None = None
+    function_arn: str | dict[str, Any] | None = None
+    managed_externally: bool | None = None
+    result_ttl_in_seconds: Annotated[int, Field(ge=0, le=3600)] | None = None
+    enable_simple_responses: bool | None = None
+    payload_version: Literal["1.0", "2.0"] = "2.0"
+
+    @model_validator(mode="after")
+    def _shape(self) -> HttpApiAuthorizer:
+        if self.type == "request":
+            if bool(self.function_name) == bool(self.function_arn):
+                raise ValueError("a request authorizer needs exactly one of functionName and functionArn")
+            if self.result_ttl_in_seconds and not self.identity_source:
+                raise ValueError("identitySource is needed when resultTtlInSeconds is not 0")
+        elif not self.issuer_url or not self.audience:
+            raise ValueError("a jwt authorizer needs issuerUrl and audience")
+        return self
+
+
 class HttpApiConfig(Base):
     """``provider.httpApi``."""
 
@@ -133,8 +160,8 @@ class HttpApiConfig(Base):
     disable_default_endpoint: bool = False
     should_start_name_with_service: bool = False
     id: NotSupported = None
-    authorizers: NotSupported = None
-    use_provider_tags: NotSupported = None
+    authorizers: dict[str, HttpApiAuthorizer] = Field(default_factory=dict)
+    use_provider_tags: Ignored = None
 
     @field_validator("payload", mode="before")
     @classmethod

@@ -245,6 +245,7 @@ def load_service(
     )
     errors.extend(plugin_errors)
     errors.extend(_check_function_names(model, sources, final_stage))
+    errors.extend(_check_routes(model, sources))
     ErrorGroup.raise_if_any(errors)
     if build and model.scripts.hooks:
         for message in run_hooks(model.scripts.hooks, cwd=folder, service=model.service, env=environ):
@@ -302,6 +303,32 @@ def _check_function_names(model: Service, sources: SourceMap, stage: str) -> lis
             )
             errors.append(ConfigError(problem, location=sources.locate(path), path=path, hint=hint))
         errors.extend(_check_function_links(model, key, sources, stage))
+    return errors
+
+
+def _check_routes(model: Service, sources: SourceMap) -> list[SlsCdkError]:
+    """HTTP API routes must be unique, also after v3 turns them into logical IDs
+    (``/users/{id}`` and ``/users/{ID}`` collide: v3 silently kept one)."""
+    errors: list[SlsCdkError] = []
+    seen: dict[str, tuple[str, str]] = {}
+    for key, fn in model.functions.items():
+        for index, item in enumerate(fn.events):
+            if item.event_type != "httpApi":
+                continue
+            route = item.body.route_key
+            logical_id = naming.http_api_route_logical_id(route)
+            where = ("functions", key, "events", index, "httpApi")
+            if logical_id in seen:
+                other_route, other_fn = seen[logical_id]
+                problem = (
+                    f"duplicate HTTP API route {route!r} (also in function {other_fn!r})"
+                    if other_route == route
+                    else f"routes {other_route!r} (function {other_fn!r}) and {route!r} would share the "
+                    f"logical ID {logical_id}"
+                )
+                errors.append(ConfigError(problem, location=sources.locate(where), path=where))
+            else:
+                seen[logical_id] = (route, key)
     return errors
 
 

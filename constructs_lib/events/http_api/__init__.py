@@ -7,7 +7,7 @@ Forms v3 accepts: ``httpApi: '*'`` (the ``$default`` route), ``httpApi: 'GET /pa
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import field_validator, model_validator
 
@@ -19,6 +19,23 @@ HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "OPTIONS", "HEAD", "DELETE", "ANY
 _ROUTE = re.compile(r"^(?P<method>[A-Za-z*]+)\s+(?P<path>/\S*)$")
 
 
+class RouteAuthorizer(Base):
+    """``authorizer`` of a route: a configured authorizer's name (with scopes) or ``aws_iam``."""
+
+    name: str | None = None
+    scopes: list[str] | None = None
+    type: Literal["request", "jwt", "aws_iam"] | None = None
+    id: NotSupported = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> RouteAuthorizer:
+        if self.type == "aws_iam" and (self.name or self.scopes):
+            raise ValueError("an aws_iam authorizer takes no other properties")
+        if self.type != "aws_iam" and not self.name:
+            raise ValueError("an authorizer needs the 'name' of one of provider.httpApi.authorizers")
+        return self
+
+
 class HttpApiEvent(Base):
     """One route of the service's HTTP API bound to the function."""
 
@@ -26,7 +43,12 @@ class HttpApiEvent(Base):
     """HTTP method, upper-cased; ``*`` means ``ANY``; ``*`` with path ``*`` is the default route."""
     path: str
     """Route path starting with ``/``, or ``*`` for ``$default``."""
-    authorizer: NotSupported = None
+    authorizer: str | RouteAuthorizer | None = None
+
+    @field_validator("authorizer", mode="before")
+    @classmethod
+    def _authorizer_name(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value
 
     @model_validator(mode="before")
     @classmethod

@@ -9,4 +9,4 @@ from typing import Any
 def build(stack: Any, sites: Sequence[Any]) -> None:
     """Add each route; ``stack.http_api`` creates the service's API on first use."""
     for site in sites:
-        stack.http_api.add_route(site.event.route_key, site.function)
+        stack.http_api.add_route(site.event.route_key, site.function, authorizer=site.event.authorizer)
