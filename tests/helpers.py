@@ -30,8 +30,26 @@ def ensure_seed_built() -> None:
             )
 
 
+_SYNTH_CACHE: dict[str, dict[str, dict[str, Any]]] = {}
+
+
 def synth(path: Path, **kwargs: Any) -> dict[str, dict[str, Any]]:
-    """Synthesize ``path`` (service or compose) and return ``{stack name: template}``."""
+    """Synthesize ``path`` (service or compose) and return ``{stack name: template}``.
+
+    Results are shared within the test session (a private copy each time): parity, snapshot,
+    assertion and lint tests read the same synthesized templates."""
+    key = json.dumps([str(Path(path).resolve()), sorted(kwargs.items())], default=str)
+    if key not in _SYNTH_CACHE:
+        _SYNTH_CACHE[key] = _synth(path, **kwargs)
+    return copy.deepcopy(_SYNTH_CACHE[key])
+
+
+def synthesized() -> dict[str, dict[str, dict[str, Any]]]:
+    """Everything synthesized so far in this session (for whole-suite checks such as cfn-lint)."""
+    return copy.deepcopy(_SYNTH_CACHE)
+
+
+def _synth(path: Path, **kwargs: Any) -> dict[str, dict[str, Any]]:
     from stacks import ComposeApp
 
     outdir = tempfile.mkdtemp(prefix="sls-cdk-test-")

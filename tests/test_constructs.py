@@ -30,7 +30,7 @@ def test_function_properties(test_dev: Template) -> None:
                 "Architectures": ["arm64"],  # provider.architecture
                 "MemorySize": 128,  # provider.memorySize
                 "Timeout": 6,  # v3 default
-                "Role": "arn:aws:iam::123456:role/serverless",  # provider.iam.role
+                "Role": "arn:aws:iam::123456789012:role/serverless",  # provider.iam.role
                 "Code": {
                     "S3Bucket": "my.serverless",  # provider.deploymentBucket.name
                     "S3Key": Match.string_like_regexp(r"^serverless/test/dev/[0-9a-f]{64}\.zip$"),
