@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 SEED := examples/seed
 
-.PHONY: synth test lint install build-example clean
+.PHONY: synth test lint install build-example clean bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,7 @@ lint: $(VENV)/.installed
 
 clean:
 	rm -rf cdk.out .pytest_cache
+
+## synth benchmark (prints a table; see README "Performance")
+bench: install build-example
+	$(PY) bench/synth_bench.py
