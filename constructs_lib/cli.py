@@ -6,6 +6,8 @@
 * ``print PATH [--format yaml|json]``: the resolved configuration, like ``sls print``.
 * ``summary DIR``: each stack of a synthesized cloud assembly with its resource count.
 * ``run NAME PATH``: a ``custom.scripts.commands`` entry, in its service's folder.
+* ``diff PATH --against TEMPLATE``: what deploying over that template would replace, remove,
+  update or add; exit 2 when a stateful resource would be replaced or removed.
 * ``synth --build``: run the build hooks (``custom.scripts.hooks``) first.
 
 User errors print as ``file:line:col: key.path: message`` and exit 1; never a traceback.
@@ -63,6 +65,13 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_argument(
         "--build", action="store_true", help="run the build hooks (custom.scripts.hooks) first"
     )
+
+    diff = sub.add_parser(
+        "diff", help="what deploying over an existing template (e.g. Serverless v3's) would replace or delete"
+    )
+    _add_project_args(diff)
+    diff.add_argument("--against", required=True, help="the template deployed today (JSON)")
+    diff.add_argument("--stack", help="which stack of the project (default: the only one)")
 
     run = sub.add_parser("run", help="run a custom.scripts.commands entry (like `sls <command>`)")
     run.add_argument("name", help="the command's name")
@@ -194,6 +203,33 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Exit 2 when a stateful resource would be replaced or removed (data loss), else 0."""
+    from .migration import compare, format_report
+
+    against = Path(args.against)
+    try:
+        old = json.loads(against.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise SlsCdkError(f"{against}: cannot read the template ({exc})") from None
+    project = _load(args)
+    names = [svc.stack_name for svc in project.services]
+    name = args.stack or (names[0] if len(names) == 1 else None)
+    if name not in names:
+        raise SlsCdkError(f"choose a stack with --stack: {', '.join(names)}")
+    with tempfile.TemporaryDirectory(prefix="sls-cdk-diff-") as tmp:
+        written = synth_project(project, Path(tmp) / "out")
+        new = json.loads(next(p for p in written if p.name == f"{name}.template.json").read_text())
+    changes = compare(old, new, region=next(s.region for s in project.services if s.stack_name == name))
+    print(f"{name} over {against}:")
+    print(format_report(changes))
+    risky = [c for c in changes if c.risky]
+    if risky:
+        print(f"\n{len(risky)} stateful resource(s) would be replaced or removed", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from .build import run_command
 
@@ -219,6 +255,7 @@ _COMMANDS = {
     "print": cmd_print,
     "summary": cmd_summary,
     "run": cmd_run,
+    "diff": cmd_diff,
 }
 
 

@@ -135,7 +135,9 @@ class ServerlessFunction(Construct):
         self.cfn_properties = self._properties(depends_on)
         self.cfn_function = lambda_.CfnFunction(self, "Function", code=code, role="")
         # one jsii round trip for all properties (CDK deep-merges the override into its own)
-        self.cfn_function.add_override("Properties", {k: v for k, v in self.cfn_properties.items() if k != "Code"})
+        self.cfn_function.add_override(
+            "Properties", {k: v for k, v in self.cfn_properties.items() if k != "Code"}
+        )
         self.cfn_function.override_logical_id(self.logical_id)
         if self.log_group is not None:
             depends_on.insert(0, naming.log_group_logical_id(key))
