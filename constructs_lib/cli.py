@@ -6,6 +6,7 @@
 * ``print PATH [--format yaml|json]``: the resolved configuration, like ``sls print``.
 * ``summary DIR``: each stack of a synthesized cloud assembly with its resource count.
 * ``run NAME PATH``: a ``custom.scripts.commands`` entry, in its service's folder.
+* ``info PATH``: like ``sls info``: each deployed stack's status, endpoints, functions, outputs.
 * ``diff PATH --against TEMPLATE``: what deploying over that template would replace, remove,
   update or add; exit 2 when a stateful resource would be replaced or removed.
 * ``synth --build``: run the build hooks (``custom.scripts.hooks``) first.
@@ -72,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_project_args(diff)
     diff.add_argument("--against", required=True, help="the template deployed today (JSON)")
     diff.add_argument("--stack", help="which stack of the project (default: the only one)")
+
+    info = sub.add_parser("info", help="like `sls info`: deployed stacks, endpoints, functions, outputs")
+    _add_project_args(info)
 
     run = sub.add_parser("run", help="run a custom.scripts.commands entry (like `sls <command>`)")
     run.add_argument("name", help="the command's name")
@@ -230,6 +234,55 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_info(args: argparse.Namespace) -> int:
+    """Read each service's deployed stack with boto3 (standard credentials; AWS_ENDPOINT_URL honoured)."""
+    project = _load(args)
+    try:
+        import boto3
+        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+    except ImportError as exc:  # pragma: no cover - boto3 is a dependency
+        raise SlsCdkError(f"boto3 is needed for info: {exc}") from None
+    for svc in project.services:
+        cf = boto3.client("cloudformation", region_name=svc.region)
+        try:
+            stack = cf.describe_stacks(StackName=svc.stack_name)["Stacks"][0]
+        except NoCredentialsError:
+            raise SlsCdkError(
+                "no AWS credentials found", hint="set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
+            ) from None
+        except ClientError as exc:
+            if "does not exist" in str(exc):
+                raise SlsCdkError(
+                    f"stack {svc.stack_name} is not deployed in {svc.region}",
+                    hint=f"npx cdk deploy {svc.stack_name}",
+                ) from None
+            raise SlsCdkError(f"{svc.stack_name}: {exc}") from None
+        except BotoCoreError as exc:
+            raise SlsCdkError(f"{svc.stack_name}: {exc}") from None
+        outputs = {o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])}
+        print(f"service: {svc.name}\nstage: {svc.stage}\nregion: {svc.region}")
+        print(f"stack: {svc.stack_name} ({stack['StackStatus']})")
+        endpoints = {
+            k: v
+            for k, v in outputs.items()
+            if k in ("HttpApiUrl", "ServiceEndpoint") or k.endswith("LambdaFunctionUrl")
+        }
+        if endpoints:
+            print("endpoints:")
+            for key, value in endpoints.items():
+                print(f"  {key}: {value}")
+        print("functions:")
+        for key in svc.model.functions:
+            print(f"  {key}: {svc.model.function(key, stage=svc.stage).name}")
+        others = {k: v for k, v in outputs.items() if k not in endpoints}
+        if others:
+            print("outputs:")
+            for key, value in others.items():
+                print(f"  {key}: {value}")
+        print()
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from .build import run_command
 
@@ -256,6 +309,7 @@ _COMMANDS = {
     "summary": cmd_summary,
     "run": cmd_run,
     "diff": cmd_diff,
+    "info": cmd_info,
 }
 
 
