@@ -52,6 +52,27 @@ RUNTIMES = (
     "ruby3.3",
 )
 
+#: Runtimes AWS has deprecated (date), per the Lambda runtime table; creating functions on them
+#: is or will soon be blocked.
+DEPRECATED_RUNTIMES = {
+    "dotnet6": "2024-12-20",
+    "go1.x": "2024-01-08",
+    "java8": "2024-01-08",
+    "nodejs14.x": "2023-12-04",
+    "nodejs16.x": "2024-06-12",
+    "nodejs18.x": "2025-09-01",
+    "provided": "2024-01-08",
+    "provided.al2": "2026-07-31",
+    "python3.7": "2023-12-04",
+    "python3.8": "2024-10-14",
+    "python3.9": "2025-12-15",
+    "ruby2.7": "2023-12-07",
+    "ruby3.2": "2026-03-31",
+}
+
+#: HTTP APIs stop waiting for an integration after this many seconds.
+HTTP_API_TIMEOUT_S = 30
+
 #: Function names: letters, digits, hyphens and underscores, at most FUNCTION_NAME_MAX long.
 FUNCTION_NAME = re.compile(r"[a-zA-Z0-9_-]+")
 

@@ -330,6 +330,14 @@ class UrlCors(Base):
             return {**value, "explicitNulls": nulls} if nulls else value
         return value
 
+    @model_validator(mode="after")
+    def _credentials_need_origin(self) -> UrlCors:
+        if self.allow_credentials and (self.allowed_origins is None or "*" in self.allowed_origins):
+            raise ValueError(
+                "allowCredentials: true cannot be combined with the origin '*'; list the allowed origins"
+            )
+        return self
+
 
 class FunctionUrl(Base):
     """``functions.<f>.url``: ``true`` or an object."""

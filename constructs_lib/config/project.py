@@ -19,6 +19,7 @@ from ..build import run_hooks, shell_quoted_path
 from ..errors import ConfigError, ErrorGroup, Location, PackagingError, SlsCdkError, did_you_mean
 from ..packaging import DEFAULT_EXCLUDES, download_artifact, package_folder, parse_s3_uri, select_files
 from ..plugins import PluginNotice, check_plugins
+from ..safety import safety_warnings
 from .compose import COMPOSE_FILE_NAMES, Compose, load_compose, output_refs, split_output_refs
 from .model import FunctionPackage, Package, Service
 from .source import SourceMap, load_yaml_file
@@ -261,7 +262,7 @@ def load_service(
         region=final_region,
         sources=sources,
         data=resolved,
-        warnings=tuple(warnings),
+        warnings=(*warnings, *safety_warnings(model, sources, final_stage)),
         notices=tuple(notices),
         compose_name=compose_name,
         depends_on=depends_on,

@@ -29,6 +29,14 @@ class HttpCors(Base):
     origin: str | None = None
     origins: list[str] | None = None
 
+    @model_validator(mode="after")
+    def _credentials_need_origin(self) -> HttpCors:
+        if self.allow_credentials and not self.origins and self.origin in (None, "*"):
+            raise ValueError(
+                "allowCredentials: true cannot be combined with the origin '*'; list the allowed origins"
+            )
+        return self
+
 
 class HttpAuthorizer(Base):
     arn: str | dict[str, Any] | None = None

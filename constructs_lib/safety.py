@@ -1,0 +1,122 @@
+"""Warnings a reviewer wants before a template reaches an account, found at load time with the
+line they come from: public function URLs, wildcard IAM grants, secret-looking plain-text
+environment values, deprecated runtimes, HTTP API functions that outlive the API's 30 s timeout.
+(CORS ``*`` with credentials is an error, raised by the model itself.)"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import limits
+from .config.model import IamStatement, Service
+from .config.source import SourceMap
+from .errors import SchemaError, SlsCdkError
+
+__all__ = ["safety_warnings"]
+
+_SECRET_NAME = re.compile(
+    r"(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL)", re.I
+)
+_SECRET_VALUE = re.compile(
+    r"(AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----|xox[baprs]-[0-9A-Za-z-]{10,})"
+)
+
+
+def _warn(sources: SourceMap, path: tuple[Any, ...], message: str, hint: str | None = None) -> SlsCdkError:
+    return SchemaError(message, location=sources.locate(path), path=path, hint=hint)
+
+
+def _wildcards(statement: IamStatement) -> list[str]:
+    found = []
+    for action in statement.action or []:
+        if action == "*" or action.endswith(":*"):
+            found.append(f"action {action!r}")
+    resources = statement.resource if isinstance(statement.resource, list) else [statement.resource]
+    if statement.effect == "Allow" and "*" in resources:
+        found.append("resource '*'")
+    return found
+
+
+def safety_warnings(model: Service, sources: SourceMap, stage: str) -> list[SlsCdkError]:
+    out: list[SlsCdkError] = []
+    provider = model.provider
+    role = provider.role_customisation
+    statements: list[tuple[tuple[Any, ...], IamStatement]] = []
+    if role.statements is not None:
+        statements = [
+            (("provider", "iam", "role", "statements", i), s) for i, s in enumerate(role.statements)
+        ]
+    elif provider.iam_role_statements:
+        statements = [
+            (("provider", "iamRoleStatements", i), s) for i, s in enumerate(provider.iam_role_statements)
+        ]
+    for path, statement in statements:
+        found = _wildcards(statement)
+        if found:
+            out.append(
+                _warn(
+                    sources,
+                    path,
+                    f"IAM statement grants {' and '.join(found)}",
+                    "grant named actions on named ARNs",
+                )
+            )
+
+    for key, fn in model.functions.items():
+        eff = model.function(key, stage=stage)
+        if fn.url is not None and fn.url.authorizer != "aws_iam":
+            out.append(
+                _warn(
+                    sources,
+                    ("functions", key, "url"),
+                    f"function URL of {key!r} is public (authType NONE): anyone can invoke it",
+                    "use url.authorizer: aws_iam unless the function checks callers itself",
+                )
+            )
+        for name, value in (eff.environment or {}).items():
+            if not isinstance(value, str) or value.startswith("{{resolve:") or not value:
+                continue
+            if _SECRET_NAME.search(name) or _SECRET_VALUE.search(value):
+                where = (
+                    ("functions", key, "environment", name)
+                    if fn.environment and name in fn.environment
+                    else ("provider", "environment", name)
+                )
+                out.append(
+                    _warn(
+                        sources,
+                        where,
+                        f"environment variable {name!r} looks like a secret in plain text "
+                        "(it ends up in the template)",
+                        "use ${ssm:/path} or ${ssm:/aws/reference/secretsmanager/id} (a dynamic reference)",
+                    )
+                )
+        if eff.image is None and eff.runtime in limits.DEPRECATED_RUNTIMES:
+            where = ("functions", key, "runtime") if fn.runtime else ("provider", "runtime")
+            out.append(
+                _warn(
+                    sources,
+                    where,
+                    f"runtime {eff.runtime} of {key!r} is deprecated by AWS since "
+                    f"{limits.DEPRECATED_RUNTIMES[eff.runtime]}",
+                )
+            )
+        if any(t == "httpApi" for t, _ in eff.events) and eff.timeout >= limits.HTTP_API_TIMEOUT_S:
+            where = ("functions", key, "timeout") if fn.timeout else ("provider", "timeout")
+            out.append(
+                _warn(
+                    sources,
+                    where,
+                    f"function {key!r} may run {eff.timeout} s but its HTTP API gives up after "
+                    f"{limits.HTTP_API_TIMEOUT_S} s",
+                )
+            )
+    seen: set[str] = set()
+    unique = []
+    for warning in out:
+        text = warning.format()
+        if text not in seen:
+            seen.add(text)
+            unique.append(warning)
+    return unique
