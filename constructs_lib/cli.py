@@ -6,6 +6,7 @@
 * ``print PATH [--format yaml|json]``: the resolved configuration, like ``sls print``.
 * ``summary DIR``: each stack of a synthesized cloud assembly with its resource count.
 * ``run NAME PATH``: a ``custom.scripts.commands`` entry, in its service's folder.
+* ``policy PATH [--account ID]``: the least-privilege deployer policy and the Lambda trust policy.
 * ``info PATH``: like ``sls info``: each deployed stack's status, endpoints, functions, outputs.
 * ``diff PATH --against TEMPLATE``: what deploying over that template would replace, remove,
   update or add; exit 2 when a stateful resource would be replaced or removed.
@@ -73,6 +74,10 @@ def _parser() -> argparse.ArgumentParser:
     _add_project_args(diff)
     diff.add_argument("--against", required=True, help="the template deployed today (JSON)")
     diff.add_argument("--stack", help="which stack of the project (default: the only one)")
+
+    policy = sub.add_parser("policy", help="the least-privilege IAM policy a deployer needs for these stacks")
+    _add_project_args(policy)
+    policy.add_argument("--account", default="ACCOUNT_ID", help="the AWS account id to put in ARNs")
 
     info = sub.add_parser("info", help="like `sls info`: deployed stacks, endpoints, functions, outputs")
     _add_project_args(info)
@@ -234,6 +239,62 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_policy(args: argparse.Namespace) -> int:
+    """Print ``{"DeployerPolicy", "LambdaTrustPolicy", "Notes"}`` as JSON."""
+    from . import naming
+    from .policy import LAMBDA_TRUST_POLICY, DeployTarget, deployer_policy
+
+    project = _load(args)
+    targets = []
+    with tempfile.TemporaryDirectory(prefix="sls-cdk-policy-") as tmp:
+        written = synth_project(project, Path(tmp) / "out")
+        templates = {p.name.removesuffix(".template.json"): json.loads(p.read_text()) for p in written}
+    notes: list[str] = []
+    for svc in project.services:
+        template = templates[svc.stack_name]
+        resources = template.get("Resources", {})
+        provider = svc.model.provider
+        bucket = provider.deployment_bucket.name if provider.deployment_bucket else None
+        target = DeployTarget(
+            stack=svc.stack_name,
+            region=svc.region,
+            functions=[svc.model.function(k, stage=svc.stage).name for k in svc.model.functions],
+            bucket=bucket,
+            prefix=naming.artifact_prefix(
+                svc.name, svc.stage, provider.deployment_prefix or "serverless"
+            ).rstrip("/"),
+            resource_types={r.get("Type", "") for r in resources.values()},
+        )
+        for res in resources.values():
+            role = (
+                res.get("Properties", {}).get("Role") if res.get("Type") == "AWS::Lambda::Function" else None
+            )
+            if isinstance(role, str):
+                target.roles_passed.append(role)
+            if res.get("Type") == "AWS::IAM::Role":
+                name = res["Properties"].get("RoleName")
+                if not isinstance(name, str):
+                    name = f"{svc.name}-{svc.stage}-{svc.region}-lambdaRole"
+                arn = f"arn:aws:iam::{args.account}:role{res['Properties'].get('Path', '/')}{name}"
+                target.roles_created.append(arn)
+                target.roles_passed.append(arn)
+        if not bucket:
+            cdk_roles = f"arn:aws:iam::{args.account}:role/cdk-hnb659fds-*-{args.account}-{svc.region}"
+            notes.append(
+                f"{svc.stack_name}: no named deployment bucket, so assets go through the CDK bootstrap "
+                f"roles (sts:AssumeRole on {cdk_roles})"
+            )
+        targets.append(target)
+    policy, more = deployer_policy(targets, args.account)
+    print(
+        json.dumps(
+            {"DeployerPolicy": policy, "LambdaTrustPolicy": LAMBDA_TRUST_POLICY, "Notes": notes + more},
+            indent=2,
+        )
+    )
+    return 0
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     """Read each service's deployed stack with boto3 (standard credentials; AWS_ENDPOINT_URL honoured)."""
     project = _load(args)
@@ -310,6 +371,7 @@ _COMMANDS = {
     "run": cmd_run,
     "diff": cmd_diff,
     "info": cmd_info,
+    "policy": cmd_policy,
 }
 
 

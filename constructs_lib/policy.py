@@ -1,0 +1,262 @@
+"""The least-privilege IAM policy a deployer needs for exactly these stacks.
+
+Built from the synthesized templates: each resource type present grants its CloudFormation
+handler's actions, scoped to the names this project uses (functions, log groups, roles, the
+deployment bucket prefix, the stacks). Types the table does not know (from ``resources``) fall
+back to the permissions their resource schema lists, on ``*``, and are reported so a reviewer
+can tighten them. The Lambda trust policy comes alongside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["LAMBDA_TRUST_POLICY", "DeployTarget", "deployer_policy"]
+
+LAMBDA_TRUST_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
+}
+
+_CFN = [
+    "cloudformation:CreateStack",
+    "cloudformation:UpdateStack",
+    "cloudformation:DeleteStack",
+    "cloudformation:DescribeStacks",
+    "cloudformation:DescribeStackEvents",
+    "cloudformation:DescribeStackResources",
+    "cloudformation:ListStackResources",
+    "cloudformation:GetTemplate",
+    "cloudformation:GetTemplateSummary",
+    "cloudformation:CreateChangeSet",
+    "cloudformation:DescribeChangeSet",
+    "cloudformation:ExecuteChangeSet",
+    "cloudformation:DeleteChangeSet",
+    "cloudformation:TagResource",
+]
+_LAMBDA = [
+    "lambda:CreateFunction",
+    "lambda:DeleteFunction",
+    "lambda:GetFunction",
+    "lambda:GetFunctionConfiguration",
+    "lambda:UpdateFunctionCode",
+    "lambda:UpdateFunctionConfiguration",
+    "lambda:TagResource",
+    "lambda:UntagResource",
+    "lambda:ListTags",
+    "lambda:GetRuntimeManagementConfig",
+    "lambda:PutRuntimeManagementConfig",
+    "lambda:GetFunctionCodeSigningConfig",
+    "lambda:GetFunctionRecursionConfig",
+    "lambda:PutFunctionConcurrency",
+    "lambda:DeleteFunctionConcurrency",
+]
+_BY_TYPE: dict[str, tuple[str, list[str]]] = {
+    # type -> (scope kind, actions)
+    "AWS::Lambda::Function": ("function", _LAMBDA),
+    "AWS::Lambda::Version": (
+        "function",
+        ["lambda:PublishVersion", "lambda:GetFunction", "lambda:ListVersionsByFunction"],
+    ),
+    "AWS::Lambda::Alias": (
+        "function",
+        [
+            "lambda:CreateAlias",
+            "lambda:UpdateAlias",
+            "lambda:DeleteAlias",
+            "lambda:GetAlias",
+            "lambda:PutProvisionedConcurrencyConfig",
+            "lambda:DeleteProvisionedConcurrencyConfig",
+            "lambda:GetProvisionedConcurrencyConfig",
+        ],
+    ),
+    "AWS::Lambda::Url": (
+        "function",
+        [
+            "lambda:CreateFunctionUrlConfig",
+            "lambda:UpdateFunctionUrlConfig",
+            "lambda:DeleteFunctionUrlConfig",
+            "lambda:GetFunctionUrlConfig",
+        ],
+    ),
+    "AWS::Lambda::Permission": (
+        "function",
+        ["lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy"],
+    ),
+    "AWS::Lambda::EventInvokeConfig": (
+        "function",
+        [
+            "lambda:PutFunctionEventInvokeConfig",
+            "lambda:UpdateFunctionEventInvokeConfig",
+            "lambda:DeleteFunctionEventInvokeConfig",
+            "lambda:GetFunctionEventInvokeConfig",
+        ],
+    ),
+    "AWS::Logs::LogGroup": (
+        "log-group",
+        [
+            "logs:CreateLogGroup",
+            "logs:DeleteLogGroup",
+            "logs:PutRetentionPolicy",
+            "logs:DeleteRetentionPolicy",
+            "logs:TagResource",
+            "logs:UntagResource",
+            "logs:ListTagsForResource",
+            "logs:DescribeLogGroups",
+        ],
+    ),
+    "AWS::IAM::Role": (
+        "role",
+        [
+            "iam:CreateRole",
+            "iam:DeleteRole",
+            "iam:GetRole",
+            "iam:UpdateRole",
+            "iam:PutRolePolicy",
+            "iam:DeleteRolePolicy",
+            "iam:GetRolePolicy",
+            "iam:AttachRolePolicy",
+            "iam:DetachRolePolicy",
+            "iam:TagRole",
+            "iam:UntagRole",
+            "iam:ListRolePolicies",
+            "iam:ListAttachedRolePolicies",
+            "iam:PutRolePermissionsBoundary",
+            "iam:UpdateAssumeRolePolicy",
+        ],
+    ),
+    **{
+        t: (
+            "http-api",
+            ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"],
+        )
+        for t in (
+            "AWS::ApiGatewayV2::Api",
+            "AWS::ApiGatewayV2::Stage",
+            "AWS::ApiGatewayV2::Integration",
+            "AWS::ApiGatewayV2::Route",
+            "AWS::ApiGatewayV2::Authorizer",
+        )
+    },
+    **{
+        t: (
+            "rest-api",
+            ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"],
+        )
+        for t in (
+            "AWS::ApiGateway::RestApi",
+            "AWS::ApiGateway::Resource",
+            "AWS::ApiGateway::Method",
+            "AWS::ApiGateway::Deployment",
+            "AWS::ApiGateway::Authorizer",
+            "AWS::ApiGateway::RequestValidator",
+        )
+    },
+}
+
+
+@dataclass
+class DeployTarget:
+    """What one stack touches, by name."""
+
+    stack: str
+    region: str
+    functions: list[str] = field(default_factory=list)
+    roles_passed: list[str] = field(default_factory=list)
+    """Role ARNs functions use (``iam:PassRole``)."""
+    roles_created: list[str] = field(default_factory=list)
+    bucket: str | None = None
+    prefix: str = "serverless"
+    resource_types: set[str] = field(default_factory=set)
+
+
+def _arn(service: str, region: str, account: str, rest: str) -> str:
+    return f"arn:aws:{service}:{region}:{account}:{rest}"
+
+
+def deployer_policy(targets: Iterable[DeployTarget], account: str) -> tuple[dict[str, Any], list[str]]:
+    """``(policy document, notes)``; notes name resource types granted from their schema on ``*``."""
+    statements: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for t in targets:
+        sid = "".join(c for c in t.stack.title() if c.isalnum())
+        statements.append(
+            {
+                "Sid": f"{sid}Stack",
+                "Effect": "Allow",
+                "Action": _CFN,
+                "Resource": [_arn("cloudformation", t.region, account, f"stack/{t.stack}/*")],
+            }
+        )
+        if t.bucket:
+            statements.append(
+                {
+                    "Sid": f"{sid}Artifacts",
+                    "Effect": "Allow",
+                    "Action": ["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion"],
+                    "Resource": [f"arn:aws:s3:::{t.bucket}/{t.prefix}/*"],
+                }
+            )
+            statements.append(
+                {
+                    "Sid": f"{sid}ArtifactBucket",
+                    "Effect": "Allow",
+                    "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
+                    "Resource": [f"arn:aws:s3:::{t.bucket}"],
+                }
+            )
+        scopes: dict[str, set[str]] = {}
+        for rtype in sorted(t.resource_types):
+            known = _BY_TYPE.get(rtype)
+            if known is None:
+                notes.append(f"{t.stack}: {rtype} is not in the policy table; grant its actions by hand")
+                continue
+            scopes.setdefault(known[0], set()).update(known[1])
+        resources = {
+            "function": [
+                _arn("lambda", t.region, account, f"function:{name}{suffix}")
+                for name in t.functions
+                for suffix in ("", ":*")
+            ],
+            "log-group": [
+                _arn("logs", t.region, account, f"log-group:/aws/lambda/{name}:*") for name in t.functions
+            ]
+            + [_arn("logs", t.region, account, f"log-group:/aws/http-api/{t.stack}:*")],
+            "role": list(t.roles_created),
+            "http-api": [
+                f"arn:aws:apigateway:{t.region}::/apis",
+                f"arn:aws:apigateway:{t.region}::/apis/*",
+                f"arn:aws:apigateway:{t.region}::/tags/*",
+            ],
+            "rest-api": [
+                f"arn:aws:apigateway:{t.region}::/restapis",
+                f"arn:aws:apigateway:{t.region}::/restapis/*",
+                f"arn:aws:apigateway:{t.region}::/tags/*",
+            ],
+        }
+        for scope, actions in sorted(scopes.items()):
+            if not resources[scope]:
+                continue
+            statements.append(
+                {
+                    "Sid": f"{sid}{''.join(p.title() for p in scope.split('-'))}",
+                    "Effect": "Allow",
+                    "Action": sorted(actions),
+                    "Resource": resources[scope],
+                }
+            )
+        if t.roles_passed:
+            statements.append(
+                {
+                    "Sid": f"{sid}PassRole",
+                    "Effect": "Allow",
+                    "Action": ["iam:PassRole"],
+                    "Resource": sorted(set(t.roles_passed)),
+                    "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}},
+                }
+            )
+    return {"Version": "2012-10-17", "Statement": statements}, notes

@@ -1,0 +1,63 @@
+"""The deployer policy: everything the example's deploy needs, scoped, nothing wildcarded."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+
+from constructs_lib.cli import main
+from tests.helpers import SEED, ensure_seed_built
+
+#: Actions a deploy of the example performs (the CDK CLI's calls with the CLI-credentials
+#: synthesizer, and CloudFormation's handlers for the example's resource types).
+NEEDED = {
+    "cloudformation:CreateStack",
+    "cloudformation:UpdateStack",
+    "cloudformation:DescribeStacks",
+    "cloudformation:DescribeStackEvents",
+    "cloudformation:GetTemplate",
+    "cloudformation:DeleteStack",
+    "s3:PutObject",
+    "s3:ListBucket",
+    "s3:GetBucketLocation",
+    "s3:GetObject",
+    "lambda:CreateFunction",
+    "lambda:GetFunction",
+    "lambda:UpdateFunctionCode",
+    "lambda:UpdateFunctionConfiguration",
+    "lambda:DeleteFunction",
+    "lambda:PublishVersion",
+    "lambda:AddPermission",
+    "lambda:RemovePermission",
+    "lambda:CreateFunctionUrlConfig",
+    "lambda:DeleteFunctionUrlConfig",
+    "logs:CreateLogGroup",
+    "logs:PutRetentionPolicy",
+    "logs:DeleteLogGroup",
+    "logs:DescribeLogGroups",
+    "apigateway:POST",
+    "apigateway:GET",
+    "apigateway:PATCH",
+    "apigateway:DELETE",
+    "iam:PassRole",
+}
+
+
+def test_policy_covers_the_deploy_and_wildcards_nothing() -> None:
+    ensure_seed_built()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["policy", str(SEED), "--account", "111122223333"]) == 0
+    doc = json.loads(out.getvalue())
+    statements = doc["DeployerPolicy"]["Statement"]
+    allowed = {action for s in statements for action in s["Action"]}
+    assert allowed >= NEEDED, sorted(NEEDED - allowed)
+    for statement in statements:
+        assert all(a != "*" and not a.endswith(":*") for a in statement["Action"]), statement
+        assert "*" not in statement["Resource"], statement
+    resources = [r for s in statements for r in s["Resource"]]
+    assert "arn:aws:lambda:us-east-1:111122223333:function:test-dev-env" in resources
+    assert "arn:aws:s3:::my.serverless/serverless/auth/dev/*" in resources
+    assert "arn:aws:iam::123456789012:role/serverless" in resources  # the role the seed passes
+    assert doc["LambdaTrustPolicy"]["Statement"][0]["Principal"] == {"Service": "lambda.amazonaws.com"}
