@@ -4,7 +4,8 @@
 Context keys (``-c key=value``): ``compose`` (a serverless-compose.yml; default: the example
 project), ``service`` (one serverless.yml or its folder; wins over ``compose``), ``stage``,
 ``region``, ``validate`` (``true`` runs aws-cdk-lib's built-in template validation), ``build``
-(``true`` runs the build hooks first; never implied, so ``cdk ls`` / ``cdk diff`` do not build).
+(``true`` runs the build hooks first; never implied, so ``cdk ls`` / ``cdk diff`` do not build),
+``nag`` (``true`` runs cdk-nag's AwsSolutions and Serverless packs as a validation plugin).
 User errors print as ``file:line:col: key: message`` and exit 1.
 """
 
@@ -52,6 +53,10 @@ def main() -> None:
                 file=sys.stderr,
             )
     app = ComposeApp(project=project, builtin_cloud_formation_validation=_truthy(ctx("validate") or False))
+    if _truthy(ctx("nag") or False):
+        from constructs_lib.nag import enable_nag, user_acknowledgements
+
+        enable_nag(app, user_acknowledgements(project))
     app.synth()
 
 

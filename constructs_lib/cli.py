@@ -67,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_argument(
         "--build", action="store_true", help="run the build hooks (custom.scripts.hooks) first"
     )
+    synth.add_argument("--nag", action="store_true", help="run cdk-nag (AwsSolutions, Serverless packs)")
 
     diff = sub.add_parser(
         "diff", help="what deploying over an existing template (e.g. Serverless v3's) would replace or delete"
@@ -143,8 +144,10 @@ def cmd_print(args: argparse.Namespace) -> int:
     return 0
 
 
-def synth_project(project: Any, out: Path, *, validate: bool = False) -> list[Path]:
-    """Synthesize into a temporary folder beside ``out`` and move it into place on success."""
+def synth_project(project: Any, out: Path, *, validate: bool = False, nag: bool = False) -> list[Path]:
+    """Synthesize into a temporary folder beside ``out`` and move it into place on success.
+
+    With ``nag`` the cdk-nag packs run as a validation plugin; unacknowledged findings fail."""
     from stacks.compose_app import ComposeApp
 
     out = out.resolve()
@@ -152,13 +155,32 @@ def synth_project(project: Any, out: Path, *, validate: bool = False) -> list[Pa
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         app = ComposeApp(project=project, outdir=str(tmp), builtin_cloud_formation_validation=validate)
-        app.synth()
+        if nag:
+            _nag(app, project, tmp)
+        else:
+            app.synth()
         templates = [f"{stack.stack_name}.template.json" for stack in app.stacks.values()]
         _install(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return [out / name for name in templates]
+
+
+def _nag(app: Any, project: Any, tmp: Path) -> None:
+    from .nag import enable_nag, nag_findings, user_acknowledgements
+
+    enable_nag(app, user_acknowledgements(project))
+    try:
+        app.synth()
+    except Exception as exc:  # jsii reports a failed validation as a RuntimeError
+        if "ValidationFailed" not in str(exc) and "Validation failed" not in str(exc):
+            raise
+        findings = nag_findings(tmp)
+        raise SlsCdkError(
+            f"cdk-nag: {len(findings)} finding(s) not acknowledged:\n  " + "\n  ".join(findings),
+            hint="fix them, or acknowledge with custom.slsCdk.acknowledgeNag: {'<Pack>::<RuleId>': reason}",
+        ) from None
 
 
 def _install(tmp: Path, out: Path) -> None:
@@ -184,7 +206,7 @@ def _install(tmp: Path, out: Path) -> None:
 def cmd_synth(args: argparse.Namespace) -> int:
     project = _load(args)
     _report(project)
-    written = synth_project(project, Path(args.out), validate=args.validate)
+    written = synth_project(project, Path(args.out), validate=args.validate, nag=args.nag)
     for svc, path in zip(project.services, written, strict=True):
         method = svc.model.provider.deployment_method or "changesets"
         hint = "  (deploymentMethod: direct -> cdk deploy --method=direct)" if method == "direct" else ""

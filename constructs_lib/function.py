@@ -133,7 +133,23 @@ class ServerlessFunction(Construct):
         depends_on: list[str] = list(props.depends_on)
         #: The function's CloudFormation properties as v3 writes them (also the version-hash input).
         self.cfn_properties = self._properties(depends_on)
-        self.cfn_function = lambda_.CfnFunction(self, "Function", code=code, role="")
+        # The main settings also go in as typed properties (same values as the raw override below), so
+        # construct-level checks such as cdk-nag see them.
+        self.cfn_function = lambda_.CfnFunction(
+            self,
+            "Function",
+            code=code,
+            role="",
+            memory_size=props.memory_size,
+            timeout=props.timeout,
+            runtime=props.runtime if image is None else None,
+            tracing_config=lambda_.CfnFunction.TracingConfigProperty(mode=props.tracing)
+            if props.tracing
+            else None,
+            dead_letter_config=lambda_.CfnFunction.DeadLetterConfigProperty(target_arn=props.on_error)
+            if isinstance(props.on_error, str)
+            else None,
+        )
         # one jsii round trip for all properties (CDK deep-merges the override into its own)
         self.cfn_function.add_override(
             "Properties", {k: v for k, v in self.cfn_properties.items() if k != "Code"}

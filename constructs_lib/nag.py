@@ -1,0 +1,69 @@
+"""cdk-nag (v3) as an opt-in CDK validation plugin: ``sls-cdk synth --nag`` / ``cdk synth -c nag=true``.
+
+Runs the AwsSolutions and Serverless packs over every stack. Findings that follow from Serverless
+v3's own semantics (what a v3 service does unless it opts in) are acknowledged here, each with its
+reason, in this one table; everything else fails the synthesis and is shown to the user, who can
+acknowledge more with ``custom.slsCdk.acknowledgeNag: {RuleId: reason}``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+__all__ = ["V3_SEMANTICS", "enable_nag", "nag_findings", "user_acknowledgements"]
+
+#: Finding id -> why a Serverless v3 service has it by design.
+V3_SEMANTICS: dict[str, str] = {
+    "Serverless::Serverless-LambdaTracing": "X-Ray tracing is opt-in in v3 (provider.tracing.lambda)",
+    "Serverless::Serverless-LambdaDLQ": "v3 functions have a dead letter target only with onError",
+    "Serverless::Serverless-LambdaAsyncFailureDestination": "v3 sets failure destinations only if asked",
+    "Serverless::Serverless-CloudWatchLogGroupRetentionPeriod": "v3 keeps logs unless told a retention",
+    "Serverless::Serverless-APIGWDefaultThrottling": "v3 leaves stage throttling at the account default",
+    "Serverless::Serverless-APIGWAccessLogging": "access logs are opt-in in v3 (provider.logs.httpApi)",
+    "AwsSolutions::AwsSolutions-APIG1": "access logs are opt-in in v3 (provider.logs.*)",
+    "AwsSolutions::AwsSolutions-APIG4": "routes without an authorizer are public, as the service says",
+}
+
+
+def user_acknowledgements(project: Any) -> dict[str, str]:
+    """``custom.slsCdk.acknowledgeNag`` of every service: ``{'<Pack>::<RuleId>': reason}``."""
+    extra: dict[str, str] = {}
+    for svc in project.services:
+        slscdk = (svc.model.custom or {}).get("slsCdk") or {}
+        acknowledged = slscdk.get("acknowledgeNag") if isinstance(slscdk, dict) else None
+        if isinstance(acknowledged, dict):
+            extra.update({str(k): str(v) for k, v in acknowledged.items()})
+    return extra
+
+
+def enable_nag(app: Any, extra: Mapping[str, str] | None = None) -> None:
+    """Register the packs on ``app`` and acknowledge :data:`V3_SEMANTICS` (and ``extra``) per stack."""
+    from aws_cdk import Acknowledgment, Stack, Validations
+    from cdk_nag import AwsSolutionsChecks, ServerlessChecks
+
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app), ServerlessChecks(app))
+    acknowledged = {**V3_SEMANTICS, **(extra or {})}
+    for child in app.node.children:
+        if isinstance(child, Stack):
+            Validations.of(child).acknowledge(
+                *(Acknowledgment(id=rule, reason=reason) for rule, reason in acknowledged.items())
+            )
+
+
+def nag_findings(outdir: Path) -> list[str]:
+    """``plugin rule severity: description (construct paths)`` per finding in a validation report."""
+    report = outdir / "validation-report.json"
+    if not report.is_file():
+        return []
+    lines = []
+    for plugin in json.loads(report.read_text()).get("pluginReports", []):
+        for violation in plugin.get("violations", []):
+            paths = ", ".join(c["constructPath"] for c in violation.get("violatingConstructs", []))
+            lines.append(
+                f"{plugin['pluginName']} {violation['ruleName']} ({violation.get('severity', '?')}): "
+                f"{violation['description']} [{paths}]"
+            )
+    return lines
