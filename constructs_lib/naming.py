@@ -400,6 +400,70 @@ def cognito_permission_logical_id(key: str, pool: str, trigger: str) -> str:
     )
 
 
+# ---- WebSocket API (websocket events) --------------------------------------------------------------
+
+
+def websockets_api_logical_id() -> str:
+    return "WebsocketsApi"
+
+
+def websockets_integration_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}WebsocketsIntegration"
+
+
+def websockets_permission_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}LambdaPermissionWebsockets"
+
+
+def websockets_route_logical_id(route: str) -> str:
+    """``$connect`` -> ``SconnectWebsocketsRoute`` (``$`` S, ``/`` Slash, ``-`` Dash, ``_``
+    Underscore, ``.`` Period)."""
+    normalized = (
+        route.replace("$", "S").replace("/", "Slash").replace("-", "Dash").replace("_", "Underscore")
+    ).replace(".", "Period")
+    return f"{normalized}WebsocketsRoute"
+
+
+def websockets_route_response_logical_id(route: str) -> str:
+    return f"{websockets_route_logical_id(route)}Response"
+
+
+def websockets_authorizer_logical_id(name: str) -> str:
+    return f"{function_logical_id_prefix(name)}WebsocketsAuthorizer"
+
+
+def websockets_deployment_logical_id(sha: str) -> str:
+    return "WebsocketsDeployment" + re.sub(r"[^0-9a-zA-Z]", "", sha)
+
+
+def websockets_stage_logical_id() -> str:
+    return "WebsocketsDeploymentStage"
+
+
+def websockets_log_group_logical_id() -> str:
+    return "WebsocketsLogGroup"
+
+
+# ---- ALB (alb events) ---------------------------------------------------------------------------------
+
+
+def alb_target_group_logical_id(key: str, alb_id: str, multi_value_headers: bool) -> str:
+    multi = "MultiValue" if multi_value_headers else ""
+    return f"{function_logical_id_prefix(key)}Alb{multi}TargetGroup{alb_id}"
+
+
+def alb_listener_rule_logical_id(key: str, priority: int) -> str:
+    return f"{function_logical_id_prefix(key)}AlbListenerRule{priority}"
+
+
+def alb_permission_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}LambdaPermissionAlb"
+
+
+def alb_register_target_permission_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}LambdaPermissionRegisterTarget"
+
+
 # ---- REST API (http events) ----------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ from constructs_lib import events, naming
 from constructs_lib.config.aws_lookup import AwsLookup, resolve_image
 from constructs_lib.config.project import LoadedService
 from constructs_lib.deployment_bucket import ServerlessDeploymentBucket
+from constructs_lib.errors import SlsCdkError
 from constructs_lib.function import ServerlessFunction
 from constructs_lib.http_api import DEFAULT_ACCESS_LOG_FORMAT, HttpApiAccessLogs, ServiceHttpApi
 from constructs_lib.iam_role import ServiceRole, service_generates_role
@@ -149,7 +150,12 @@ class ServiceStack(Stack):
                 )
         for event_type in events.REGISTRY:  # v3's plugin order
             if event_type in sites:
-                events.builder(event_type)(self, sites[event_type])
+                try:
+                    events.builder(event_type)(self, sites[event_type])
+                except SlsCdkError as exc:  # builders name the key; the source map knows its line
+                    if exc.location is None and exc.path:
+                        exc.location = service.sources.locate(exc.path)
+                    raise
         self.raw.render()
 
         output_id = naming.deployment_bucket_output_logical_id()

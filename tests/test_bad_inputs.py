@@ -284,6 +284,50 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
         add_fn("events:\n  - http:\n      path: x\n      method: get\n      integration: mock\n"),
         "serverless.yml:21:11: functions.env.events[0].http.integration: integration 'mock' is not supported yet",
     ),
+    (
+        "schema-websocket-authorizer-unknown",
+        add_fn("events:\n  - websocket:\n      route: $connect\n      authorizer: nope\n"),
+        "serverless.yml:20:11: functions.env.events[0].websocket.authorizer: websocket authorizer 'nope' is not a function",
+    ),
+    (
+        "schema-websocket-logs-need-role",
+        svc(
+            ("  deploymentBucket:", "  logs:\n    websocket: true\n  deploymentBucket:"),
+            ("    handler: bootstrap\n", "    handler: bootstrap\n    events:\n      - websocket: $connect\n"),
+        ),
+        "serverless.yml:9:5: provider.logs.websocket: not supported yet: API Gateway stage logs",
+    ),
+    (
+        "schema-alb-no-condition",
+        add_fn("events:\n  - alb:\n      listenerArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/lb/50dc6c495c0c9188/f2f7dc8efc522ab2\n      priority: 1\n      conditions: {}\n"),
+        "serverless.yml:21:11: functions.env.events[0].alb.conditions: an alb event needs at least one condition",
+    ),
+    (
+        "schema-alb-authorizer-unknown",
+        svc(
+            (
+                "  deploymentBucket:",
+                "  alb:\n    authorizers:\n      cognito:\n        type: cognito\n"
+                "        userPoolArn: arn:aws:cognito-idp:us-east-1:1:userpool/x\n"
+                "        userPoolClientId: c\n        userPoolDomain: d\n  deploymentBucket:",
+            ),
+            (
+                "    handler: bootstrap\n",
+                "    handler: bootstrap\n    events:\n      - alb:\n          listenerArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/lb/50dc6c495c0c9188/f2f7dc8efc522ab2\n"
+                "          priority: 1\n          authorizer: cognitoo\n          conditions:\n            path: /x\n",
+            ),
+        ),
+        "alb.authorizer: alb authorizer 'cognitoo' is not one of provider.alb.authorizers\n  hint: did you mean 'cognito'?",
+    ),
+    (
+        "schema-alb-priority-reused",
+        add_fn(
+            "events:\n"
+            "  - alb:\n      listenerArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/lb/50dc6c495c0c9188/f2f7dc8efc522ab2\n      priority: 1\n      conditions:\n        path: /a\n"
+            "  - alb:\n      listenerArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/lb/50dc6c495c0c9188/f2f7dc8efc522ab2\n      priority: 1\n      conditions:\n        path: /b\n"
+        ),
+        "functions.env.events[1].alb.priority: alb priority 1 is already used by another alb event of 'env'",
+    ),
     # ---- variables ----
     (
         "var-env-missing",

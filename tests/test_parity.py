@@ -68,6 +68,7 @@ CASES: dict[str, tuple[str, str]] = {
     "f9-events-devices-brokers-pools": (".", "dev"),
     "f11-rest-api": (".", "dev"),
     "f12-http-api-authorizers": (".", "dev"),
+    "f13-websocket-alb": (".", "dev"),
 }
 
 

@@ -34,6 +34,9 @@ def test_seed_stack_snapshot(seed_templates, snapshot_json, stack: str) -> None:
         "f7-events-queues-topics-streams",
         "f8-events-buckets-buses-logs",
         "f9-events-devices-brokers-pools",
+        "f11-rest-api",
+        "f12-http-api-authorizers",
+        "f13-websocket-alb",
     ],
 )
 def test_function_options_snapshot(snapshot_json, case: str) -> None:  # type: ignore[no-untyped-def]

@@ -26,6 +26,7 @@ from pydantic.alias_generators import to_pascal
 from .. import limits
 from ..errors import did_you_mean
 from ..events import NOT_SUPPORTED_YET, REGISTRY
+from ..events.alb import AlbConfig
 from .schema import Base, CfnValue, Ignored, ListOf, NotSupported, is_intrinsic
 
 __all__ = [
@@ -620,14 +621,38 @@ class HttpApiLogs(Base):
     format: str | None = None
 
 
+class WebsocketLogs(Base):
+    """``provider.logs.websocket``: stage execution and access logs."""
+
+    access_logging: bool | None = None
+    execution_logging: bool | None = None
+    level: Literal["INFO", "ERROR"] | None = None
+    full_execution_data: bool | None = None
+    format: str | None = None
+
+
+class RestApiLogs(WebsocketLogs):
+    """``provider.logs.restApi``; ``role`` / ``roleManagedExternally`` also decide who sets the
+    account's API Gateway CloudWatch role (which websocket logs need too)."""
+
+    role: str | None = None
+    role_managed_externally: bool | None = None
+
+
 class ProviderLogs(Base):
     """``provider.logs``: access logs of the APIs (``frameworkLambda`` changes nothing here)."""
 
     framework_lambda: Ignored = None
     http_api: bool | HttpApiLogs | None = None
     lambda_: LambdaLogs | None = Field(default=None, alias="lambda")
-    rest_api: NotSupported = None
-    websocket: NotSupported = None
+    rest_api: bool | RestApiLogs | None = None
+    websocket: bool | WebsocketLogs | None = None
+
+
+class WebsocketOptions(Base):
+    """``provider.websocket``."""
+
+    use_provider_tags: bool | None = None
 
 
 class Provider(Base):
@@ -670,14 +695,14 @@ class Provider(Base):
     stack_parameters: NotSupported = None
     api_gateway: ApiGatewayConfig | None = None
     api_name: str | None = None
-    websockets_api_name: NotSupported = None
-    websockets_api_route_selection_expression: NotSupported = None
-    websockets_description: NotSupported = None
-    websocket: NotSupported = None
+    websockets_api_name: str | None = None
+    websockets_api_route_selection_expression: str | None = None
+    websockets_description: str | None = None
+    websocket: WebsocketOptions | None = None
     endpoint_type: Annotated[str, AfterValidator(_endpoint_type)] | None = None
     event_bridge: EventBridgeOptions | None = None
     ecr: NotSupported = None
-    alb: NotSupported = None
+    alb: AlbConfig | None = None
     s3: dict[str, dict[str, Any]] | None = None
     """Bucket definitions for ``s3`` events (``name`` + bucket properties in camelCase)."""
     kinesis: KinesisConfig | None = None

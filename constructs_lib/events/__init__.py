@@ -14,6 +14,7 @@ import importlib
 from dataclasses import dataclass
 from typing import Any
 
+from .alb import AlbEvent
 from .alexa import AlexaSkillEvent, AlexaSmartHomeEvent
 from .brokers import ActiveMqEvent, KafkaEvent, MskEvent, RabbitMqEvent
 from .cloudwatch_event import CloudwatchEventEvent
@@ -28,6 +29,7 @@ from .schedule import ScheduleEvent
 from .sns import SnsEvent
 from .sqs import SqsEvent
 from .stream import StreamEvent
+from .websocket import WebsocketEvent
 
 __all__ = ["NOT_SUPPORTED_YET", "REGISTRY", "EventSite", "builder"]
 
@@ -39,12 +41,14 @@ REGISTRY: dict[str, tuple[type[Any], str]] = {
     "schedule": (ScheduleEvent, f"{_E}.schedule.construct"),
     "s3": (S3Event, f"{_E}.s3.construct"),
     "http": (HttpEvent, f"{_E}.http.construct"),
+    "websocket": (WebsocketEvent, f"{_E}.websocket.construct"),
     "sns": (SnsEvent, f"{_E}.sns.construct"),
     "stream": (StreamEvent, f"{_E}.stream.construct"),
     "kafka": (KafkaEvent, f"{_E}.brokers.construct:build_kafka"),
     "activemq": (ActiveMqEvent, f"{_E}.brokers.construct:build_activemq"),
     "rabbitmq": (RabbitMqEvent, f"{_E}.brokers.construct:build_rabbitmq"),
     "msk": (MskEvent, f"{_E}.brokers.construct:build_msk"),
+    "alb": (AlbEvent, f"{_E}.alb.construct"),
     "alexaSkill": (AlexaSkillEvent, f"{_E}.alexa.construct:build_skill"),
     "alexaSmartHome": (AlexaSmartHomeEvent, f"{_E}.alexa.construct:build_smart_home"),
     "iot": (IotEvent, f"{_E}.iot.construct:build_iot"),
@@ -58,7 +62,7 @@ REGISTRY: dict[str, tuple[type[Any], str]] = {
 }
 
 #: Event types of Serverless v3 that are not translated yet.
-NOT_SUPPORTED_YET: tuple[str, ...] = ("websocket", "alb", "cloudFront")
+NOT_SUPPORTED_YET: tuple[str, ...] = ("cloudFront",)
 
 
 @dataclass(frozen=True)

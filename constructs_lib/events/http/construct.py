@@ -336,6 +336,18 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
             f"stage {stage!r} may only hold [-_a-zA-Z0-9] when http events are present (API Gateway)"
         )
 
+    # v3 applies these to the stage with API calls after the deploy, not in the template
+    if provider.logs is not None and provider.logs.rest_api:
+        raise ConfigError(
+            "not supported yet: REST API stage logs (v3 sets them with API calls after deploying)",
+            path=("provider", "logs", "restApi"),
+        )
+    if provider.tracing is not None and provider.tracing.api_gateway:
+        raise ConfigError(
+            "not supported yet: REST API X-Ray tracing (v3 sets it with API calls after deploying)",
+            path=("provider", "tracing", "apiGateway"),
+        )
+
     # ---- validate (v3 normalizes every event first) ----
     events: list[tuple[Any, HttpEvent, dict[str, Any] | None, dict[str, Any] | None]] = []
     preflight: dict[str, dict[str, Any]] = {}
