@@ -293,13 +293,18 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
         "schema-websocket-logs-need-role",
         svc(
             ("  deploymentBucket:", "  logs:\n    websocket: true\n  deploymentBucket:"),
-            ("    handler: bootstrap\n", "    handler: bootstrap\n    events:\n      - websocket: $connect\n"),
+            (
+                "    handler: bootstrap\n",
+                "    handler: bootstrap\n    events:\n      - websocket: $connect\n",
+            ),
         ),
         "serverless.yml:9:5: provider.logs.websocket: not supported yet: API Gateway stage logs",
     ),
     (
         "schema-alb-no-condition",
-        add_fn("events:\n  - alb:\n      listenerArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/lb/50dc6c495c0c9188/f2f7dc8efc522ab2\n      priority: 1\n      conditions: {}\n"),
+        add_fn(
+            "events:\n  - alb:\n      listenerArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/lb/50dc6c495c0c9188/f2f7dc8efc522ab2\n      priority: 1\n      conditions: {}\n"
+        ),
         "serverless.yml:21:11: functions.env.events[0].alb.conditions: an alb event needs at least one condition",
     ),
     (

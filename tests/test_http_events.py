@@ -109,4 +109,7 @@ def test_alb(res: dict[str, dict[str, Any]]) -> None:
     assert [a["Type"] for a in both] == ["authenticate-oidc", "authenticate-cognito", "forward"]
     assert both[0]["AuthenticateOidcConfig"]["UseExistingClientSecret"] is True
     assert r["WebLambdaPermissionAlb"]["Properties"]["Principal"] == "elasticloadbalancing.amazonaws.com"
-    assert r["WebLambdaPermissionRegisterTarget"]["Properties"]["Principal"] == "elasticloadbalancing.amazonaws.com"
+    assert (
+        r["WebLambdaPermissionRegisterTarget"]["Properties"]["Principal"]
+        == "elasticloadbalancing.amazonaws.com"
+    )
