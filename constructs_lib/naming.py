@@ -389,6 +389,15 @@ def mq_logical_id(key: str, kind: str, queue: str) -> str:
     return f"{function_logical_id_prefix(key)}EventSourceMapping{kind}{queue_part}"
 
 
+def custom_s3_logical_id(key: str) -> str:
+    """``Custom::S3`` of a function's existing bucket (the ``1`` is v3's, kept for compatibility)."""
+    return f"{function_logical_id_prefix(key)}CustomS31"
+
+
+def custom_cognito_user_pool_logical_id(key: str) -> str:
+    return f"{function_logical_id_prefix(key)}CustomCognitoUserPool1"
+
+
 def cognito_user_pool_logical_id(pool: str) -> str:
     return f"CognitoUserPool{normalize_name_to_alphanumeric(pool)}"
 
@@ -477,6 +486,35 @@ def rest_resource_logical_id(path: str) -> str:
 
 def rest_method_logical_id(resource_name: str, method: str) -> str:
     return f"ApiGatewayMethod{resource_name}{normalize(method.lower())}"
+
+
+def _lodash_words(text: str) -> list[str]:
+    """lodash ``_.words`` for ASCII text: camel-case humps, upper-case runs and digit runs."""
+    return re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+", text)
+
+
+def rest_model_logical_id(schema_id: str) -> str:
+    """``provider.apiGateway.request.schemas.<id>`` -> ``ApiGateway<UpperFirst(camelCase(id))>Model``."""
+    words = _lodash_words(schema_id)
+    camel = "".join(w.lower() if i == 0 else w[:1].upper() + w[1:].lower() for i, w in enumerate(words))
+    return f"ApiGateway{normalize(camel)}Model"
+
+
+def rest_endpoint_model_logical_id(method_logical_id: str, content_type: str) -> str:
+    """An inline schema: ``<method logical ID><StartCase(content type)>Model``."""
+    return method_logical_id + "".join(normalize(w) for w in _lodash_words(content_type)) + "Model"
+
+
+def rest_api_key_logical_id(number: int, group: str | None = None) -> str:
+    return f"ApiGatewayApiKey{normalize(group) if group else ''}{number}"
+
+
+def rest_usage_plan_logical_id(name: str | None = None) -> str:
+    return f"ApiGatewayUsagePlan{normalize(name) if name else ''}"
+
+
+def rest_usage_plan_key_logical_id(number: int, group: str | None = None) -> str:
+    return f"ApiGatewayUsagePlanKey{normalize(group) if group else ''}{number}"
 
 
 def rest_authorizer_logical_id(name: str) -> str:

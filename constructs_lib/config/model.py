@@ -480,6 +480,51 @@ def _endpoint_type(value: str) -> str:
     return value
 
 
+class ApiKey(Base):
+    """One API key of ``provider.apiGateway.apiKeys`` (a bare string is its name)."""
+
+    name: str | None = None
+    value: Annotated[str, Field(min_length=20)] | None = None
+    description: str | None = None
+    customer_id: str | None = None
+    enabled: bool | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value
+
+
+class UsagePlanQuota(Base):
+    limit: Annotated[int, Field(ge=0)] | None = None
+    offset: Annotated[int, Field(ge=0)] | None = None
+    period: Literal["DAY", "WEEK", "MONTH"] | None = None
+
+
+class UsagePlanThrottle(Base):
+    burst_limit: Annotated[int, Field(ge=0)] | None = None
+    rate_limit: Annotated[int, Field(ge=0)] | None = None
+
+
+class UsagePlan(Base):
+    quota: UsagePlanQuota | None = None
+    throttle: UsagePlanThrottle | None = None
+
+
+class RequestSchema(Base):
+    schema_: dict[str, Any] = Field(alias="schema")
+    name: str | None = None
+    description: str | None = None
+
+
+class ApiGatewayRequest(Base):
+    schemas: dict[str, RequestSchema] | None = None
+
+
+#: ``apiKeys`` items: a name, a key object, or ``{<usage plan>: [keys]}``
+ApiKeyItem = ApiKey | dict[str, list[ApiKey]]
+
+
 class ApiGatewayConfig(Base):
     """``provider.apiGateway`` (the REST API of ``http`` events)."""
 
@@ -492,9 +537,9 @@ class ApiGatewayConfig(Base):
     resource_policy: list[ResourcePolicyStatement] | None = None
     should_start_name_with_service: bool | None = None
     stage: str | None = None
-    api_keys: NotSupported = None
-    usage_plan: NotSupported = None
-    request: NotSupported = None
+    api_keys: list[ApiKeyItem] | None = None
+    usage_plan: UsagePlan | list[Annotated[dict[str, UsagePlan], Field(max_length=1)]] | None = None
+    request: ApiGatewayRequest | None = None
     rest_api_id: NotSupported = None
     rest_api_resources: NotSupported = None
     rest_api_root_resource_id: NotSupported = None
@@ -640,9 +685,10 @@ class RestApiLogs(WebsocketLogs):
 
 
 class ProviderLogs(Base):
-    """``provider.logs``: access logs of the APIs (``frameworkLambda`` changes nothing here)."""
+    """``provider.logs``: access logs of the APIs; ``frameworkLambda``: logs of the custom-resource
+    Lambdas."""
 
-    framework_lambda: Ignored = None
+    framework_lambda: bool | None = None
     http_api: bool | HttpApiLogs | None = None
     lambda_: LambdaLogs | None = Field(default=None, alias="lambda")
     rest_api: bool | RestApiLogs | None = None

@@ -1,8 +1,9 @@
 """``http`` event (API Gateway v1 REST API): the model.
 
 Forms: ``http: 'GET /users/{id}'`` or ``{method, path, cors, integration, authorizer, private,
-request, response, operationId, async}``. Integrations ``lambda-proxy`` (default) and ``lambda``;
-``http``, ``http-proxy`` and ``mock`` are not supported yet, nor request schemas.
+request, response, operationId, async, connectionType, connectionId}``. Integrations
+``lambda-proxy`` (default), ``lambda``, ``http``, ``http-proxy`` and ``mock``; request schemas by
+content type (inline, or naming ``provider.apiGateway.request.schemas``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ...config.schema import Base, NotSupported
+from ...config.schema import Base
 
 __all__ = ["HttpAuthorizer", "HttpCors", "HttpEvent"]
 
@@ -75,10 +76,11 @@ class HttpRequest(Base):
     parameters: Parameters | None = None
     pass_through: Literal["NEVER", "WHEN_NO_MATCH", "WHEN_NO_TEMPLATES"] | None = None
     template: dict[str, str | None] | None = None
-    schemas: NotSupported = None
-    schema_: NotSupported = Field(default=None, alias="schema")
-    method: NotSupported = None
-    uri: NotSupported = None
+    schemas: dict[str, dict[str, Any] | str] | None = None
+    method: str | None = None
+    """HTTP method of an ``http`` / ``http-proxy`` backend (default: the event's)."""
+    uri: str | dict[str, Any] | None = None
+    """URL of an ``http`` / ``http-proxy`` backend."""
 
 
 class StatusCode(Base):
@@ -107,8 +109,18 @@ class HttpEvent(Base):
     operation_id: str | None = None
     request: HttpRequest | None = None
     response: HttpResponse | None = None
-    connection_id: NotSupported = None
-    connection_type: NotSupported = None
+    connection_id: str | dict[str, Any] | None = None
+    connection_type: str | None = None
+
+    @field_validator("connection_type")
+    @classmethod
+    def _connection_type(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        normalized = value.upper().replace("-", "_")
+        if normalized != "VPC_LINK":
+            raise ValueError(f"connectionType {value!r} must be vpc-link")
+        return normalized
 
     @model_validator(mode="before")
     @classmethod
@@ -141,11 +153,19 @@ class HttpEvent(Base):
             return None
         normalized = value.upper().replace("-", "_", 1)
         normalized = {"LAMBDA": "AWS", "LAMBDA_PROXY": "AWS_PROXY"}.get(normalized, normalized)
-        if normalized in ("HTTP", "HTTP_PROXY", "MOCK"):
-            raise ValueError(f"integration {value!r} is not supported yet (lambda-proxy and lambda are)")
-        if normalized not in ("AWS", "AWS_PROXY"):
-            raise ValueError(f"integration {value!r} must be lambda-proxy or lambda")
+        if normalized not in ("AWS", "AWS_PROXY", "HTTP", "HTTP_PROXY", "MOCK"):
+            raise ValueError(f"integration {value!r} must be lambda-proxy, lambda, http, http-proxy or mock")
         return normalized
+
+    @model_validator(mode="after")
+    def _backend(self) -> HttpEvent:
+        if self.integration in ("HTTP", "HTTP_PROXY") and not (self.request and self.request.uri):
+            raise ValueError(
+                f"the {self.integration.lower().replace('_', '-')} integration needs request.uri"
+            )
+        if self.connection_type and self.connection_id is None:
+            raise ValueError("connectionType vpc-link needs a connectionId")
+        return self
 
     @property
     def integration_type(self) -> str:

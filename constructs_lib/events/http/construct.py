@@ -20,7 +20,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from ... import naming
+from ...config.model import ApiKey
 from ...errors import ConfigError
+from ...raw import strip_none
 from . import HttpAuthorizer, HttpCors, HttpEvent
 from .templates import (
     DEFAULT_FORM_URL_ENCODED_REQUEST_TEMPLATE,
@@ -155,12 +157,13 @@ def _request_parameters(event: HttpEvent) -> dict[str, Any]:
 def _integration(
     stack: Any, event: HttpEvent, fn: Any, parameters: dict[str, Any], cors: dict[str, Any] | None
 ) -> dict[str, Any]:
+    """v3's ``getMethodIntegration`` for the five integration types."""
     kind = event.integration_type
-    alias = fn.target_alias[0] if fn.target_alias else None
-    integration: dict[str, Any] = {
-        "IntegrationHttpMethod": "POST",
-        "Type": kind,
-        "Uri": {
+    request = event.request
+    integration: dict[str, Any] = {"IntegrationHttpMethod": "POST", "Type": kind}
+    if kind in ("AWS", "AWS_PROXY"):
+        alias = fn.target_alias[0] if fn.target_alias else None
+        integration["Uri"] = {
             "Fn::Join": [
                 "",
                 [
@@ -174,24 +177,32 @@ def _integration(
                     "/invocations",
                 ],
             ]
-        },
-    }
-    if kind == "AWS":
-        request = event.request
-        templates: dict[str, Any] = {
-            "application/json": DEFAULT_JSON_REQUEST_TEMPLATE,
-            "application/x-www-form-urlencoded": DEFAULT_FORM_URL_ENCODED_REQUEST_TEMPLATE,
         }
+    elif kind in ("HTTP", "HTTP_PROXY"):
+        assert request is not None  # the model requires request.uri
+        integration["Uri"] = request.uri
+        integration["IntegrationHttpMethod"] = (request.method or event.method).upper()
+        if event.connection_type:
+            integration["ConnectionType"] = event.connection_type
+            integration["ConnectionId"] = event.connection_id
+    if kind in ("AWS", "HTTP", "MOCK"):
+        templates: dict[str, Any] = {}
+        if kind == "AWS":
+            templates = {
+                "application/json": DEFAULT_JSON_REQUEST_TEMPLATE,
+                "application/x-www-form-urlencoded": DEFAULT_FORM_URL_ENCODED_REQUEST_TEMPLATE,
+            }
         for content_type, template in (request.template or {}).items() if request else ():
             if template is None:
                 templates.pop(content_type, None)
             else:
                 templates[content_type] = template
-        integration["PassthroughBehavior"] = (request.pass_through if request else None) or "NEVER"
+        pass_through = request.pass_through if request else None
+        integration["PassthroughBehavior"] = pass_through or ("NEVER" if kind == "AWS" else None)
         integration["ContentHandling"] = request.content_handling if request else None
         integration["RequestTemplates"] = templates or None
         integration["IntegrationResponses"] = _integration_responses(event, cors)
-    if (kind == "AWS" and parameters) or event.async_:
+    if (kind in ("AWS", "HTTP", "HTTP_PROXY") and parameters) or event.async_:
         request_parameters = {
             f"integration.{k[len('method.') :]}": (v.get("mappedValue") if isinstance(v, dict) else None) or k
             for k, v in parameters.items()
@@ -203,13 +214,19 @@ def _integration(
 
 
 def _status_codes(event: HttpEvent) -> dict[str, dict[str, Any]]:
+    """Status codes of the ``lambda``, ``http`` and ``mock`` integrations: v3 gives ``lambda`` (and
+    ``http`` with a ``response``) its defaults and always a ``200``; ``mock`` gets what it says."""
+    kind = event.integration_type
     response = event.response
+    given = {
+        code: value.model_dump(by_alias=True, exclude_none=True)
+        for code, value in ((response.status_codes or {}) if response else {}).items()
+    }
+    if kind == "MOCK" or (kind == "HTTP" and response is None):
+        return given
     if response is None or response.status_codes is None:
         return {k: dict(v) for k, v in DEFAULT_STATUS_CODES.items()}
-    codes = {
-        code: value.model_dump(by_alias=True, exclude_none=True)
-        for code, value in response.status_codes.items()
-    }
+    codes = given
     if not any(code.get("pattern") == "" for code in codes.values()):
         codes["200"] = dict(DEFAULT_STATUS_CODES["200"])
     return codes
@@ -255,7 +272,7 @@ def _integration_responses(event: HttpEvent, cors: dict[str, Any] | None) -> lis
 
 
 def _method_responses(event: HttpEvent, cors: dict[str, Any] | None) -> list[dict[str, Any]]:
-    if event.integration_type != "AWS":
+    if event.integration_type not in ("AWS", "HTTP", "MOCK"):
         return []
     headers = _response_headers(event, cors)
     out = []
@@ -290,13 +307,16 @@ def _authorization(auth: dict[str, Any] | None) -> tuple[dict[str, Any], list[st
     return {"AuthorizationType": "CUSTOM", "AuthorizerId": {"Ref": logical_id}}, [logical_id]
 
 
-def _request_validator(stack: Any, parameters: dict[str, Any], rest_api_ref: Any) -> dict[str, str] | None:
-    """v3 validates requests (one validator per API) once any parameter is required."""
+def _request_validator(
+    stack: Any, parameters: dict[str, Any], rest_api_ref: Any, *, force: bool = False
+) -> dict[str, str] | None:
+    """v3 validates requests (one validator per API) once any parameter is required or a
+    request schema is given."""
     required = [
         (v.get("required") if v.get("required") is not None else True) if isinstance(v, dict) else v
         for v in parameters.values()
     ]
-    if not any(required):
+    if not any(required) and not force:
         return None
     service, stage = stack.service.name, stack.service.stage
     logical_id = naming.rest_request_validator_logical_id(service)
@@ -313,6 +333,148 @@ def _request_validator(stack: Any, parameters: dict[str, Any], rest_api_ref: Any
         },
     )
     return {"Ref": logical_id}
+
+
+def _request_models(stack: Any, event: HttpEvent, method_id: str, rest_api_ref: Any) -> dict[str, Any] | None:
+    """``request.schemas``: content type -> a model, inline (``<Method><ContentType>Model``) or one
+    of ``provider.apiGateway.request.schemas`` by name (``ApiGateway<Name>Model``)."""
+    schemas = event.request.schemas if event.request else None
+    if not schemas:
+        return None
+    gateway = stack.service.model.provider.api_gateway
+    shared = (gateway.request.schemas if gateway and gateway.request else None) or {}
+    models: dict[str, Any] = {}
+    for content_type, config in schemas.items():
+        if isinstance(config, str) and config in shared:
+            definition = shared[config]
+            logical_id = naming.rest_model_logical_id(config)
+            properties: dict[str, Any] = {
+                "RestApiId": rest_api_ref,
+                "Schema": definition.schema_,
+                "ContentType": "application/json",
+                "Name": definition.name,
+                "Description": definition.description,
+            }
+        else:
+            logical_id = naming.rest_endpoint_model_logical_id(method_id, content_type)
+            name = description = None
+            schema: Any = config
+            if isinstance(config, dict) and "schema" in config:
+                schema, name, description = config["schema"], config.get("name"), config.get("description")
+            properties = {
+                "RestApiId": rest_api_ref,
+                "ContentType": content_type,
+                "Schema": schema,
+                "Name": name,
+                "Description": description,
+            }
+        stack.raw.definitions.pop(logical_id, None)  # v3 assigns (the last definition wins)
+        stack.raw.add(logical_id, {"Type": "AWS::ApiGateway::Model", "Properties": properties})
+        models[content_type] = {"Ref": logical_id}
+    return models
+
+
+def _api_keys_and_usage_plans(stack: Any, deployment_id: str, rest_api_ref: Any) -> None:
+    """``provider.apiGateway.apiKeys`` / ``usagePlan``: keys (``ApiGatewayApiKey<n>`` or, grouped
+    under a usage plan's name, ``ApiGatewayApiKey<Plan><n>``), plans and the keys' plan links."""
+    gateway = stack.service.model.provider.api_gateway
+    keys = (gateway.api_keys if gateway else None) or []
+    plan = gateway.usage_plan if gateway else None
+    if not keys and plan is None:
+        return
+    service, stage = stack.service.name, stack.service.stage
+    plans: dict[str, Any] = (
+        {name: config for item in plan for name, config in item.items()}
+        if isinstance(plan, list)
+        else {"default": plan}
+    )
+    raw = stack.raw
+
+    def key_resource(key: ApiKey) -> dict[str, Any]:
+        return {
+            "Type": "AWS::ApiGateway::ApiKey",
+            "Properties": {
+                "Enabled": key.enabled if key.enabled is not None else True,
+                "Name": key.name,
+                "Value": key.value,
+                "Description": key.description,
+                "CustomerId": key.customer_id,
+                "StageKeys": [{"RestApiId": rest_api_ref, "StageName": stage}],
+            },
+            "DependsOn": deployment_id,
+        }
+
+    # keys; v3 numbers them with one counter that a usage-plan group resets
+    links: list[tuple[str, str, str]] = []  # (usage plan key id, api key id, usage plan id)
+    number = 0
+    for item in keys:
+        if isinstance(item, dict):
+            (group, grouped), *_ = item.items()
+            if group not in plans or not isinstance(plan, list):
+                raise ConfigError(
+                    f"API keys grouped under {group!r} need a usage plan of that name "
+                    "(provider.apiGateway.usagePlan as a list)",
+                    path=("provider", "apiGateway", "apiKeys"),
+                )
+            number = 0
+            for key in grouped:
+                number += 1
+                key_id = naming.rest_api_key_logical_id(number, group)
+                raw.add(key_id, key_resource(key))
+                links.append(
+                    (
+                        naming.rest_usage_plan_key_logical_id(number, group),
+                        key_id,
+                        naming.rest_usage_plan_logical_id(group),
+                    )
+                )
+        else:
+            number += 1
+            key_id = naming.rest_api_key_logical_id(number)
+            raw.add(key_id, key_resource(item))
+            links.append(
+                (naming.rest_usage_plan_key_logical_id(number), key_id, naming.rest_usage_plan_logical_id())
+            )
+    for name, config in plans.items():
+        properties: dict[str, Any] = {
+            "ApiStages": [{"ApiId": rest_api_ref, "Stage": stage}],
+            "Description": f"Usage plan for {service} {stage} stage"
+            if name == "default"
+            else f'Usage plan "{name}" for {service} {stage} stage',
+            "UsagePlanName": f"{service}-{stage}" if name == "default" else f"{service}-{name}-{stage}",
+        }
+        if config is not None and config.quota is not None:
+            properties["Quota"] = {
+                "Limit": config.quota.limit,
+                "Offset": config.quota.offset,
+                "Period": config.quota.period,
+            }
+        if config is not None and config.throttle is not None:
+            properties["Throttle"] = {
+                "BurstLimit": config.throttle.burst_limit,
+                "RateLimit": config.throttle.rate_limit,
+            }
+        raw.add(
+            naming.rest_usage_plan_logical_id(None if name == "default" else name),
+            {"Type": "AWS::ApiGateway::UsagePlan", "DependsOn": deployment_id, "Properties": properties},
+        )
+    for link_id, key_id, plan_id in links:
+        if isinstance(plan, list) and plan_id == naming.rest_usage_plan_logical_id():
+            raise ConfigError(
+                "with several usage plans, each API key must be listed under its plan's name",
+                path=("provider", "apiGateway", "apiKeys"),
+            )
+        raw.add(
+            link_id,
+            {
+                "Type": "AWS::ApiGateway::UsagePlanKey",
+                "Properties": {
+                    "KeyId": {"Ref": key_id},
+                    "KeyType": "API_KEY",
+                    "UsagePlanId": {"Ref": plan_id},
+                },
+            },
+        )
 
 
 def _claims(template: str, auth: dict[str, Any] | None) -> str:
@@ -517,7 +679,8 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
         method_id = naming.rest_method_logical_id(
             naming.normalize_path(event.path) if event.path else "", event.method
         )
-        validator = _request_validator(stack, parameters, rest_api_ref)
+        models = _request_models(stack, event, method_id, rest_api_ref)
+        validator = _request_validator(stack, parameters, rest_api_ref, force=models is not None)
         stack.raw.add(
             method_id,
             {
@@ -533,6 +696,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                     "Integration": integration,
                     "MethodResponses": _method_responses(event, cors),
                     "RequestValidatorId": validator,
+                    "RequestModels": models,
                 },
                 "DependsOn": depends,
             },
@@ -585,11 +749,13 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
 
     # ---- deployment, named after what it deploys ----
     definition = json.dumps(
-        {
-            lid: stack.raw.get(lid)
-            for lid in [REST_API, *sorted(stack.raw.definitions)]
-            if lid.startswith("ApiGateway")
-        },
+        strip_none(  # what is deployed, not how we hold it (unset keys do not count)
+            {
+                lid: stack.raw.get(lid)
+                for lid in [REST_API, *sorted(stack.raw.definitions)]
+                if lid.startswith("ApiGateway")
+            }
+        ),
         sort_keys=True,
         default=str,
     )
@@ -606,6 +772,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
             "DependsOn": method_ids,
         },
     )
+    _api_keys_and_usage_plans(stack, deployment_id, rest_api_ref)
     stack.add_framework_output(
         "ServiceEndpoint",
         {
