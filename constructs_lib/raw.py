@@ -81,7 +81,7 @@ class RawResources(Construct):
                 properties=strip_none(definition.get("Properties")) or None,
             )
             resource.override_logical_id(logical_id)
-            for attribute in ("Condition", "DeletionPolicy", "UpdateReplacePolicy", "Metadata"):
+            for attribute in ("Condition", "DeletionPolicy", "UpdateReplacePolicy", "Metadata", "Version"):
                 if definition.get(attribute) is not None:
                     resource.add_override(attribute, definition[attribute])
             value = definition.get("DependsOn")

@@ -66,9 +66,12 @@ _ASSET_KEY = re.compile(r"[0-9a-f]{64}(\.zip)$")
 
 def normalize_assets(template: dict[str, Any]) -> dict[str, Any]:
     """Replace the content hash in asset S3 keys (it moves with the artifact's bytes, which the
-    snapshot does not pin) by a placeholder; everything else is kept as synthesized."""
+    snapshot does not pin) and ``forceDeploy`` timestamps (new each synthesis, on purpose) by
+    placeholders; everything else is kept as synthesized."""
     out = copy.deepcopy(template)
     for res in out.get("Resources", {}).values():
+        if res.get("Type", "").startswith("Custom::") and "ForceDeploy" in res.get("Properties", {}):
+            res["Properties"]["ForceDeploy"] = "<synthesis time>"
         for key in ("Code", "Content"):
             code = res.get("Properties", {}).get(key)
             if isinstance(code, dict) and isinstance(code.get("S3Key"), str):

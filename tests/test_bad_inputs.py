@@ -280,9 +280,17 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
         "functions.env.events[1].httpApi: routes 'GET /users/{id}' (function 'env') and 'GET /users/{ID}' would share the logical ID HttpApiRouteGetUsersIdVar",
     ),
     (
-        "schema-http-integration-not-supported",
-        add_fn("events:\n  - http:\n      path: x\n      method: get\n      integration: mock\n"),
-        "serverless.yml:21:11: functions.env.events[0].http.integration: integration 'mock' is not supported yet",
+        "schema-http-integration-needs-uri",
+        add_fn("events:\n  - http:\n      path: x\n      method: get\n      integration: http-proxy\n"),
+        "serverless.yml:18:9: functions.env.events[0].http: the http-proxy integration needs request.uri",
+    ),
+    (
+        "schema-api-keys-without-plan",
+        svc(
+            ("  deploymentBucket:", "  apiGateway:\n    apiKeys:\n      - free: [k1]\n  deploymentBucket:"),
+            ("    handler: bootstrap\n", "    handler: bootstrap\n    events:\n      - http: GET /x\n"),
+        ),
+        "serverless.yml:9:5: provider.apiGateway.apiKeys: API keys grouped under 'free' need a usage plan",
     ),
     (
         "schema-websocket-authorizer-unknown",
@@ -290,15 +298,9 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
         "serverless.yml:20:11: functions.env.events[0].websocket.authorizer: websocket authorizer 'nope' is not a function",
     ),
     (
-        "schema-websocket-logs-need-role",
-        svc(
-            ("  deploymentBucket:", "  logs:\n    websocket: true\n  deploymentBucket:"),
-            (
-                "    handler: bootstrap\n",
-                "    handler: bootstrap\n    events:\n      - websocket: $connect\n",
-            ),
-        ),
-        "serverless.yml:9:5: provider.logs.websocket: not supported yet: API Gateway stage logs",
+        "schema-s3-existing-two-buckets",
+        add_fn("events:\n  - s3: {bucket: one, existing: true}\n  - s3: {bucket: two, existing: true}\n"),
+        "functions.env.events[1].s3.bucket: function 'env' already has an existing bucket (one)",
     ),
     (
         "schema-alb-no-condition",

@@ -132,3 +132,30 @@ def test_devices_brokers_and_pools(res: dict[str, Any]) -> None:
     pool = res["CognitoUserPoolMyUserPool"]["Properties"]["LambdaConfig"]
     assert set(pool) == {"PreSignUp", "CustomSMSSender", "KMSKeyID", "PostConfirmation"}
     assert "SignupLambdaPermissionCognitoUserPoolMyUserPoolTriggerSourcePreSignUp" in res
+
+
+def test_existing_buckets_and_pools_use_v3_custom_resources() -> None:
+    (template,) = synth(OWN_REFERENCE / "f15-existing-buckets-pools-api-logs", stage="dev").values()
+    r = template["Resources"]
+    files = r["FilesCustomS31"]
+    assert files["Type"] == "Custom::S3"
+    assert files["Properties"]["BucketConfigs"] == [
+        {"Event": "s3:ObjectCreated:*", "Rules": [{"Prefix": "uploads/"}, {"Suffix": ".jpg"}]},
+        {"Event": "s3:ObjectRemoved:*", "Rules": []},
+    ]
+    assert files["Properties"]["ServiceToken"] == {
+        "Fn::GetAtt": ["CustomDashresourceDashexistingDashs3LambdaFunction", "Arn"]
+    }
+    assert isinstance(r["Files2CustomS31"]["Properties"]["ForceDeploy"], int)
+    assert "ForceDeploy" not in files["Properties"]
+    pool = r["UsersCustomCognitoUserPool1"]["Properties"]
+    assert pool["UserPoolConfigs"] == [{"Trigger": "PreSignUp"}, {"Trigger": "PostConfirmation"}]
+    handler = r["CustomDashresourceDashexistingDashs3LambdaFunction"]["Properties"]
+    assert handler["FunctionName"] == "legacy-dev-custom-resource-existing-s3"
+    assert handler["Runtime"].startswith("python") and handler["Handler"] == "s3.handler"
+    role = r["IamRoleCustomResourcesLambdaExecution"]["Properties"]["Policies"][0]["PolicyDocument"]
+    actions = [a for statement in role["Statement"] for a in statement["Action"]]
+    assert actions.count("cognito-idp:UpdateUserPool") == 1  # the same '*' statement only once, as v3
+    assert r["CustomApiGatewayAccountCloudWatchRole"]["Type"] == "Custom::ApiGatewayAccountRole"
+    # no Lambda permissions in the template for these: the custom resources add them
+    assert not [k for k, v in r.items() if v["Type"] == "AWS::Lambda::Permission" and "Files" in k]

@@ -11,7 +11,7 @@ import pytest
 
 from tests.helpers import OWN_REFERENCE, synth
 
-CASES = ("f11-rest-api", "f12-http-api-authorizers", "f13-websocket-alb")
+CASES = ("f11-rest-api", "f12-http-api-authorizers", "f13-websocket-alb", "f14-rest-api-extras")
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +43,31 @@ def test_rest_api_methods_authorizers_and_cors(res: dict[str, dict[str, Any]]) -
     deployments = [k for k, v in r.items() if v["Type"] == "AWS::ApiGateway::Deployment"]
     assert len(deployments) == 1
     assert "ServiceEndpoint" in res["f11-rest-api"]["Outputs"]
+
+
+def test_rest_api_keys_plans_models_and_backends(res: dict[str, dict[str, Any]]) -> None:
+    r = res["f14-rest-api-extras"]["Resources"]
+    assert r["ApiGatewayApiKeyFree2"]["Properties"]["Enabled"] is False
+    assert r["ApiGatewayApiKeyPaid1"]["Properties"]["Name"] == "third"
+    assert r["ApiGatewayUsagePlanFree"]["Properties"]["UsagePlanName"] == "restx-free-dev"
+    assert r["ApiGatewayUsagePlanKeyPaid1"]["Properties"]["UsagePlanId"] == {"Ref": "ApiGatewayUsagePlanPaid"}
+    (deployment,) = [k for k, v in r.items() if v["Type"] == "AWS::ApiGateway::Deployment"]
+    assert r["ApiGatewayUsagePlanFree"]["DependsOn"] == [deployment]  # keys and plans wait for the stage
+    post = r["ApiGatewayMethodUsersPost"]["Properties"]
+    assert post["RequestModels"] == {"application/json": {"Ref": "ApiGatewayUserModelModel"}}
+    assert post["RequestValidatorId"] == {"Ref": "ApiGatewayRestxRequestValidator"}
+    assert r["ApiGatewayUserModelModel"]["Properties"]["Name"] == "UserModel"
+    assert r["ApiGatewayMethodUsersInlinePutApplicationJsonModel"]["Properties"]["Schema"]["required"] == [
+        "name"
+    ]
+    proxy = r["ApiGatewayMethodExtProxyVarAny"]["Properties"]["Integration"]
+    assert proxy["Type"] == "HTTP_PROXY" and proxy["Uri"] == "https://example.com/{proxy}"
+    assert proxy["RequestParameters"] == {"integration.request.path.proxy": "method.request.path.proxy"}
+    http = r["ApiGatewayMethodExt2Get"]["Properties"]["Integration"]
+    assert http["IntegrationHttpMethod"] == "POST" and http["PassthroughBehavior"] == "WHEN_NO_TEMPLATES"
+    mock = r["ApiGatewayMethodMockGet"]["Properties"]
+    assert mock["Integration"]["Type"] == "MOCK" and "PassthroughBehavior" not in mock["Integration"]
+    assert mock["MethodResponses"][0]["StatusCode"] == "200"
 
 
 def test_http_api_authorizers(res: dict[str, dict[str, Any]]) -> None:

@@ -37,6 +37,8 @@ def test_seed_stack_snapshot(seed_templates, snapshot_json, stack: str) -> None:
         "f11-rest-api",
         "f12-http-api-authorizers",
         "f13-websocket-alb",
+        "f14-rest-api-extras",
+        "f15-existing-buckets-pools-api-logs",
     ],
 )
 def test_function_options_snapshot(snapshot_json, case: str) -> None:  # type: ignore[no-untyped-def]

@@ -1,29 +1,63 @@
 """Who sets API Gateway's account-wide CloudWatch role, which stage logs need.
 
-v3 sets it with its own custom-resource Lambda (``CustomApiGatewayAccountCloudWatchRole``) unless
-``provider.logs.restApi.roleManagedExternally`` says the account already has one. That custom
-resource is not translated yet, so logs need ``roleManagedExternally: true`` for now.
+As v3: unless ``provider.logs.restApi.roleManagedExternally`` says the account already has one,
+the ``CustomApiGatewayAccountCloudWatchRole`` custom resource sets it (to
+``provider.logs.restApi.role``, or a role it creates once per account).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ConfigError
+from .. import custom_resources
 
-__all__ = ["require_account_cloudwatch_role"]
+__all__ = ["ensure_account_cloudwatch_role"]
+
+RESOURCE = "CustomApiGatewayAccountCloudWatchRole"
 
 
-def require_account_cloudwatch_role(stack: Any, path: tuple[str | int, ...]) -> None:
+def ensure_account_cloudwatch_role(stack: Any) -> None:
     logs = stack.service.model.provider.logs
-    rest = logs.rest_api if logs is not None else None
-    if rest is not None and not isinstance(rest, bool) and rest.role_managed_externally:
+    rest = logs.rest_api if logs is not None and not isinstance(logs.rest_api, bool) else None
+    if rest is not None and rest.role_managed_externally:
         return
-    raise ConfigError(
-        "not supported yet: API Gateway stage logs without "
-        "provider.logs.restApi.roleManagedExternally (v3 sets the account's CloudWatch role "
-        "with its own custom-resource Lambda)",
-        path=path,
-        hint="set the account's API Gateway CloudWatch role once (console or `aws apigateway "
-        "update-account`) and add provider.logs.restApi.roleManagedExternally: true",
+    if stack.raw.get(RESOURCE) is not None:
+        return
+    service_token = custom_resources.function_logical_id("apiGatewayCloudWatchRole")
+    stack.raw.add(
+        RESOURCE,
+        {
+            "Type": "Custom::ApiGatewayAccountRole",
+            "Version": 1,
+            "Properties": {
+                "ServiceToken": {"Fn::GetAtt": [service_token, "Arn"]},
+                "RoleArn": rest.role if rest is not None else None,
+            },
+        },
+    )
+    custom_resources.add_custom_resource(
+        stack,
+        "apiGatewayCloudWatchRole",
+        [
+            {
+                "Effect": "Allow",
+                "Resource": {
+                    "Fn::Join": [
+                        ":",
+                        ["arn", {"Ref": "AWS::Partition"}, "iam:", {"Ref": "AWS::AccountId"}, "role/*"],
+                    ]
+                },
+                "Action": [
+                    "iam:AttachRolePolicy",
+                    "iam:CreateRole",
+                    "iam:ListAttachedRolePolicies",
+                    "iam:PassRole",
+                ],
+            },
+            {
+                "Effect": "Allow",
+                "Resource": {"Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"}, "apigateway:*::/account"]]},
+                "Action": ["apigateway:GET", "apigateway:PATCH"],
+            },
+        ],
     )

@@ -1,5 +1,5 @@
-"""``cognitoUserPool`` event: a user pool this stack creates, with the function as a trigger
-(``existing: true`` pools need v3's custom resource and are not supported yet)."""
+"""``cognitoUserPool`` event: a user pool this stack creates, with the function as a trigger, or
+(``existing: true``) a pool made elsewhere, wired by the ``Custom::CognitoUserPool`` resource."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from ...config.schema import Base, NotSupported
+from ...config.schema import Base
 from ..common import ArnOrCfn
 
 __all__ = ["CUSTOM_SENDER_SOURCES", "CognitoUserPoolEvent"]
@@ -34,14 +34,11 @@ class CognitoUserPoolEvent(Base):
     pool: Annotated[str, Field(max_length=128, pattern=r"^[\w\s+=,.@-]+$")]
     trigger: Trigger
     existing: bool = False
-    force_deploy: NotSupported = None
+    force_deploy: bool | None = None
     kms_key_id: ArnOrCfn | None = None
 
     @model_validator(mode="after")
     def _existing(self) -> CognitoUserPoolEvent:
-        if self.existing:
-            raise ValueError(
-                "existing: true (a pool made elsewhere) is not supported yet: v3 wires it through its own "
-                "custom resource; set the trigger on that pool instead"
-            )
+        if self.force_deploy and not self.existing:
+            raise ValueError("forceDeploy only applies to existing: true pools")
         return self

@@ -5,15 +5,113 @@ with every trigger in ``LambdaConfig`` (custom senders with ``LambdaVersion`` an
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
-from ... import naming
+from ... import custom_resources, naming
+from ...custom_resources import force_deploy_stamp
 from ...errors import ConfigError
 from . import CUSTOM_SENDER_SOURCES, CognitoUserPoolEvent
 
 
 def build(stack: Any, sites: Sequence[Any]) -> None:
+    new = [site for site in sites if not site.event.existing]
+    if new:
+        _new_pools(stack, new)
+    existing = [site for site in sites if site.event.existing]
+    if existing:
+        _existing_pools(stack, existing)
+
+
+def _existing_pools(stack: Any, sites: Sequence[Any]) -> None:
+    """v3's ``existingCognitoUserPools``: one ``<F>CustomCognitoUserPool1`` per function (one pool
+    each) listing its triggers; the custom resources of one pool run one after the other."""
+    statements: list[dict[str, Any]] = []
+    service_token = custom_resources.function_logical_id("cognitoUserPool")
+    by_function: dict[str, tuple[str, dict[str, Any]]] = {}
+    by_pool: dict[str, list[str]] = {}
+    kms_by_pool: dict[str, Any] = {}
+    for site in sites:
+        fn = site.function
+        event: CognitoUserPoolEvent = site.event
+        key = fn.props.key
+        where = ("functions", key, "events", site.index, "cognitoUserPool")
+        config: dict[str, Any] = {"Trigger": event.trigger}
+        if event.trigger in CUSTOM_SENDER_SOURCES:
+            if not event.kms_key_id:
+                raise ConfigError(
+                    f"trigger {event.trigger} of pool {event.pool!r} needs a kmsKeyId", path=where
+                )
+            if kms_by_pool.setdefault(event.pool, event.kms_key_id) != event.kms_key_id:
+                raise ConfigError(
+                    f"all custom sender triggers of pool {event.pool!r} must use the same kmsKeyId",
+                    path=(*where, "kmsKeyId"),
+                )
+            config["LambdaVersion"] = "V1_0"
+            config["KMSKeyID"] = event.kms_key_id
+        if key in by_function:
+            first, resource = by_function[key]
+            if first != event.pool:
+                raise ConfigError(
+                    f"function {key!r} already has an existing user pool ({first}); "
+                    "v3 allows one per function",
+                    path=(*where, "pool"),
+                )
+            resource["Properties"]["UserPoolConfigs"].append(config)
+            continue
+        if event.trigger in CUSTOM_SENDER_SOURCES:
+            statements.append(
+                {"Effect": "Allow", "Resource": event.kms_key_id, "Action": ["kms:CreateGrant"]}
+            )
+        logical_id = naming.custom_cognito_user_pool_logical_id(key)
+        resource = {
+            "Type": "Custom::CognitoUserPool",
+            "Version": 1,
+            "DependsOn": [fn.logical_id, service_token],
+            "Properties": {
+                "ServiceToken": {"Fn::GetAtt": [service_token, "Arn"]},
+                "FunctionName": fn.props.name,
+                "UserPoolName": event.pool,
+                "UserPoolConfigs": [config],
+                "ForceDeploy": force_deploy_stamp() if event.force_deploy else None,
+            },
+        }
+        stack.raw.add(logical_id, resource)
+        by_function[key] = (event.pool, resource)
+        by_pool.setdefault(event.pool, []).append(logical_id)
+        statements.append(
+            {
+                "Effect": "Allow",
+                "Resource": "*",
+                "Action": [
+                    "cognito-idp:ListUserPools",
+                    "cognito-idp:DescribeUserPool",
+                    "cognito-idp:UpdateUserPool",
+                ],
+            }
+        )
+        statements.append(
+            {
+                "Effect": "Allow",
+                "Resource": {"Fn::Sub": f"arn:${{AWS::Partition}}:lambda:*:*:function:{fn.props.name}"},
+                "Action": ["lambda:AddPermission", "lambda:RemovePermission"],
+            }
+        )
+    statements.append(
+        {
+            "Effect": "Allow",
+            "Resource": {"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/*"},
+            "Action": ["iam:PassRole"],
+        }
+    )
+    for ids in by_pool.values():  # one pool's updates must not race
+        for previous, current in itertools.pairwise(ids):
+            stack.raw.get(current)["DependsOn"].append(previous)  # type: ignore[index]
+    custom_resources.add_custom_resource(stack, "cognitoUserPool", statements)
+
+
+def _new_pools(stack: Any, sites: Sequence[Any]) -> None:
     pools: dict[str, list[Any]] = {}
     for site in sites:
         event: CognitoUserPoolEvent = site.event

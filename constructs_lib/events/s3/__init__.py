@@ -1,5 +1,5 @@
-"""``s3`` event: a bucket this stack creates, notifying the function (``existing: true`` buckets
-need v3's custom resource and are not supported yet)."""
+"""``s3`` event: a bucket this stack creates, notifying the function, or (``existing: true``) a
+bucket made elsewhere, wired by the ``Custom::S3`` custom resource as v3 does."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator, model_validator
 
-from ...config.schema import Base, NotSupported
+from ...config.schema import Base
 
 __all__ = ["BUCKET_NAME", "S3Event"]
 
@@ -21,11 +21,11 @@ BUCKET_NAME = re.compile(
 class S3Event(Base):
     """``s3: bucket-name`` or ``{bucket, event, rules}``."""
 
-    bucket: str
+    bucket: str | dict[str, Any]
     event: Annotated[str, Field(pattern=r"^s3:.+$")] = "s3:ObjectCreated:*"
     rules: list[dict[str, Any]] | None = None
     existing: bool = False
-    force_deploy: NotSupported = None
+    force_deploy: bool | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -42,9 +42,8 @@ class S3Event(Base):
 
     @model_validator(mode="after")
     def _existing(self) -> S3Event:
-        if self.existing:
-            raise ValueError(
-                "existing: true (a bucket made elsewhere) is not supported yet: v3 wires it through its own "
-                "custom resource; create the notification on that bucket instead"
-            )
+        if isinstance(self.bucket, dict) and not self.existing:
+            raise ValueError("a bucket given as a CloudFormation function must be existing: true")
+        if self.force_deploy and not self.existing:
+            raise ValueError("forceDeploy only applies to existing: true buckets")
         return self

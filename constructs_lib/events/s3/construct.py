@@ -4,15 +4,103 @@ configuration per event (``provider.s3.<ref>`` adds bucket properties), and
 
 from __future__ import annotations
 
+import itertools
+import json
 from collections.abc import Sequence
 from typing import Any
 
-from ... import naming
+from ... import custom_resources, naming
+from ...custom_resources import force_deploy_stamp
 from ...errors import ConfigError
 from . import BUCKET_NAME, S3Event
 
 
 def build(stack: Any, sites: Sequence[Any]) -> None:
+    new = [site for site in sites if not site.event.existing]
+    if new:
+        _new_buckets(stack, new)
+    existing = [site for site in sites if site.event.existing]
+    if existing:
+        _existing_buckets(stack, existing)
+
+
+def _existing_buckets(stack: Any, sites: Sequence[Any]) -> None:
+    """v3's ``existingS3Buckets``: one ``<F>CustomS31`` per function (one bucket each) listing its
+    notifications; the custom resources of one bucket run one after the other."""
+    statements: list[dict[str, Any]] = []
+    by_function: dict[str, tuple[str, dict[str, Any]]] = {}
+    by_bucket: dict[str, list[str]] = {}
+    service_token = custom_resources.function_logical_id("s3")
+    for site in sites:
+        fn = site.function
+        event: S3Event = site.event
+        key = fn.props.key
+        bucket_text = event.bucket if isinstance(event.bucket, str) else json.dumps(event.bucket)
+        config = {
+            "Event": event.event,
+            "Rules": [{k[:1].upper() + k[1:]: v} for rule in event.rules or [] for k, v in rule.items()],
+        }
+        if key in by_function:
+            first, resource = by_function[key]
+            if first != bucket_text:
+                raise ConfigError(
+                    f"function {key!r} already has an existing bucket ({first}); v3 allows one per function",
+                    path=("functions", key, "events", site.index, "s3", "bucket"),
+                )
+            resource["Properties"]["BucketConfigs"].append(config)
+            continue
+        logical_id = naming.custom_s3_logical_id(key)
+        resource = {
+            "Type": "Custom::S3",
+            "Version": 1,
+            "DependsOn": [fn.logical_id, service_token],
+            "Properties": {
+                "ServiceToken": {"Fn::GetAtt": [service_token, "Arn"]},
+                "FunctionName": fn.props.name,
+                "BucketName": event.bucket,
+                "BucketConfigs": [config],
+                "ForceDeploy": force_deploy_stamp() if event.force_deploy else None,
+            },
+        }
+        stack.raw.add(logical_id, resource)
+        by_function[key] = (bucket_text, resource)
+        by_bucket.setdefault(bucket_text, []).append(logical_id)
+        statements.append(
+            {
+                "Effect": "Allow",
+                "Resource": {
+                    "Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"}, "s3", "", "", event.bucket]]
+                },
+                "Action": ["s3:PutBucketNotification", "s3:GetBucketNotification"],
+            }
+        )
+    statements.append(
+        {
+            "Effect": "Allow",
+            "Resource": {
+                "Fn::Join": [
+                    ":",
+                    [
+                        "arn",
+                        {"Ref": "AWS::Partition"},
+                        "lambda",
+                        {"Ref": "AWS::Region"},
+                        {"Ref": "AWS::AccountId"},
+                        "function",
+                        "*",
+                    ],
+                ]
+            },
+            "Action": ["lambda:AddPermission", "lambda:RemovePermission"],
+        }
+    )
+    for ids in by_bucket.values():  # one bucket's notification updates must not race
+        for previous, current in itertools.pairwise(ids):
+            stack.raw.get(current)["DependsOn"].append(previous)  # type: ignore[index]
+    custom_resources.add_custom_resource(stack, "s3", statements)
+
+
+def _new_buckets(stack: Any, sites: Sequence[Any]) -> None:
     provider_s3: dict[str, Any] = stack.service.model.provider.s3 or {}
     configurations: dict[str, list[dict[str, Any]]] = {}
     refs: dict[str, str] = {}

@@ -275,9 +275,8 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
 
 def _stage_logs(stack: Any, properties: dict[str, Any], logs: Any) -> None:
     """``provider.logs.websocket``: execution and access logs, in ``/aws/websocket/<service>-<stage>``."""
-    from ..api_logs import require_account_cloudwatch_role
+    from ..api_logs import ensure_account_cloudwatch_role
 
-    require_account_cloudwatch_role(stack, ("provider", "logs", "websocket"))
     settings = logs if not isinstance(logs, bool) else None
     access = True if settings is None or settings.access_logging is None else settings.access_logging
     execution = True if settings is None or settings.execution_logging is None else settings.execution_logging
@@ -306,3 +305,4 @@ def _stage_logs(stack: Any, properties: dict[str, Any], logs: Any) -> None:
             },
         },
     )
+    ensure_account_cloudwatch_role(stack)

@@ -1,0 +1,159 @@
+"""The custom-resource Lambdas v3 deploys where CloudFormation has no resource for the job.
+
+v3 adds ``IamRoleCustomResourcesLambdaExecution`` and one ``CustomDashresource...LambdaFunction``
+per kind (existing S3 buckets, existing Cognito user pools, the account's API Gateway CloudWatch
+role). This module makes the same resources with the same logical IDs, function names and role
+statements; the handlers are our own Python (``handlers/``, zipped deterministically), in place of
+v3's Node.js ones. They report v3's physical IDs and use v3's notification / permission IDs, so a
+stack taken over from v3 updates these resources in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+from typing import Any
+
+from .. import naming
+
+__all__ = ["KINDS", "add_custom_resource", "force_deploy_stamp"]
+
+HANDLERS = Path(__file__).resolve().parent / "handlers"
+ROLE = "IamRoleCustomResourcesLambdaExecution"
+
+#: kind -> (v3's function name suffix, our handler)
+KINDS: dict[str, tuple[str, str]] = {
+    "s3": ("custom-resource-existing-s3", "s3.handler"),
+    "cognitoUserPool": ("custom-resource-existing-cup", "cognito_user_pool.handler"),
+    "apiGatewayCloudWatchRole": ("custom-resource-apigw-cw-role", "api_gateway_cloud_watch_role.handler"),
+}
+RUNTIME = "python3.12"
+
+
+def force_deploy_stamp() -> int:
+    """``forceDeploy: true``: a new value each synthesis (milliseconds, as v3's ``Date.now()``), so
+    the custom resource re-applies its configuration on every deploy, which is what it asks for."""
+    return int(time.time() * 1000)
+
+
+def function_logical_id(kind: str) -> str:
+    return naming.lambda_logical_id(KINDS[kind][0])
+
+
+def add_custom_resource(stack: Any, kind: str, statements: list[dict[str, Any]]) -> str:
+    """Make sure the role and ``kind``'s function exist; add ``statements`` to the role (v3 skips
+    a statement whose ``Resource`` is the same text as an earlier one's). Returns the function's
+    logical ID (the ``ServiceToken`` to ``Fn::GetAtt``)."""
+    service, stage = stack.service.name, stack.service.stage
+    provider = stack.service.model.provider
+    write_logs = bool(provider.logs is not None and provider.logs.framework_lambda)
+    prefix = f"{service}-{stage}"
+    raw = stack.raw
+    role = raw.get(ROLE)
+    if role is None:
+        role_statements: list[dict[str, Any]] = []
+        if write_logs:
+            group = naming.log_group_name(prefix)
+            role_statements += [
+                {
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:TagResource"],
+                    "Resource": [naming.log_group_arn(f"{group}*", ":*")],
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": ["logs:PutLogEvents"],
+                    "Resource": [naming.log_group_arn(f"{group}*", ":*:*")],
+                },
+            ]
+        role = raw.add(
+            ROLE,
+            {
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "AssumeRolePolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Principal": {"Service": ["lambda.amazonaws.com"]},
+                                "Action": ["sts:AssumeRole"],
+                            }
+                        ],
+                    },
+                    "Policies": [
+                        {
+                            "PolicyName": {"Fn::Join": ["-", [stage, service, "custom-resources-lambda"]]},
+                            "PolicyDocument": {"Version": "2012-10-17", "Statement": role_statements},
+                        }
+                    ],
+                },
+            },
+        )
+    existing = role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    for statement in statements:
+        resource = statement.get("Resource")
+        if not (isinstance(resource, str) and any(s.get("Resource") == resource for s in existing)):
+            existing.append(statement)
+
+    suffix, handler = KINDS[kind]
+    logical_id = function_logical_id(kind)
+    if raw.get(logical_id) is not None:
+        return logical_id
+    name = f"{prefix}-{suffix}"
+    if len(name) > 64:  # v3's rule for long names
+        name = name[:32] + hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
+    code = _code(stack)
+    depends = [ROLE]
+    if write_logs:
+        log_group_id = naming.log_group_logical_id(suffix)
+        depends.append(log_group_id)
+        raw.add(
+            log_group_id,
+            {
+                "Type": "AWS::Logs::LogGroup",
+                "Properties": {
+                    "LogGroupName": naming.log_group_name(name),
+                    "RetentionInDays": provider.log_retention_in_days,
+                    "DataProtectionPolicy": provider.log_data_protection_policy,
+                },
+            },
+        )
+    raw.add(
+        logical_id,
+        {
+            "Type": "AWS::Lambda::Function",
+            "Properties": {
+                "Code": {"S3Bucket": code.bucket_name, "S3Key": code.object_key},
+                "FunctionName": name,
+                "Handler": handler,
+                "MemorySize": 1024,
+                "Runtime": RUNTIME,
+                "Timeout": 180,
+                "Role": {"Fn::GetAtt": [ROLE, "Arn"]},
+            },
+            "DependsOn": depends,
+        },
+    )
+    return logical_id
+
+
+def _code(stack: Any) -> Any:
+    """The handlers' zip, one asset per stack."""
+    from ..assets import add_zip_asset
+    from ..packaging import package_folder
+
+    existing = getattr(stack, "_custom_resources_code", None)
+    if existing is not None:
+        return existing
+    artifact = package_folder(
+        HANDLERS,
+        name="custom-resources",
+        excludes=["**/__pycache__/**", "**/*.pyc"],
+        includes=[],
+        where=(),
+    )
+    code = add_zip_asset(stack, artifact, "CustomResourcesCode")
+    stack._custom_resources_code = code
+    return code
