@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Aws, CfnOutput, Fn, ScopedAws
+from aws_cdk import CfnOutput, Fn, ScopedAws
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -101,6 +101,40 @@ class ServiceHttpApi(Construct):
         )
         self._methods: list[str] = ["OPTIONS"]
 
+        #: ``provider.httpApi.id``: routes go on an API another stack owns (no API, stage, logs, outputs)
+        self.external_id = config.id
+        self.cfn_api: apigwv2.CfnApi | None = None
+        self.cfn_stage: apigwv2.CfnStage | None = None
+        self.log_group: logs.CfnLogGroup | None = None
+        if self.external_id is not None:
+            self._api_ref: str = raw(self.external_id)
+        else:
+            self._own_api(config, service, stage, tags, access_logs)
+            assert self.cfn_api is not None
+            self._api_ref = self.cfn_api.ref
+
+        self._functions = functions or (lambda key: None)
+        self._authorizer_ids: dict[str, str] = {}
+        for name, authorizer in config.authorizers.items():
+            self._add_authorizer(name, authorizer)
+
+        if self.cfn_api is not None:
+            self._export(naming.http_api_output_id_logical_id(), self.cfn_api.ref, "Id of the HTTP API")
+            # Scoped pseudo parameters: read from another stack (compose), they keep this stack's values.
+            here = ScopedAws(self)
+            url = Fn.join(
+                "", ["https://", self.cfn_api.ref, ".execute-api.", here.region, ".", here.url_suffix]
+            )
+            self._export(naming.http_api_output_url_logical_id(), url, "URL of the HTTP API")
+
+    def _own_api(
+        self,
+        config: HttpApiConfig,
+        service: str,
+        stage: str,
+        tags: dict[str, Any] | None,
+        access_logs: HttpApiAccessLogs | None,
+    ) -> None:
         self.cfn_api = apigwv2.CfnApi(
             self,
             "Resource",
@@ -123,7 +157,6 @@ class ServiceHttpApi(Construct):
             ),
         )
         self.cfn_stage.override_logical_id(naming.http_api_stage_logical_id())
-        self.log_group: logs.CfnLogGroup | None = None
         if access_logs is not None:
             self.log_group = logs.CfnLogGroup(
                 self,
@@ -148,20 +181,9 @@ class ServiceHttpApi(Construct):
             self.cfn_api.add_property_override("Tags", dict(tags))
             self.cfn_stage.add_property_override("Tags", dict(tags))
 
-        self._functions = functions or (lambda key: None)
-        self._authorizer_ids: dict[str, str] = {}
-        for name, authorizer in config.authorizers.items():
-            self._add_authorizer(name, authorizer)
-
-        self._export(naming.http_api_output_id_logical_id(), self.cfn_api.ref, "Id of the HTTP API")
-        # Scoped pseudo parameters: read from another stack (compose), they keep this stack's values.
-        here = ScopedAws(self)
-        url = Fn.join("", ["https://", self.cfn_api.ref, ".execute-api.", here.region, ".", here.url_suffix])
-        self._export(naming.http_api_output_url_logical_id(), url, "URL of the HTTP API")
-
     @property
     def api_id(self) -> str:
-        return self.cfn_api.ref
+        return self._api_ref
 
     def _export(self, key: str, value: Any, description: str) -> None:
         out = CfnOutput(
@@ -189,19 +211,25 @@ class ServiceHttpApi(Construct):
         )
 
     def _execute_api_arn(self) -> Any:
-        return Fn.join(
-            "",
-            [
-                "arn:",
-                Aws.PARTITION,
-                ":execute-api:",
-                Aws.REGION,
-                ":",
-                Aws.ACCOUNT_ID,
-                ":",
-                self.cfn_api.ref,
-                "/*",
-            ],
+        """v3's ``Fn::Join`` as written (CDK's ``Fn.join`` would fold an external id into the text)."""
+        api = self.external_id if self.external_id is not None else {"Ref": naming.http_api_logical_id()}
+        return raw(
+            {
+                "Fn::Join": [
+                    "",
+                    [
+                        "arn:",
+                        {"Ref": "AWS::Partition"},
+                        ":execute-api:",
+                        {"Ref": "AWS::Region"},
+                        ":",
+                        {"Ref": "AWS::AccountId"},
+                        ":",
+                        api,
+                        "/*",
+                    ],
+                ]
+            }
         )
 
     def _add_authorizer(self, key: str, config: HttpApiAuthorizer) -> None:
@@ -210,7 +238,7 @@ class ServiceHttpApi(Construct):
         authorizer = apigwv2.CfnAuthorizer(
             self,
             f"Authorizer{logical_id}",
-            api_id=self.cfn_api.ref,
+            api_id=self.api_id,
             authorizer_type="REQUEST" if config.type == "request" else "JWT",
             name=name,
         )
@@ -296,7 +324,7 @@ class ServiceHttpApi(Construct):
         route = apigwv2.CfnRoute(
             self,
             f"Route{logical_id}",
-            api_id=self.cfn_api.ref,
+            api_id=self.api_id,
             route_key=route_key,
             target=Fn.join("/", ["integrations", integration.ref]),
         )
@@ -306,7 +334,7 @@ class ServiceHttpApi(Construct):
             self._authorize(route, authorizer, function)
         self._routes[route_key] = route
         self._route_ids[logical_id] = route_key
-        if self._fill_methods:
+        if self._fill_methods and self.cfn_api is not None:
             method = "ANY" if route_key == "$default" else route_key.split(" ", 1)[0]
             added = _ALL_METHODS if method == "ANY" else (method,)
             fresh = [m for m in added if m not in self._methods]
@@ -318,6 +346,20 @@ class ServiceHttpApi(Construct):
     def _authorize(self, route: apigwv2.CfnRoute, authorizer: Any, function: ServerlessFunction) -> None:
         if authorizer.type == "aws_iam":
             route.add_property_override("AuthorizationType", "AWS_IAM")
+            return
+        if authorizer.id is not None:  # an authorizer of the external API
+            if self.external_id is None:
+                raise ConfigError(
+                    "a route authorizer 'id' names an authorizer of an external HTTP API; "
+                    "this service's API is its own (set provider.httpApi.id, or use 'name')",
+                    path=("functions", function.props.key, "events"),
+                )
+            route.add_property_override(
+                "AuthorizationType", "CUSTOM" if authorizer.type == "request" else "JWT"
+            )
+            route.add_property_override("AuthorizerId", authorizer.id)
+            if authorizer.scopes:
+                route.add_property_override("AuthorizationScopes", list(dict.fromkeys(authorizer.scopes)))
             return
         logical_id = self._authorizer_ids.get(authorizer.name)
         if logical_id is None:
@@ -338,7 +380,7 @@ class ServiceHttpApi(Construct):
             found = apigwv2.CfnIntegration(
                 self,
                 f"Integration{naming.function_logical_id_prefix(key)}",
-                api_id=self.cfn_api.ref,
+                api_id=self.api_id,
                 integration_type="AWS_PROXY",
                 integration_uri=raw(function.target_arn),
                 payload_format_version=self.config.payload,

@@ -27,7 +27,7 @@ from constructs_lib import events, naming
 from constructs_lib.config.aws_lookup import AwsLookup, resolve_image
 from constructs_lib.config.project import LoadedService
 from constructs_lib.deployment_bucket import ServerlessDeploymentBucket
-from constructs_lib.errors import SlsCdkError
+from constructs_lib.errors import ConfigError, SlsCdkError
 from constructs_lib.function import ServerlessFunction
 from constructs_lib.http_api import DEFAULT_ACCESS_LOG_FORMAT, HttpApiAccessLogs, ServiceHttpApi
 from constructs_lib.iam_role import ServiceRole, service_generates_role
@@ -228,6 +228,12 @@ class ServiceStack(Stack):
             config = provider.http_api or HttpApiConfig()
             logs_config = provider.logs.http_api if provider.logs else None
             access_logs = None
+            if logs_config and config.id is not None:
+                raise ConfigError(
+                    "access logs belong to the HTTP API's stage, which provider.httpApi.id says another "
+                    "stack owns",
+                    path=("provider", "logs", "httpApi"),
+                )
             if logs_config:
                 access_logs = HttpApiAccessLogs(
                     log_group_name=naming.http_api_log_group_name(self.service.stack_name),

@@ -303,6 +303,31 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
         "functions.env.events[1].s3.bucket: function 'env' already has an existing bucket (one)",
     ),
     (
+        "schema-external-http-api-with-cors",
+        svc(("  deploymentBucket:", "  httpApi:\n    id: abc123\n    cors: true\n  deploymentBucket:")),
+        "serverless.yml:8:3: provider.httpApi: cors configure(s) the HTTP API itself, which 'id' says another stack owns",
+    ),
+    (
+        "schema-external-rest-api-with-binary-types",
+        svc(
+            (
+                "  deploymentBucket:",
+                "  apiGateway:\n    restApiId: xyz\n    restApiRootResourceId: root\n"
+                "    binaryMediaTypes: ['image/png']\n  deploymentBucket:",
+            ),
+            ("    handler: bootstrap\n", "    handler: bootstrap\n    events:\n      - http: GET /x\n"),
+        ),
+        "serverless.yml:11:5: provider.apiGateway.binaryMediaTypes: binaryMediaTypes configures the REST API itself",
+    ),
+    (
+        "schema-external-rest-api-without-root",
+        svc(
+            ("  deploymentBucket:", "  apiGateway:\n    restApiId: xyz\n  deploymentBucket:"),
+            ("    handler: bootstrap\n", "    handler: bootstrap\n    events:\n      - http: GET /x\n"),
+        ),
+        "provider.apiGateway.restApiId: http events on an external REST API need provider.apiGateway.restApiRootResourceId",
+    ),
+    (
         "schema-alb-no-condition",
         add_fn(
             "events:\n  - alb:\n      listenerArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/lb/50dc6c495c0c9188/f2f7dc8efc522ab2\n      priority: 1\n      conditions: {}\n"

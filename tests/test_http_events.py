@@ -11,7 +11,13 @@ import pytest
 
 from tests.helpers import OWN_REFERENCE, synth
 
-CASES = ("f11-rest-api", "f12-http-api-authorizers", "f13-websocket-alb", "f14-rest-api-extras")
+CASES = (
+    "f11-rest-api",
+    "f12-http-api-authorizers",
+    "f13-websocket-alb",
+    "f14-rest-api-extras",
+    "f16-external-apis",
+)
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +144,26 @@ def test_alb(res: dict[str, dict[str, Any]]) -> None:
         r["WebLambdaPermissionRegisterTarget"]["Properties"]["Principal"]
         == "elasticloadbalancing.amazonaws.com"
     )
+
+
+def test_routes_on_apis_other_stacks_own(res: dict[str, dict[str, Any]]) -> None:
+    template = res["f16-external-apis"]
+    r = template["Resources"]
+    types = {v["Type"] for v in r.values()}
+    # nothing of the APIs themselves: no API, stage, or HTTP API outputs
+    assert not types & {"AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Stage"}
+    assert "HttpApiUrl" not in template["Outputs"]
+    assert r["HttpApiRouteGetThings"]["Properties"]["ApiId"] == "abc123"
+    # REST: known paths use the given resource ids, new segments hang under them
+    assert "ApiGatewayResourceUsers" not in r and "ApiGatewayResourceUsersIdVar" not in r
+    assert r["ApiGatewayResourceUsersIdVarPosts"]["Properties"]["ParentId"] == "res333"
+    assert r["ApiGatewayResourceOther"]["Properties"]["ParentId"] == "root111"
+    assert r["ApiGatewayMethodUsersPost"]["Properties"]["ResourceId"] == "res222"
+    (deployment,) = [v for v in r.values() if v["Type"] == "AWS::ApiGateway::Deployment"]
+    assert deployment["Properties"]["RestApiId"] == "xyz789"
+    # websocket: the deployment names the stage itself; no ManageConnections statement (v3: the
+    # API's owner grants it)
+    (ws,) = [v for v in r.values() if v["Type"] == "AWS::ApiGatewayV2::Deployment"]
+    assert ws["Properties"]["StageName"] == "dev"
+    statements = r["IamRoleLambdaExecution"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    assert not any("execute-api:ManageConnections" in s["Action"] for s in statements)

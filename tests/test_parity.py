@@ -75,6 +75,7 @@ CASES: dict[str, tuple[str, str]] = {
     "f13-websocket-alb": (".", "dev"),
     "f14-rest-api-extras": (".", "dev"),
     "f15-existing-buckets-pools-api-logs": (".", "dev"),
+    "f16-external-apis": (".", "dev"),
 }
 
 

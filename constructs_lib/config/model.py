@@ -160,9 +160,31 @@ class HttpApiConfig(Base):
     metrics: bool = False
     disable_default_endpoint: bool = False
     should_start_name_with_service: bool = False
-    id: NotSupported = None
+    id: str | dict[str, Any] | None = None
+    """An HTTP API another stack owns: routes are added to it, nothing else is made."""
     authorizers: dict[str, HttpApiAuthorizer] = Field(default_factory=dict)
     use_provider_tags: Ignored = None
+
+    @model_validator(mode="after")
+    def _external(self) -> HttpApiConfig:
+        if self.id is None:
+            return self
+        owned = [
+            key
+            for key, given in (
+                ("cors", self.cors),
+                ("authorizers", self.authorizers),
+                ("name", self.name),
+                ("metrics", self.metrics),
+                ("disableDefaultEndpoint", self.disable_default_endpoint),
+            )
+            if given
+        ]
+        if owned:
+            raise ValueError(
+                f"{', '.join(owned)} configure(s) the HTTP API itself, which 'id' says another stack owns"
+            )
+        return self
 
     @field_validator("payload", mode="before")
     @classmethod
@@ -525,6 +547,11 @@ class ApiGatewayRequest(Base):
 ApiKeyItem = ApiKey | dict[str, list[ApiKey]]
 
 
+class RestApiResource(Base):
+    path: str
+    resource_id: str | dict[str, Any]
+
+
 class ApiGatewayConfig(Base):
     """``provider.apiGateway`` (the REST API of ``http`` events)."""
 
@@ -540,10 +567,12 @@ class ApiGatewayConfig(Base):
     api_keys: list[ApiKeyItem] | None = None
     usage_plan: UsagePlan | list[Annotated[dict[str, UsagePlan], Field(max_length=1)]] | None = None
     request: ApiGatewayRequest | None = None
-    rest_api_id: NotSupported = None
-    rest_api_resources: NotSupported = None
-    rest_api_root_resource_id: NotSupported = None
-    websocket_api_id: NotSupported = None
+    rest_api_id: str | dict[str, Any] | None = None
+    """A REST API another stack owns: resources and methods are added to it."""
+    rest_api_resources: dict[str, str | dict[str, Any]] | list[RestApiResource] | None = None
+    rest_api_root_resource_id: str | dict[str, Any] | None = None
+    websocket_api_id: str | dict[str, Any] | None = None
+    """A WebSocket API another stack owns: routes are added to it."""
     timeout_in_millis: NotSupported = None
 
     @field_validator("api_key_source_type")

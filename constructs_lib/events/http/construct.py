@@ -488,11 +488,88 @@ def _claims(template: str, auth: dict[str, Any] | None) -> str:
     return template.replace("extraCognitoPoolClaims", ",".join(parts) + "," if parts else "", 1)
 
 
+def _rest_api(stack: Any, provider: Any) -> None:
+    """``ApiGatewayRestApi``, as v3 configures it."""
+    gateway = provider.api_gateway
+    service, stage = stack.service.name, stack.service.stage
+    name = provider.api_name or (
+        f"{service}-{stage}" if gateway and gateway.should_start_name_with_service else f"{stage}-{service}"
+    )
+    endpoint: dict[str, Any] = {"Types": [(provider.endpoint_type or "EDGE").upper()]}
+    if provider.vpc_endpoint_ids is not None:
+        if endpoint["Types"][0] != "PRIVATE":
+            raise ConfigError(
+                "vpcEndpointIds are only for private APIs (endpointType: PRIVATE)", path=("provider",)
+            )
+        endpoint["VpcEndpointIds"] = provider.vpc_endpoint_ids
+    api: dict[str, Any] = {
+        "Name": name,
+        "BinaryMediaTypes": gateway.binary_media_types if gateway else None,
+        "DisableExecuteApiEndpoint": gateway.disable_default_endpoint if gateway else None,
+        "EndpointConfiguration": endpoint,
+        "Policy": {"Version": "2012-10-17", "Statement": [st.to_cfn() for st in gateway.resource_policy]}
+        if gateway and gateway.resource_policy
+        else "",
+    }
+    if gateway and gateway.api_key_source_type:
+        api["ApiKeySourceType"] = gateway.api_key_source_type.upper()
+    if gateway and gateway.minimum_compression_size is not None:
+        api["MinimumCompressionSize"] = gateway.minimum_compression_size
+    if gateway and gateway.description:
+        api["Description"] = gateway.description
+    stack.raw.add(REST_API, {"Type": "AWS::ApiGateway::RestApi", "Properties": api})
+
+
+#: provider.apiGateway keys that configure the REST API itself
+_API_OWNER_KEYS = (
+    ("binary_media_types", "binaryMediaTypes"),
+    ("minimum_compression_size", "minimumCompressionSize"),
+    ("api_key_source_type", "apiKeySourceType"),
+    ("resource_policy", "resourcePolicy"),
+    ("disable_default_endpoint", "disableDefaultEndpoint"),
+)
+
+
+def _external_resources(provider: Any) -> dict[str, Any]:
+    """Path -> resource ID of an API another stack owns (its root and ``restApiResources``)."""
+    gateway = provider.api_gateway
+    for attribute, key in _API_OWNER_KEYS:
+        if getattr(gateway, attribute) is not None:
+            raise ConfigError(
+                f"{key} configures the REST API itself, which restApiId says another stack owns",
+                path=("provider", "apiGateway", key),
+                hint="set it where that API is defined (v3 ignored it here)",
+            )
+    for attribute, key in (("api_name", "apiName"), ("endpoint_type", "endpointType")):
+        if getattr(provider, attribute) is not None:
+            raise ConfigError(
+                f"{key} configures the REST API itself, which apiGateway.restApiId says another stack owns",
+                path=("provider", key),
+                hint="set it where that API is defined (v3 ignored it here)",
+            )
+    ids: dict[str, Any] = {}
+    if gateway.rest_api_root_resource_id is not None:
+        ids[""] = gateway.rest_api_root_resource_id
+    given = gateway.rest_api_resources or {}
+    pairs = given.items() if isinstance(given, dict) else ((r.path, r.resource_id) for r in given)
+    for path, resource_id in pairs:
+        ids[path.strip().strip("/")] = resource_id
+    return ids
+
+
+def _missing_root() -> ConfigError:
+    return ConfigError(
+        "http events on an external REST API need provider.apiGateway.restApiRootResourceId "
+        "(or the parent path in restApiResources)",
+        path=("provider", "apiGateway", "restApiId"),
+    )
+
+
 def build(stack: Any, sites: Sequence[Any]) -> None:
     model = stack.service.model
     provider = model.provider
     gateway = provider.api_gateway
-    service, stage = stack.service.name, stack.service.stage
+    stage = stack.service.stage
     if not re.fullmatch(r"[-_a-zA-Z0-9]+", stage):
         raise ConfigError(
             f"stage {stage!r} may only hold [-_a-zA-Z0-9] when http events are present (API Gateway)"
@@ -531,45 +608,29 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                 merged["cacheControl"] = cors["cacheControl"]
         events.append((site.function, event, auth, cors))
 
-    # ---- rest api ----
-    name = provider.api_name or (
-        f"{service}-{stage}" if gateway and gateway.should_start_name_with_service else f"{stage}-{service}"
-    )
-    endpoint: dict[str, Any] = {"Types": [(provider.endpoint_type or "EDGE").upper()]}
-    if provider.vpc_endpoint_ids is not None:
-        if endpoint["Types"][0] != "PRIVATE":
-            raise ConfigError(
-                "vpcEndpointIds are only for private APIs (endpointType: PRIVATE)", path=("provider",)
-            )
-        endpoint["VpcEndpointIds"] = provider.vpc_endpoint_ids
-    api: dict[str, Any] = {
-        "Name": name,
-        "BinaryMediaTypes": gateway.binary_media_types if gateway else None,
-        "DisableExecuteApiEndpoint": gateway.disable_default_endpoint if gateway else None,
-        "EndpointConfiguration": endpoint,
-        "Policy": {"Version": "2012-10-17", "Statement": [st.to_cfn() for st in gateway.resource_policy]}
-        if gateway and gateway.resource_policy
-        else "",
-    }
-    if gateway and gateway.api_key_source_type:
-        api["ApiKeySourceType"] = gateway.api_key_source_type.upper()
-    if gateway and gateway.minimum_compression_size is not None:
-        api["MinimumCompressionSize"] = gateway.minimum_compression_size
-    if gateway and gateway.description:
-        api["Description"] = gateway.description
-    stack.raw.add(REST_API, {"Type": "AWS::ApiGateway::RestApi", "Properties": api})
-    rest_api_ref = {"Ref": REST_API}
+    # ---- rest api (ours, or one another stack owns: provider.apiGateway.restApiId) ----
+    resource_ids: dict[str, Any]
+    if gateway is not None and gateway.rest_api_id is not None:
+        rest_api_ref: Any = gateway.rest_api_id
+        resource_ids = _external_resources(provider)
+    else:
+        rest_api_ref = {"Ref": REST_API}
+        resource_ids = {"": {"Fn::GetAtt": [REST_API, "RootResourceId"]}}
+        _rest_api(stack, provider)
 
     # ---- resources: one per path segment ----
-    resource_ids: dict[str, Any] = {"": {"Fn::GetAtt": [REST_API, "RootResourceId"]}}
     for _fn, event, _auth, _c in events:
         if not event.path:
+            if "" not in resource_ids:
+                raise _missing_root()
             continue
         parts = event.path.split("/")
         for i in range(len(parts)):
             path = "/".join(parts[: i + 1])
             if path in resource_ids:
                 continue
+            if "/".join(parts[:i]) not in resource_ids:
+                raise _missing_root()
             logical_id = naming.rest_resource_logical_id(path)
             stack.raw.add(
                 logical_id,

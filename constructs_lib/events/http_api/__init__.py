@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import field_validator, model_validator
 
-from ...config.schema import Base, NotSupported
+from ...config.schema import Base
 
 __all__ = ["HTTP_METHODS", "HttpApiEvent"]
 
@@ -25,14 +25,17 @@ class RouteAuthorizer(Base):
     name: str | None = None
     scopes: list[str] | None = None
     type: Literal["request", "jwt", "aws_iam"] | None = None
-    id: NotSupported = None
+    id: str | dict[str, Any] | None = None
+    """An authorizer of the external API (``provider.httpApi.id``)."""
 
     @model_validator(mode="after")
     def _shape(self) -> RouteAuthorizer:
-        if self.type == "aws_iam" and (self.name or self.scopes):
+        if self.type == "aws_iam" and (self.name or self.scopes or self.id is not None):
             raise ValueError("an aws_iam authorizer takes no other properties")
-        if self.type != "aws_iam" and not self.name:
-            raise ValueError("an authorizer needs the 'name' of one of provider.httpApi.authorizers")
+        if self.type != "aws_iam" and not self.name and self.id is None:
+            raise ValueError(
+                "an authorizer needs the 'name' of one of provider.httpApi.authorizers (or an 'id')"
+            )
         return self
 
 

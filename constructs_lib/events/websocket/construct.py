@@ -96,7 +96,13 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
         auth = _authorizer(stack, event.authorizer, key, site.index) if event.authorizer else None
         events.append((site.function, event, auth))
 
-    # ---- api ----
+    # ---- api (ours, or one another stack owns: provider.apiGateway.websocketApiId) ----
+    gateway = provider.api_gateway
+    external = gateway.websocket_api_id if gateway is not None else None
+    if external is not None:
+        _refuse_api_settings(provider)
+        _events(stack, events, external, stage, description)
+        return
     api: dict[str, Any] = {
         "Name": provider.websockets_api_name or f"{stage}-{service}-websockets",
         "RouteSelectionExpression": provider.websockets_api_route_selection_expression
@@ -115,7 +121,41 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                 "Resource": [{"Fn::Sub": "arn:${AWS::Partition}:execute-api:*:*:*/@connections/*"}],
             }
         )
-    api_ref = {"Ref": _API}
+    _events(stack, events, {"Ref": _API}, stage, description)
+
+
+def _refuse_api_settings(provider: Any) -> None:
+    for attribute, key in (
+        ("websockets_api_name", "websocketsApiName"),
+        ("websockets_api_route_selection_expression", "websocketsApiRouteSelectionExpression"),
+    ):
+        if getattr(provider, attribute) is not None:
+            raise ConfigError(
+                f"{key} configures the WebSocket API itself, which apiGateway.websocketApiId says another "
+                "stack owns",
+                path=("provider", key),
+                hint="set it where that API is defined (v3 ignored it here)",
+            )
+    if provider.logs is not None and provider.logs.websocket:
+        raise ConfigError(
+            "websocket logs belong to the API's stage, which apiGateway.websocketApiId says another "
+            "stack owns",
+            path=("provider", "logs", "websocket"),
+        )
+
+
+def _events(
+    stack: Any,
+    events: list[tuple[Any, WebsocketEvent, dict[str, Any] | None]],
+    api_ref: Any,
+    stage: str,
+    description: str,
+) -> None:
+    """Integrations, route responses, authorizers, permissions, routes, stage and deployment on
+    ``api_ref`` (with an external API: no stage; the deployment names the stage itself)."""
+    provider = stack.service.model.provider
+    raw = stack.raw
+    own = api_ref == {"Ref": _API}
 
     # ---- integrations ----
     for fn, _event, _auth in events:
@@ -170,7 +210,10 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
             naming.websockets_permission_logical_id(fn.props.key),
             {
                 "Type": "AWS::Lambda::Permission",
-                "DependsOn": [_API, fn.target_alias[1] if fn.target_alias else fn.logical_id],
+                "DependsOn": [
+                    *([_API] if own else []),
+                    fn.target_alias[1] if fn.target_alias else fn.logical_id,
+                ],
                 "Properties": {
                     "FunctionName": fn.target_arn,
                     "Action": "lambda:InvokeFunction",
@@ -181,7 +224,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
         if auth is None:
             continue
         owner = auth["function"]
-        depends = [_API]
+        depends = [_API] if own else []
         properties: dict[str, Any] = {
             "Action": "lambda:InvokeFunction",
             "Principal": "apigateway.amazonaws.com",
@@ -219,21 +262,24 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
         )
 
     # ---- stage (and its logs) ----
-    stage_properties: dict[str, Any] = {"ApiId": api_ref, "StageName": stage, "Description": description}
-    stage_resource = raw.add(
-        naming.websockets_stage_logical_id(),
-        {"Type": "AWS::ApiGatewayV2::Stage", "Properties": stage_properties},
-    )
-    logs = provider.logs.websocket if provider.logs is not None else None
-    if logs:
-        _stage_logs(stack, stage_properties, logs)
+    stage_resource = None
+    if own:
+        stage_properties: dict[str, Any] = {"ApiId": api_ref, "StageName": stage, "Description": description}
+        stage_resource = raw.add(
+            naming.websockets_stage_logical_id(),
+            {"Type": "AWS::ApiGatewayV2::Stage", "Properties": stage_properties},
+        )
+        logs = provider.logs.websocket if provider.logs is not None else None
+        if logs:
+            _stage_logs(stack, stage_properties, logs)
 
-    # ---- deployment, named by v3's hash of the API's resources ----
+    # ---- deployment, named by v3's hash of the API's resources (v3 picks them by ``Ref:
+    # WebsocketsApi``, so with an external API the hash is that of ``{}``) ----
     part = {
         logical_id: definition
         for logical_id, definition in raw.definitions.items()
         if logical_id == _API
-        or (definition.get("Properties") or {}).get("ApiId") == api_ref
+        or (definition.get("Properties") or {}).get("ApiId") == {"Ref": _API}
         or (isinstance(definition.get("DependsOn"), list) and _API in definition["DependsOn"])
     }
     text = json.dumps(strip_none(part), separators=(",", ":"), ensure_ascii=False)  # JSON.stringify
@@ -249,10 +295,15 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
         {
             "Type": "AWS::ApiGatewayV2::Deployment",
             "DependsOn": depends_on,
-            "Properties": {"ApiId": api_ref, "Description": description},
+            "Properties": {
+                "ApiId": api_ref,
+                "Description": description,
+                "StageName": None if own else stage,
+            },
         },
     )
-    stage_resource["Properties"]["DeploymentId"] = {"Ref": deployment_id}
+    if stage_resource is not None:
+        stage_resource["Properties"]["DeploymentId"] = {"Ref": deployment_id}
     stack.add_framework_output(
         "ServiceEndpointWebsocket",
         {
