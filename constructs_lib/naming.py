@@ -517,6 +517,15 @@ def rest_usage_plan_key_logical_id(number: int, group: str | None = None) -> str
     return f"ApiGatewayUsagePlanKey{normalize(group) if group else ''}{number}"
 
 
+def rest_log_group_logical_id() -> str:
+    return "ApiGatewayLogGroup"
+
+
+def rest_stage_settings_logical_id() -> str:
+    """Ours (v3 patches the stage with API calls after deploying)."""
+    return "ApiGatewayStageSettings"
+
+
 def rest_authorizer_logical_id(name: str) -> str:
     return f"{function_logical_id_prefix(name)}ApiGatewayAuthorizer"
 

@@ -230,3 +230,34 @@ def test_api_gateway_account_role(
     api_gateway_cloud_watch_role.handler(_event("Delete", url, {"RoleArn": given}), CONTEXT)
     assert answers[-1]["Status"] == "SUCCESS"
     assert boto3.client("apigateway").get_account()["cloudwatchRoleArn"] == given  # left for others
+
+
+def test_rest_stage_settings(aws: None, cloudformation: tuple[str, list[dict[str, Any]]]) -> None:
+    import api_gateway_stage
+
+    url, answers = cloudformation
+    client = boto3.client("apigateway")
+    api = client.create_rest_api(name="dev-stagey")["id"]
+    root = client.get_resources(restApiId=api)["items"][0]["id"]
+    client.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
+    client.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
+    client.create_deployment(restApiId=api, stageName="dev")
+    operations = [
+        {"op": "replace", "path": "/tracingEnabled", "value": "true"},
+        {"op": "replace", "path": "/*/*/metrics/enabled", "value": "true"},
+        {"op": "replace", "path": "/*/*/logging/loglevel", "value": "ERROR"},
+    ]
+    props = {"RestApiId": api, "StageName": "dev", "PatchOperations": operations, "Tags": {"team": "api"}}
+    api_gateway_stage.handler(_event("Create", url, props), CONTEXT)
+    assert answers[-1]["Status"] == "SUCCESS", answers[-1]
+    stage = client.get_stage(restApiId=api, stageName="dev")
+    assert stage["tracingEnabled"] is True
+    assert stage["methodSettings"]["*/*"]["metricsEnabled"] is True
+    assert stage["methodSettings"]["*/*"]["loggingLevel"] == "ERROR"
+    assert stage["tags"] == {"team": "api"}
+
+    update = _event("Update", url, {**props, "Tags": {"owner": "me"}})
+    update["OldResourceProperties"] = props
+    api_gateway_stage.handler(update, CONTEXT)
+    assert answers[-1]["Status"] == "SUCCESS", answers[-1]
+    assert client.get_stage(restApiId=api, stageName="dev")["tags"] == {"owner": "me"}  # old tag removed

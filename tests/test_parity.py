@@ -16,6 +16,9 @@ documented in the README ("Differences from Serverless v3"):
   ID differs too; CDK's cross-region export reader/writer resources are added.
 * REST APIs: ``ApiGatewayDeployment<suffix>``: v3's suffix is a timestamp (a new deployment on
   every deploy), ours a hash of the API's definition; compared as the same resource.
+* REST stage settings (``tracing.apiGateway``, ``apiGateway.metrics``, ``logs.restApi``): v3
+  patches the stage with API calls after deploying; we add ``ApiGatewayStageSettings`` with its
+  own Lambda and role (purely additive).
 * Custom-resource Lambdas (``CustomDashresource...LambdaFunction``): our handlers are Python
   (``Handler``, ``Runtime``), v3's Node.js; same names, role and physical IDs. ``ForceDeploy``
   is a timestamp in both (a new value each build is its purpose).
@@ -76,6 +79,7 @@ CASES: dict[str, tuple[str, str]] = {
     "f14-rest-api-extras": (".", "dev"),
     "f15-existing-buckets-pools-api-logs": (".", "dev"),
     "f16-external-apis": (".", "dev"),
+    "f17-rest-stage-settings": (".", "dev"),
 }
 
 
@@ -84,7 +88,13 @@ def case_dir(case: str) -> Path:
     return own if own.is_dir() else REFERENCE / case
 
 
-ADDITIVE_LOGICAL_ID_SUFFIXES = ("LambdaPermissionFn",)
+ADDITIVE_LOGICAL_ID_SUFFIXES = (
+    "LambdaPermissionFn",
+    # REST stage settings: v3 patches the stage with API calls after deploying; we do it in-stack
+    "ApiGatewayStageSettings",
+    "CustomDashresourceDashapigwDashstageLambdaFunction",
+    "IamRoleApiGatewayStageSettingsLambdaExecution",
+)
 
 
 def _reference_templates(case_dir: Path) -> dict[str, dict[str, Any]]:

@@ -559,7 +559,7 @@ class ApiGatewayConfig(Base):
     binary_media_types: list[Annotated[str, Field(pattern=r"^\S+\/\S+$")]] | None = None
     description: str | None = None
     disable_default_endpoint: bool | None = None
-    metrics: Ignored = None
+    metrics: bool | None = None
     minimum_compression_size: Annotated[int, Field(ge=0, le=10485760)] | None = None
     resource_policy: list[ResourcePolicyStatement] | None = None
     should_start_name_with_service: bool | None = None

@@ -27,6 +27,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "s3": ("custom-resource-existing-s3", "s3.handler"),
     "cognitoUserPool": ("custom-resource-existing-cup", "cognito_user_pool.handler"),
     "apiGatewayCloudWatchRole": ("custom-resource-apigw-cw-role", "api_gateway_cloud_watch_role.handler"),
+    # ours: v3 applies REST stage settings with API calls after the deploy instead
+    "apiGatewayStage": ("custom-resource-apigw-stage", "api_gateway_stage.handler"),
 }
 RUNTIME = "python3.12"
 
@@ -41,6 +43,10 @@ def function_logical_id(kind: str) -> str:
     return naming.lambda_logical_id(KINDS[kind][0])
 
 
+#: kinds of our own (not in v3) get their own role, so v3's role stays statement for statement
+OWN_ROLES: dict[str, str] = {"apiGatewayStage": "IamRoleApiGatewayStageSettingsLambdaExecution"}
+
+
 def add_custom_resource(stack: Any, kind: str, statements: list[dict[str, Any]]) -> str:
     """Make sure the role and ``kind``'s function exist; add ``statements`` to the role (v3 skips
     a statement whose ``Resource`` is the same text as an earlier one's). Returns the function's
@@ -50,7 +56,8 @@ def add_custom_resource(stack: Any, kind: str, statements: list[dict[str, Any]])
     write_logs = bool(provider.logs is not None and provider.logs.framework_lambda)
     prefix = f"{service}-{stage}"
     raw = stack.raw
-    role = raw.get(ROLE)
+    role_id = OWN_ROLES.get(kind, ROLE)
+    role = raw.get(role_id)
     if role is None:
         role_statements: list[dict[str, Any]] = []
         if write_logs:
@@ -68,7 +75,7 @@ def add_custom_resource(stack: Any, kind: str, statements: list[dict[str, Any]])
                 },
             ]
         role = raw.add(
-            ROLE,
+            role_id,
             {
                 "Type": "AWS::IAM::Role",
                 "Properties": {
@@ -84,7 +91,12 @@ def add_custom_resource(stack: Any, kind: str, statements: list[dict[str, Any]])
                     },
                     "Policies": [
                         {
-                            "PolicyName": {"Fn::Join": ["-", [stage, service, "custom-resources-lambda"]]},
+                            "PolicyName": {
+                                "Fn::Join": [
+                                    "-",
+                                    [stage, service, "custom-resources-lambda" if role_id == ROLE else kind],
+                                ]
+                            },
                             "PolicyDocument": {"Version": "2012-10-17", "Statement": role_statements},
                         }
                     ],
@@ -105,7 +117,7 @@ def add_custom_resource(stack: Any, kind: str, statements: list[dict[str, Any]])
     if len(name) > 64:  # v3's rule for long names
         name = name[:32] + hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
     code = _code(stack)
-    depends = [ROLE]
+    depends = [role_id]
     if write_logs:
         log_group_id = naming.log_group_logical_id(suffix)
         depends.append(log_group_id)
@@ -131,7 +143,7 @@ def add_custom_resource(stack: Any, kind: str, statements: list[dict[str, Any]])
                 "MemorySize": 1024,
                 "Runtime": RUNTIME,
                 "Timeout": 180,
-                "Role": {"Fn::GetAtt": [ROLE, "Arn"]},
+                "Role": {"Fn::GetAtt": [role_id, "Arn"]},
             },
             "DependsOn": depends,
         },

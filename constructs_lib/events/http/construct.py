@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ... import naming
+from ... import custom_resources, naming
 from ...config.model import ApiKey
 from ...errors import ConfigError
 from ...raw import strip_none
@@ -477,6 +477,139 @@ def _api_keys_and_usage_plans(stack: Any, deployment_id: str, rest_api_ref: Any)
         )
 
 
+_ACCESS_LOG_FORMAT = (
+    "requestId: $context.requestId, ip: $context.identity.sourceIp, caller: $context.identity.caller, "
+    "user: $context.identity.user, requestTime: $context.requestTime, httpMethod: $context.httpMethod, "
+    "resourcePath: $context.resourcePath, status: $context.status, protocol: $context.protocol, "
+    "responseLength: $context.responseLength"
+)
+
+
+def _stage_settings(stack: Any, deployment_id: str, stage_name: str) -> None:
+    """``tracing.apiGateway``, ``apiGateway.metrics``, ``logs.restApi`` (and then the stage's tags).
+
+    The template parts are v3's (``ApiGatewayLogGroup``, the account's CloudWatch role); the
+    stage patch v3 sends after deploying becomes ``ApiGatewayStageSettings`` (our addition)."""
+    provider = stack.service.model.provider
+    gateway = provider.api_gateway
+    tracing = provider.tracing.api_gateway if provider.tracing is not None else None
+    metrics = gateway.metrics if gateway is not None else None
+    logs = provider.logs.rest_api if provider.logs is not None else None
+    if tracing is None and metrics is None and logs is None:
+        return
+    service = stack.service.name
+    operations: list[dict[str, str]] = []
+    if tracing is not None:
+        operations.append({"op": "replace", "path": "/tracingEnabled", "value": str(bool(tracing)).lower()})
+    if metrics is not None:
+        operations.append(
+            {"op": "replace", "path": "/*/*/metrics/enabled", "value": str(bool(metrics)).lower()}
+        )
+    depends = [deployment_id]
+    if logs is False:
+        operations += [
+            {"op": "replace", "path": "/*/*/logging/dataTrace", "value": "false"},
+            {"op": "replace", "path": "/*/*/logging/loglevel", "value": "OFF"},
+        ]
+    elif logs is not None:
+        settings = logs if not isinstance(logs, bool) else None
+        execution = (
+            True if settings is None or settings.execution_logging is None else settings.execution_logging
+        )
+        level = "OFF" if not execution else ((settings.level if settings else None) or "INFO")
+        access = True if settings is None or settings.access_logging is None else settings.access_logging
+        full = (
+            True if settings is None or settings.full_execution_data is None else settings.full_execution_data
+        )
+        group = f"/aws/api-gateway/{service}-{stage_name}"
+        if access:
+            operations += [
+                {
+                    "op": "replace",
+                    "path": "/accessLogSettings/destinationArn",
+                    "value": naming.log_group_arn(group, ""),  # type: ignore[dict-item]
+                },
+                {
+                    "op": "replace",
+                    "path": "/accessLogSettings/format",
+                    "value": (settings.format if settings else None) or _ACCESS_LOG_FORMAT,
+                },
+            ]
+            stack.raw.add(
+                naming.rest_log_group_logical_id(),
+                {
+                    "Type": "AWS::Logs::LogGroup",
+                    "Properties": {
+                        "LogGroupName": group,
+                        "RetentionInDays": provider.log_retention_in_days,
+                        "DataProtectionPolicy": provider.log_data_protection_policy,
+                    },
+                },
+            )
+            depends.append(naming.rest_log_group_logical_id())
+            from ..api_logs import ensure_account_cloudwatch_role
+
+            ensure_account_cloudwatch_role(stack)
+            depends.append("CustomApiGatewayAccountCloudWatchRole")
+        else:
+            operations.append({"op": "remove", "path": "/accessLogSettings"})
+        operations += [
+            {"op": "replace", "path": "/*/*/logging/dataTrace", "value": str(bool(full)).lower()},
+            {"op": "replace", "path": "/*/*/logging/loglevel", "value": level},
+        ]
+    tags = {**(provider.stack_tags or {}), **(provider.tags or {})}
+    service_token = custom_resources.function_logical_id("apiGatewayStage")
+    api = {"Ref": REST_API}
+    stack.raw.add(
+        naming.rest_stage_settings_logical_id(),
+        {
+            "Type": "Custom::ApiGatewayStageSettings",
+            "DependsOn": [d for d in depends if stack.raw.get(d) is not None or d == deployment_id],
+            "Properties": {
+                "ServiceToken": {"Fn::GetAtt": [service_token, "Arn"]},
+                "RestApiId": api,
+                "StageName": stage_name,
+                "DeploymentId": {"Ref": deployment_id},  # re-applied after each new deployment
+                "PatchOperations": operations,
+                "Tags": {k: str(v) for k, v in tags.items()} or None,
+            },
+        },
+    )
+    stage_arn = {
+        "Fn::Join": [
+            "",
+            ["arn:", {"Ref": "AWS::Partition"}, ":apigateway:", {"Ref": "AWS::Region"}, "::/restapis/", api],
+        ]
+    }
+    custom_resources.add_custom_resource(
+        stack,
+        "apiGatewayStage",
+        [
+            {
+                "Effect": "Allow",
+                "Resource": {"Fn::Join": ["", [stage_arn, f"/stages/{stage_name}"]]},
+                "Action": ["apigateway:PATCH"],
+            },
+            {
+                "Effect": "Allow",
+                "Resource": {
+                    "Fn::Join": [
+                        "",
+                        [
+                            "arn:",
+                            {"Ref": "AWS::Partition"},
+                            ":apigateway:",
+                            {"Ref": "AWS::Region"},
+                            "::/tags/*",
+                        ],
+                    ]
+                },
+                "Action": ["apigateway:PUT", "apigateway:DELETE"],
+            },
+        ],
+    )
+
+
 def _claims(template: str, auth: dict[str, Any] | None) -> str:
     claims = (auth or {}).get("claims") or []
     parts = []
@@ -573,18 +706,6 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
     if not re.fullmatch(r"[-_a-zA-Z0-9]+", stage):
         raise ConfigError(
             f"stage {stage!r} may only hold [-_a-zA-Z0-9] when http events are present (API Gateway)"
-        )
-
-    # v3 applies these to the stage with API calls after the deploy, not in the template
-    if provider.logs is not None and provider.logs.rest_api:
-        raise ConfigError(
-            "not supported yet: REST API stage logs (v3 sets them with API calls after deploying)",
-            path=("provider", "logs", "restApi"),
-        )
-    if provider.tracing is not None and provider.tracing.api_gateway:
-        raise ConfigError(
-            "not supported yet: REST API X-Ray tracing (v3 sets it with API calls after deploying)",
-            path=("provider", "tracing", "apiGateway"),
         )
 
     # ---- validate (v3 normalizes every event first) ----
@@ -834,6 +955,8 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
         },
     )
     _api_keys_and_usage_plans(stack, deployment_id, rest_api_ref)
+    if not (gateway is not None and gateway.rest_api_id is not None):  # v3 leaves others' stages alone
+        _stage_settings(stack, deployment_id, (gateway.stage if gateway and gateway.stage else None) or stage)
     stack.add_framework_output(
         "ServiceEndpoint",
         {
