@@ -20,6 +20,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from constructs_lib.config.project import load_project
 from constructs_lib.errors import SlsCdkError
+from constructs_lib.jsii_speed import skip_runtime_type_checks
 from stacks.compose_app import ComposeApp
 
 HERE = Path(__file__).resolve().parent
@@ -52,6 +53,7 @@ def main() -> None:
                 "deploy with `cdk deploy --method=direct`",
                 file=sys.stderr,
             )
+    skip_runtime_type_checks()  # tests keep them (SLS_CDK_TYPE_CHECKS=1)
     app = ComposeApp(project=project, builtin_cloud_formation_validation=_truthy(ctx("validate") or False))
     if _truthy(ctx("nag") or False):
         from constructs_lib.nag import enable_nag, user_acknowledgements

@@ -150,6 +150,9 @@ def synth_project(project: Any, out: Path, *, validate: bool = False, nag: bool 
     With ``nag`` the cdk-nag packs run as a validation plugin; unacknowledged findings fail."""
     from stacks.compose_app import ComposeApp
 
+    from .jsii_speed import skip_runtime_type_checks
+
+    skip_runtime_type_checks()
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aws_cdk import CfnDeletionPolicy, CfnOutput, Token
+from aws_cdk import CfnOutput, Stack, Token
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -33,6 +33,7 @@ from .assets import add_zip_asset
 from .config.model import DestinationTarget, EffectiveFunction, FunctionUrl, UrlCors
 from .errors import ConfigError
 from .hashing import LayerHashInput, version_digest
+from .placement import stack_of
 from .resources import set_depends_on
 
 if TYPE_CHECKING:
@@ -54,9 +55,21 @@ _RUNTIME_UPDATE_ON = {"onFunctionUpdate": "FunctionUpdate", "manual": "Manual"}
 
 
 def output(
-    scope: Construct, logical_id: str, *, value: Any, description: str | None, export: str
+    scope: Construct,
+    logical_id: str,
+    *,
+    value: Any,
+    description: str | None,
+    export: str,
+    nested: bool = False,
 ) -> CfnOutput:
-    """A stack output with v3's logical ID and export name."""
+    """A stack output with v3's logical ID and export name, directly under the stack (see
+    :mod:`~constructs_lib.placement`), or ``nested`` under ``scope`` when v3 gives a resource the
+    same name (``<F>LambdaFunctionUrl``: one scope cannot hold both)."""
+    if not nested:
+        return CfnOutput(
+            stack_of(scope), logical_id, value=value, description=description, export_name=export
+        )
     out = CfnOutput(scope, logical_id, value=value, description=description, export_name=export)
     out.override_logical_id(logical_id)
     return out
@@ -97,6 +110,8 @@ class ServerlessFunction(Construct):
         image: tuple[str, str] | None = None,
     ) -> None:
         super().__init__(scope, id_)
+        if isinstance(scope, Stack):  # the usual case: spare stack_of() its jsii call
+            self.__dict__["_sls_cdk_stack"] = scope
         self.props = props
         self.service = service
         self.stage = stage
@@ -111,14 +126,13 @@ class ServerlessFunction(Construct):
         self.log_group: logs.CfnLogGroup | None = None
         if not props.disable_logs:
             self.log_group = logs.CfnLogGroup(
-                self,
-                "LogGroup",
+                stack_of(self),
+                naming.log_group_logical_id(key),
                 log_group_name=naming.log_group_name(props.name),
                 retention_in_days=props.log_retention_in_days,
             )
             if props.log_data_protection_policy:
                 self.log_group.add_property_override("DataProtectionPolicy", props.log_data_protection_policy)
-            self.log_group.override_logical_id(naming.log_group_logical_id(key))
 
         self._image = image
         if image is not None:
@@ -136,8 +150,8 @@ class ServerlessFunction(Construct):
         # The main settings also go in as typed properties (same values as the raw override below), so
         # construct-level checks such as cdk-nag see them.
         self.cfn_function = lambda_.CfnFunction(
-            self,
-            "Function",
+            stack_of(self),
+            self.logical_id,
             code=code,
             role="",
             memory_size=props.memory_size,
@@ -154,7 +168,6 @@ class ServerlessFunction(Construct):
         self.cfn_function.add_override(
             "Properties", {k: v for k, v in self.cfn_properties.items() if k != "Code"}
         )
-        self.cfn_function.override_logical_id(self.logical_id)
         if self.log_group is not None:
             depends_on.insert(0, naming.log_group_logical_id(key))
         if depends_on:
@@ -285,17 +298,16 @@ class ServerlessFunction(Construct):
                 if isinstance(layer, dict) and layer.get("Ref") in self._layers
             ]
             digest = version_digest(None if self._image else self.code_sha256, self.cfn_properties, used)
+            version_id = naming.lambda_version_logical_id(key, digest)
             self.version = lambda_.CfnVersion(
-                self,
-                "Version",
+                stack_of(self),
+                version_id,
                 function_name=self.cfn_function.ref,
                 code_sha256=self.code_sha256,
                 description=p.description,
             )
-            version_id = naming.lambda_version_logical_id(key, digest)
-            self.version.override_logical_id(version_id)
             if p.version:
-                self.version.cfn_options.deletion_policy = CfnDeletionPolicy.RETAIN
+                self.version.add_override("DeletionPolicy", "Retain")  # one jsii call, not two
             output_id = naming.lambda_version_output_logical_id(key)
             output(
                 self,
@@ -322,15 +334,14 @@ class ServerlessFunction(Construct):
 
     def _alias(self, name: str, logical_id: str, version_id: str, provisioned: dict[str, Any] | None) -> None:
         alias = lambda_.CfnAlias(
-            self,
-            f"Alias{name.capitalize()}",
+            stack_of(self),
+            logical_id,
             function_name=self.cfn_function.ref,
             function_version=raw({"Fn::GetAtt": [version_id, "Version"]}),
             name=name,
         )
         if provisioned is not None:
             alias.add_property_override("ProvisionedConcurrencyConfig", provisioned)
-        alias.override_logical_id(logical_id)
         alias.add_override("DependsOn", self.logical_id)
         self.target_alias = (name, logical_id)
 
@@ -350,8 +361,8 @@ class ServerlessFunction(Construct):
                 if p.role is None and self.role is not None:
                     self._destination_permission(target)
         config = lambda_.CfnEventInvokeConfig(
-            self,
-            "EventInvokeConfig",
+            stack_of(self),
+            naming.lambda_event_config_logical_id(p.key),
             function_name=self.cfn_function.ref,
             qualifier=self.target_alias[0] if self.target_alias else "$LATEST",
         )
@@ -360,7 +371,6 @@ class ServerlessFunction(Construct):
             config.add_property_override("MaximumEventAgeInSeconds", p.maximum_event_age)
         if p.maximum_retry_attempts is not None:
             config.add_property_override("MaximumRetryAttempts", p.maximum_retry_attempts)
-        config.override_logical_id(naming.lambda_event_config_logical_id(p.key))
         if self.target_alias:
             config.add_override("DependsOn", self.target_alias[1])
         self.event_invoke_config = config
@@ -442,15 +452,25 @@ class ServerlessFunction(Construct):
             return arn
         return {"Fn::Join": [":", [arn, self.target_alias[0]]]}
 
+    @property
+    def target_arn_text(self) -> str:
+        """:attr:`target_arn` as a CDK string token, made once (each conversion is a jsii call)."""
+        key = (self.logical_id, self.target_alias)
+        cached = self.__dict__.get("_target_arn_text")
+        if cached is None or cached[0] != key:
+            cached = (key, raw(self.target_arn))
+            self.__dict__["_target_arn_text"] = cached
+        return cached[1]  # type: ignore[no-any-return]
+
     def add_url(self, options: FunctionUrl) -> ServerlessFunctionUrl:
         """Give the function a URL (``functions.<f>.url``)."""
         if self.url is not None:
             raise ValueError(f"function {self.props.key!r} already has a URL")
-        self.url = ServerlessFunctionUrl(self, "Url", function=self, options=options)
+        self.url = ServerlessFunctionUrl(function=self, options=options)
         return self.url
 
 
-class ServerlessFunctionUrl(Construct):
+class ServerlessFunctionUrl:
     """A function URL with v3's CORS defaults, its public-invoke permissions and its output.
 
     For ``authType NONE`` v3 adds ``<F>LambdaPermissionFnUrl`` (``lambda:InvokeFunctionUrl``).
@@ -458,57 +478,52 @@ class ServerlessFunctionUrl(Construct):
     for new public URLs; v3 never adds it, so we add ``<F>LambdaPermissionFn`` (purely additive).
     """
 
-    def __init__(
-        self, scope: Construct, id_: str, *, function: ServerlessFunction, options: FunctionUrl
-    ) -> None:
-        super().__init__(scope, id_)
+    def __init__(self, *, function: ServerlessFunction, options: FunctionUrl) -> None:
         key = function.props.key
         auth_type = "AWS_IAM" if options.authorizer == "aws_iam" else "NONE"
-        target = raw(function.target_arn)
+        target = function.target_arn_text
         alias = function.target_alias[1] if function.target_alias else None
         self.cfn_url = lambda_.CfnUrl(
-            self,
-            "Resource",
+            stack_of(function),
+            naming.lambda_url_logical_id(key),
             auth_type=auth_type,
             target_function_arn=target,
             cors=_url_cors(options.cors),
             invoke_mode="RESPONSE_STREAM" if options.invoke_mode == "RESPONSE_STREAM" else None,
         )
-        self.cfn_url.override_logical_id(naming.lambda_url_logical_id(key))
         if alias:
             self.cfn_url.add_override("DependsOn", alias)
         self.permissions: list[lambda_.CfnPermission] = []
         if auth_type == "NONE":
             url_permission = lambda_.CfnPermission(
-                self,
-                "PublicUrl",
+                stack_of(function),
+                naming.lambda_url_permission_logical_id(key),
                 function_name=target,
                 action="lambda:InvokeFunctionUrl",
                 principal="*",
                 function_url_auth_type="NONE",
             )
-            url_permission.override_logical_id(naming.lambda_url_permission_logical_id(key))
             invoke_permission = lambda_.CfnPermission(
-                self,
-                "PublicInvoke",
+                stack_of(function),
+                naming.lambda_url_invoke_permission_logical_id(key),
                 function_name=target,
                 action="lambda:InvokeFunction",
                 principal="*",
                 invoked_via_function_url=True,
             )
-            invoke_permission.override_logical_id(naming.lambda_url_invoke_permission_logical_id(key))
             self.permissions = [url_permission, invoke_permission]
             if alias:
                 for permission in self.permissions:
                     permission.add_override("DependsOn", alias)
         output(
-            self,
+            function,
             naming.lambda_url_output_logical_id(key),
             value=self.cfn_url.attr_function_url,
             description="Lambda Function URL",
             export=naming.export_name(
                 function.service, function.stage, naming.lambda_url_output_logical_id(key)
             ),
+            nested=True,
         )
 
 

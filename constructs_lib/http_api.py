@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import CfnOutput, Fn, ScopedAws
+from aws_cdk import CfnOutput, Fn, ScopedAws, Stack
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -25,6 +25,7 @@ from . import naming
 from .config.model import Cors, HttpApiAuthorizer, HttpApiConfig
 from .errors import ConfigError
 from .function import ServerlessFunction, raw
+from .placement import stack_of
 
 __all__ = [
     "DEFAULT_ACCESS_LOG_FORMAT",
@@ -89,6 +90,8 @@ class ServiceHttpApi(Construct):
         functions: Callable[[str], ServerlessFunction | None] | None = None,
     ) -> None:
         super().__init__(scope, id_)
+        if isinstance(scope, Stack):  # spare stack_of() its jsii call
+            self.__dict__["_sls_cdk_stack"] = scope
         self.config = config
         self.service = service
         self.stage = stage
@@ -210,10 +213,23 @@ class ServiceHttpApi(Construct):
             max_age=spec.max_age,
         )
 
+    def _route_target(self, key: str, integration: apigwv2.CfnIntegration) -> str:
+        """``integrations/<id>`` of a function's integration, made once per integration."""
+        targets: dict[str, str] = self.__dict__.setdefault("_route_targets", {})
+        if key not in targets:
+            targets[key] = raw(
+                {"Fn::Join": ["/", ["integrations", {"Ref": naming.http_api_integration_logical_id(key)}]]}
+            )
+        return targets[key]
+
     def _execute_api_arn(self) -> Any:
-        """v3's ``Fn::Join`` as written (CDK's ``Fn.join`` would fold an external id into the text)."""
+        """v3's ``Fn::Join`` as written (CDK's ``Fn.join`` would fold an external id into the text);
+        made once per API."""
+        cached = self.__dict__.get("_execute_api_arn_text")
+        if cached is not None:
+            return cached
         api = self.external_id if self.external_id is not None else {"Ref": naming.http_api_logical_id()}
-        return raw(
+        self.__dict__["_execute_api_arn_text"] = raw(
             {
                 "Fn::Join": [
                     "",
@@ -231,6 +247,7 @@ class ServiceHttpApi(Construct):
                 ]
             }
         )
+        return self.__dict__["_execute_api_arn_text"]
 
     def _add_authorizer(self, key: str, config: HttpApiAuthorizer) -> None:
         name = config.name or key
@@ -322,13 +339,12 @@ class ServiceHttpApi(Construct):
         integration = self._integration(function)
         self._permission(function)
         route = apigwv2.CfnRoute(
-            self,
-            f"Route{logical_id}",
+            stack_of(self),
+            logical_id,
             api_id=self.api_id,
             route_key=route_key,
-            target=Fn.join("/", ["integrations", integration.ref]),
+            target=self._route_target(function.props.key, integration),
         )
-        route.override_logical_id(logical_id)
         route.add_resource_dependency(integration)
         if authorizer is not None:
             self._authorize(route, authorizer, function)
@@ -378,15 +394,14 @@ class ServiceHttpApi(Construct):
         found = self._integrations.get(key)
         if found is None:
             found = apigwv2.CfnIntegration(
-                self,
-                f"Integration{naming.function_logical_id_prefix(key)}",
+                stack_of(self),
+                naming.http_api_integration_logical_id(key),
                 api_id=self.api_id,
                 integration_type="AWS_PROXY",
-                integration_uri=raw(function.target_arn),
+                integration_uri=function.target_arn_text,
                 payload_format_version=self.config.payload,
                 timeout_in_millis=INTEGRATION_TIMEOUT_MS,
             )
-            found.override_logical_id(naming.http_api_integration_logical_id(key))
             if function.target_alias:
                 found.add_override("DependsOn", function.target_alias[1])
             self._integrations[key] = found
@@ -397,14 +412,13 @@ class ServiceHttpApi(Construct):
         found = self._permissions.get(key)
         if found is None:
             found = lambda_.CfnPermission(
-                self,
-                f"Permission{naming.function_logical_id_prefix(key)}",
-                function_name=raw(function.target_arn),
+                stack_of(self),
+                naming.http_api_permission_logical_id(key),
+                function_name=function.target_arn_text,
                 action="lambda:InvokeFunction",
                 principal="apigateway.amazonaws.com",
                 source_arn=self._execute_api_arn(),
             )
-            found.override_logical_id(naming.http_api_permission_logical_id(key))
             if function.target_alias:
                 found.add_override("DependsOn", function.target_alias[1])
             self._permissions[key] = found

@@ -13,6 +13,7 @@ from typing import Any
 from aws_cdk import CfnResource
 from constructs import Construct
 
+from .placement import stack_of
 from .resources import set_depends_on
 
 __all__ = ["RawResources", "lodash_merge", "strip_none"]
@@ -75,12 +76,11 @@ class RawResources(Construct):
             if logical_id in self.resources:
                 continue
             resource = CfnResource(
-                self,
+                stack_of(self),  # directly under the stack: the construct ID is the logical ID
                 logical_id,
                 type=definition["Type"],
                 properties=strip_none(definition.get("Properties")) or None,
             )
-            resource.override_logical_id(logical_id)
             for attribute in ("Condition", "DeletionPolicy", "UpdateReplacePolicy", "Metadata", "Version"):
                 if definition.get(attribute) is not None:
                     resource.add_override(attribute, definition[attribute])

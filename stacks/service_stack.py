@@ -178,8 +178,7 @@ class ServiceStack(Stack):
             value=Token.as_string(value) if isinstance(value, dict) else value,
             description=description,
             export_name=naming.export_name(self.service.name, self.service.stage, key),
-        )
-        out.override_logical_id(key)
+        )  # directly under the stack: the construct ID is the logical ID
         return out
 
     def output(self, key: str) -> CfnOutput | None:

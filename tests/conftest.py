@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
+
+# keep jsii's runtime type checks on in tests (the CLI turns them off for speed): a wrongly typed
+# call into aws-cdk-lib must fail here
+os.environ["SLS_CDK_TYPE_CHECKS"] = "1"
 
 from tests.helpers import SEED, ensure_seed_built, synth
 

@@ -135,3 +135,19 @@ def test_cdk_cli_lists_stacks_for_each_stage() -> None:
         [cdk, "ls", "-c", "stage=prod"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
     assert prod.stdout.split() == ["test-prod", "auth-prod"]
+
+
+def test_runtime_type_checks_are_kept_in_tests_and_skippable() -> None:
+    import jsii._type_checking as tc
+
+    from constructs_lib.jsii_speed import skip_runtime_type_checks
+
+    assert skip_runtime_type_checks() is False  # SLS_CDK_TYPE_CHECKS=1 from conftest
+    before = tc._resolved_check
+    os.environ.pop("SLS_CDK_TYPE_CHECKS")
+    try:
+        assert skip_runtime_type_checks() is True
+        assert tc._resolved_check(argname="x", value=1, expected_type=str) is None  # no check
+    finally:
+        tc._resolved_check = before
+        os.environ["SLS_CDK_TYPE_CHECKS"] = "1"

@@ -47,7 +47,7 @@ def test_unacknowledged_finding_fails_and_writes_nothing(tmp_path: Path) -> None
     code, err = _synth(project, out)
     assert code == 1
     assert "cdk-nag:" in err and "AwsSolutions-L1" in err
-    assert "Serverless-LambdaLatestVersion" in err and "test-dev/Env/Function" in err
+    assert "Serverless-LambdaLatestVersion" in err and "test-dev/EnvLambdaFunction" in err
     assert not out.exists()
 
 
