@@ -47,11 +47,10 @@ def main() -> None:
             print(f"notice: {svc.label}: {notice.message}", file=sys.stderr)
         for warning in svc.warnings:
             print(f"warning: {warning.format()}", file=sys.stderr)
-        if (svc.model.provider.deployment_method or "changesets") == "direct":
+        if svc.deploy_flags:  # v3's deploy-time settings (deploymentMethod, disableRollback, ...)
+            flags = " ".join(svc.deploy_flags)
             print(
-                f"note: {svc.stack_name} sets deploymentMethod: direct; "
-                "deploy with `cdk deploy --method=direct`",
-                file=sys.stderr,
+                f"note: deploy {svc.stack_name} with `cdk deploy {svc.stack_name} {flags}`", file=sys.stderr
             )
     skip_runtime_type_checks()  # tests keep them (SLS_CDK_TYPE_CHECKS=1)
     app = ComposeApp(project=project, builtin_cloud_formation_validation=_truthy(ctx("validate") or False))

@@ -211,8 +211,8 @@ def cmd_synth(args: argparse.Namespace) -> int:
     _report(project)
     written = synth_project(project, Path(args.out), validate=args.validate, nag=args.nag)
     for svc, path in zip(project.services, written, strict=True):
-        method = svc.model.provider.deployment_method or "changesets"
-        hint = "  (deploymentMethod: direct -> cdk deploy --method=direct)" if method == "direct" else ""
+        flags = svc.deploy_flags
+        hint = f"  (deploy with: cdk deploy {svc.stack_name} {' '.join(flags)})" if flags else ""
         print(f"{svc.stack_name}: {_count(path)} resources -> {os.path.relpath(path)}{hint}")
     return 0
 

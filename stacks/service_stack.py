@@ -68,6 +68,7 @@ class ServiceStack(Stack):
             synthesizer=kwargs.pop("synthesizer", None) or synthesizer_for(service),
             env=kwargs.pop("env", None) or Environment(region=service.region),
             tags={"STAGE": service.stage, **(provider.stack_tags or {})},
+            notification_arns=provider.notification_arns,
             **kwargs,
         )
         self.service = service

@@ -44,7 +44,7 @@ def test_synth_compose_writes_one_template_per_service(compose_out) -> None:  # 
     assert (out / "auth-dev.template.json").is_file()
     assert (out / "manifest.json").is_file()
     assert "test-dev: 11 resources" in result.stdout
-    assert "cdk deploy --method=direct" in result.stdout
+    assert "cdk deploy test-dev --method=direct" in result.stdout
 
 
 def test_synth_single_service_with_stage_and_region(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import textwrap
 from pathlib import Path
@@ -180,3 +181,41 @@ def test_file_variable_stays_inside_the_project(tmp_path: Path) -> None:
     ]:
         with pytest.raises(SlsCdkError, match=message):
             resolve(text)
+
+
+def test_deploy_time_settings_become_cdk_deploy_flags(tmp_path: Path) -> None:
+    """v3 applies these at deploy, not in the template: they become ``cdk deploy`` flags."""
+    extra = (
+        "  deploymentMethod: direct\n"
+        "  disableRollback: true\n"
+        "  cfnRole: arn:aws:iam::123456789012:role/cfn-exec\n"
+        "  stackParameters:\n"
+        "    - ParameterKey: Size\n"
+        "      ParameterValue: large one\n"
+        "    - ParameterKey: Kept\n"
+        "      UsePreviousValue: true\n"
+        "  notificationArns: ['arn:aws:sns:us-east-1:123456789012:stack-events']\n"
+        "  runtime:"
+    )
+    svc = load_service(write_service(tmp_path, BASE.replace("  runtime:", extra)))
+    assert svc.deploy_flags == [
+        "--method=direct",
+        "--no-rollback",
+        "--role-arn arn:aws:iam::123456789012:role/cfn-exec",
+        f"--parameters '{svc.stack_name}:Size=large one'",
+    ]
+    assert svc.model.provider.notification_arns == ["arn:aws:sns:us-east-1:123456789012:stack-events"]
+
+
+def test_notification_arns_reach_the_cloud_assembly(tmp_path: Path) -> None:
+    from constructs_lib.cli import synth_project
+    from constructs_lib.config.project import load_project
+
+    text = BASE.replace(
+        "  runtime:", "  notificationArns: ['arn:aws:sns:us-east-1:123456789012:events']\n  runtime:"
+    )
+    project = load_project(write_service(tmp_path, text))
+    synth_project(project, tmp_path / "out")
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    (stack,) = [a for a in manifest["artifacts"].values() if a["type"] == "aws:cloudformation:stack"]
+    assert stack["properties"]["notificationArns"] == ["arn:aws:sns:us-east-1:123456789012:events"]

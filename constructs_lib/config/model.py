@@ -730,6 +730,15 @@ class WebsocketOptions(Base):
     use_provider_tags: bool | None = None
 
 
+class StackParameter(Base):
+    """One of ``provider.stackParameters`` (values for ``resources.Parameters`` at deploy)."""
+
+    parameter_key: str = Field(alias="ParameterKey")
+    parameter_value: str | None = Field(default=None, alias="ParameterValue")
+    use_previous_value: bool | None = Field(default=None, alias="UsePreviousValue")
+    resolved_value: str | None = Field(default=None, alias="ResolvedValue")
+
+
 class Provider(Base):
     """``provider`` (``name: aws``)."""
 
@@ -764,10 +773,13 @@ class Provider(Base):
     layers: list[ArnOrCfn] | None = None
     kms_key_arn: ArnOrCfn | None = None
     logs: ProviderLogs | None = None
+    # deploy-time settings: cdk deploy flags (see LoadedService.deploy_flags)
+    cfn_role: Annotated[str, Field(pattern=r"^arn:")] | None = None
+    stack_parameters: list[StackParameter] | None = None
+    disable_rollback: bool | None = None
+    notification_arns: list[Annotated[str, Field(pattern=r"^arn:")]] | None = None
     # v3 keys not translated yet
-    cfn_role: NotSupported = None
     stack_policy: NotSupported = None
-    stack_parameters: NotSupported = None
     api_gateway: ApiGatewayConfig | None = None
     api_name: str | None = None
     websockets_api_name: str | None = None
@@ -782,8 +794,6 @@ class Provider(Base):
     """Bucket definitions for ``s3`` events (``name`` + bucket properties in camelCase)."""
     kinesis: KinesisConfig | None = None
     cloud_front: NotSupported = None
-    notification_arns: NotSupported = None
-    disable_rollback: NotSupported = None
     rollback_configuration: NotSupported = None
     resource_policy: NotSupported = None
     usage_plan: NotSupported = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,24 @@ class LoadedService:
     @property
     def stack_name(self) -> str:
         return naming.stack_name(self.model.service, self.stage, self.model.provider.stack_name)
+
+    @property
+    def deploy_flags(self) -> list[str]:
+        """``cdk deploy`` flags for v3's deploy-time settings (they are not in the template):
+        ``deploymentMethod: direct``, ``disableRollback``, ``cfnRole``, ``stackParameters``."""
+        provider = self.model.provider
+        flags: list[str] = []
+        if (provider.deployment_method or "changesets") == "direct":
+            flags.append("--method=direct")
+        if provider.disable_rollback:
+            flags.append("--no-rollback")
+        if provider.cfn_role:
+            flags.append(f"--role-arn {shlex.quote(provider.cfn_role)}")
+        for parameter in provider.stack_parameters or []:
+            if parameter.parameter_value is not None and not parameter.use_previous_value:
+                value = f"{self.stack_name}:{parameter.parameter_key}={parameter.parameter_value}"
+                flags.append(f"--parameters {shlex.quote(value)}")
+        return flags
 
     def artifact_path(self, artifact: str) -> Path:
         return (self.dir / artifact).resolve()
