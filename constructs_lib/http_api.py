@@ -25,6 +25,7 @@ from . import naming
 from .config.model import Cors, HttpApiAuthorizer, HttpApiConfig
 from .errors import ConfigError
 from .function import ServerlessFunction, raw
+from .intrinsics import execute_api_arn, lambda_invocation_uri
 from .placement import stack_of
 
 __all__ = [
@@ -229,24 +230,7 @@ class ServiceHttpApi(Construct):
         if cached is not None:
             return cached
         api = self.external_id if self.external_id is not None else {"Ref": naming.http_api_logical_id()}
-        self.__dict__["_execute_api_arn_text"] = raw(
-            {
-                "Fn::Join": [
-                    "",
-                    [
-                        "arn:",
-                        {"Ref": "AWS::Partition"},
-                        ":execute-api:",
-                        {"Ref": "AWS::Region"},
-                        ":",
-                        {"Ref": "AWS::AccountId"},
-                        ":",
-                        api,
-                        "/*",
-                    ],
-                ]
-            }
-        )
+        self.__dict__["_execute_api_arn_text"] = raw(execute_api_arn(api, "/*"))
         return self.__dict__["_execute_api_arn_text"]
 
     def _add_authorizer(self, key: str, config: HttpApiAuthorizer) -> None:
@@ -282,23 +266,7 @@ class ServiceHttpApi(Construct):
             ):
                 if value is not None:
                     authorizer.add_property_override(prop, value)
-            authorizer.add_property_override(
-                "AuthorizerUri",
-                {
-                    "Fn::Join": [
-                        "",
-                        [
-                            "arn:",
-                            {"Ref": "AWS::Partition"},
-                            ":apigateway:",
-                            {"Ref": "AWS::Region"},
-                            ":lambda:path/2015-03-31/functions/",
-                            target,
-                            "/invocations",
-                        ],
-                    ]
-                },
-            )
+            authorizer.add_property_override("AuthorizerUri", lambda_invocation_uri(target))
             if alias:
                 authorizer.add_override("DependsOn", alias)
             if not config.managed_externally:

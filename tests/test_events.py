@@ -6,6 +6,7 @@ reader should find in it, and fail with a message that names the feature.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -159,3 +160,26 @@ def test_existing_buckets_and_pools_use_v3_custom_resources() -> None:
     assert r["CustomApiGatewayAccountCloudWatchRole"]["Type"] == "Custom::ApiGatewayAccountRole"
     # no Lambda permissions in the template for these: the custom resources add them
     assert not [k for k, v in r.items() if v["Type"] == "AWS::Lambda::Permission" and "Files" in k]
+
+
+def test_existing_resources_of_one_bucket_or_pool_run_one_after_the_other(tmp_path: Path) -> None:
+    """Each custom resource rewrites the whole notification / trigger configuration: two on the
+    same bucket (or pool) must not run at once, so the second waits for the first (as v3)."""
+    (tmp_path / "boot.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    functions = "".join(
+        f"  f{i}:\n    handler: bootstrap\n    events:\n"
+        f"      - s3: {{bucket: shared, existing: true}}\n"
+        f"      - cognitoUserPool: {{pool: pool1, trigger: PreSignUp, existing: true}}\n"
+        for i in (1, 2, 3)
+    )
+    (tmp_path / "serverless.yml").write_text(
+        "service: chain\nprovider:\n  name: aws\n  runtime: provided.al2023\n"
+        "  deploymentBucket:\n    name: my.serverless\npackage:\n  artifact: boot.zip\n"
+        f"functions:\n{functions}"
+    )
+    (template,) = synth(tmp_path, stage="dev").values()
+    r = template["Resources"]
+    assert r["F2CustomS31"]["DependsOn"][-1] == "F1CustomS31"
+    assert r["F3CustomS31"]["DependsOn"][-1] == "F2CustomS31"
+    assert r["F3CustomCognitoUserPool1"]["DependsOn"][-1] == "F2CustomCognitoUserPool1"
+    assert r["F1CustomS31"]["DependsOn"] == ["F1LambdaFunction", "CustomDashresourceDashexistingDashs3LambdaFunction"]

@@ -11,13 +11,15 @@ stack taken over from v3 updates these resources in place.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from .. import naming
 
-__all__ = ["KINDS", "add_custom_resource", "force_deploy_stamp"]
+__all__ = ["KINDS", "add_custom_resource", "force_deploy_stamp", "one_at_a_time"]
 
 HANDLERS = Path(__file__).resolve().parent / "handlers"
 ROLE = "IamRoleCustomResourcesLambdaExecution"
@@ -31,6 +33,14 @@ KINDS: dict[str, tuple[str, str]] = {
     "apiGatewayStage": ("custom-resource-apigw-stage", "api_gateway_stage.handler"),
 }
 RUNTIME = "python3.12"
+
+
+def one_at_a_time(stack: Any, groups: Iterable[list[str]]) -> None:
+    """Custom resources that change the same bucket or pool run one after the other (each
+    reads, edits and writes back the whole configuration), as v3 chains them with DependsOn."""
+    for ids in groups:
+        for previous, current in itertools.pairwise(ids):
+            stack.raw.get(current)["DependsOn"].append(previous)
 
 
 def force_deploy_stamp() -> int:

@@ -5,7 +5,6 @@ with every trigger in ``LambdaConfig`` (custom senders with ``LambdaVersion`` an
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -105,9 +104,7 @@ def _existing_pools(stack: Any, sites: Sequence[Any]) -> None:
             "Action": ["iam:PassRole"],
         }
     )
-    for ids in by_pool.values():  # one pool's updates must not race
-        for previous, current in itertools.pairwise(ids):
-            stack.raw.get(current)["DependsOn"].append(previous)  # type: ignore[index]
+    custom_resources.one_at_a_time(stack, by_pool.values())
     custom_resources.add_custom_resource(stack, "cognitoUserPool", statements)
 
 

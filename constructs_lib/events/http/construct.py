@@ -22,6 +22,7 @@ from typing import Any
 from ... import custom_resources, naming
 from ...config.model import ApiKey
 from ...errors import ConfigError
+from ...intrinsics import api_endpoint, execute_api_arn, lambda_invocation_uri
 from ...raw import strip_none
 from . import HttpAuthorizer, HttpCors, HttpEvent
 from .templates import (
@@ -163,21 +164,9 @@ def _integration(
     integration: dict[str, Any] = {"IntegrationHttpMethod": "POST", "Type": kind}
     if kind in ("AWS", "AWS_PROXY"):
         alias = fn.target_alias[0] if fn.target_alias else None
-        integration["Uri"] = {
-            "Fn::Join": [
-                "",
-                [
-                    "arn:",
-                    {"Ref": "AWS::Partition"},
-                    ":apigateway:",
-                    {"Ref": "AWS::Region"},
-                    ":lambda:path/2015-03-31/functions/",
-                    {"Fn::GetAtt": [fn.logical_id, "Arn"]},
-                    *([":", alias] if alias else []),
-                    "/invocations",
-                ],
-            ]
-        }
+        integration["Uri"] = lambda_invocation_uri(
+            {"Fn::GetAtt": [fn.logical_id, "Arn"]}, *([":", alias] if alias else [])
+        )
     elif kind in ("HTTP", "HTTP_PROXY"):
         assert request is not None  # the model requires request.uri
         integration["Uri"] = request.uri
@@ -905,20 +894,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
             properties["Type"] = "COGNITO_USER_POOLS"
             properties["ProviderARNs"] = [arn]
         else:
-            properties["AuthorizerUri"] = {
-                "Fn::Join": [
-                    "",
-                    [
-                        "arn:",
-                        {"Ref": "AWS::Partition"},
-                        ":apigateway:",
-                        {"Ref": "AWS::Region"},
-                        ":lambda:path/2015-03-31/functions/",
-                        arn,
-                        "/invocations",
-                    ],
-                ]
-            }
+            properties["AuthorizerUri"] = lambda_invocation_uri(arn)
             properties["Type"] = (auth.get("type") or "TOKEN").upper()
         stack.raw.add(
             naming.rest_authorizer_logical_id(auth["name"]),
@@ -958,41 +934,11 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
     if not (gateway is not None and gateway.rest_api_id is not None):  # v3 leaves others' stages alone
         _stage_settings(stack, deployment_id, (gateway.stage if gateway and gateway.stage else None) or stage)
     stack.add_framework_output(
-        "ServiceEndpoint",
-        {
-            "Fn::Join": [
-                "",
-                [
-                    "https://",
-                    rest_api_ref,
-                    ".execute-api.",
-                    {"Ref": "AWS::Region"},
-                    ".",
-                    {"Ref": "AWS::URLSuffix"},
-                    f"/{stage}",
-                ],
-            ]
-        },
-        "URL of the service endpoint",
+        "ServiceEndpoint", api_endpoint("https", rest_api_ref, stage), "URL of the service endpoint"
     )
 
     # ---- permissions ----
-    execute_api = {
-        "Fn::Join": [
-            "",
-            [
-                "arn:",
-                {"Ref": "AWS::Partition"},
-                ":execute-api:",
-                {"Ref": "AWS::Region"},
-                ":",
-                {"Ref": "AWS::AccountId"},
-                ":",
-                rest_api_ref,
-                "/*/*",
-            ],
-        ]
-    }
+    execute_api = execute_api_arn(rest_api_ref, "/*/*")
     for fn, auth in permissions:
         stack.raw.add(
             naming.rest_permission_logical_id(fn.props.key),

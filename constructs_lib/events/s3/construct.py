@@ -4,7 +4,6 @@ configuration per event (``provider.s3.<ref>`` adds bucket properties), and
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -94,9 +93,7 @@ def _existing_buckets(stack: Any, sites: Sequence[Any]) -> None:
             "Action": ["lambda:AddPermission", "lambda:RemovePermission"],
         }
     )
-    for ids in by_bucket.values():  # one bucket's notification updates must not race
-        for previous, current in itertools.pairwise(ids):
-            stack.raw.get(current)["DependsOn"].append(previous)  # type: ignore[index]
+    custom_resources.one_at_a_time(stack, by_bucket.values())
     custom_resources.add_custom_resource(stack, "s3", statements)
 
 

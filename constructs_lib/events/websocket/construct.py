@@ -18,6 +18,7 @@ from typing import Any
 
 from ... import naming
 from ...errors import ConfigError
+from ...intrinsics import api_endpoint, lambda_invocation_uri
 from ...raw import strip_none
 from . import WebsocketAuthorizer, WebsocketEvent
 
@@ -30,20 +31,7 @@ _ACCESS_LOG_FORMAT = (
 
 
 def _invocation_uri(target: Any) -> dict[str, Any]:
-    return {
-        "Fn::Join": [
-            "",
-            [
-                "arn:",
-                {"Ref": "AWS::Partition"},
-                ":apigateway:",
-                {"Ref": "AWS::Region"},
-                ":lambda:path/2015-03-31/functions/",
-                target,
-                "/invocations",
-            ],
-        ]
-    }
+    return lambda_invocation_uri(target)
 
 
 def _authorizer(stack: Any, auth: WebsocketAuthorizer, key: str, index: int) -> dict[str, Any]:
@@ -305,22 +293,7 @@ def _events(
     if stage_resource is not None:
         stage_resource["Properties"]["DeploymentId"] = {"Ref": deployment_id}
     stack.add_framework_output(
-        "ServiceEndpointWebsocket",
-        {
-            "Fn::Join": [
-                "",
-                [
-                    "wss://",
-                    api_ref,
-                    ".execute-api.",
-                    {"Ref": "AWS::Region"},
-                    ".",
-                    {"Ref": "AWS::URLSuffix"},
-                    f"/{stage}",
-                ],
-            ]
-        },
-        "URL of the service endpoint",
+        "ServiceEndpointWebsocket", api_endpoint("wss", api_ref, stage), "URL of the service endpoint"
     )
 
 
