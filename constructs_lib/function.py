@@ -30,7 +30,7 @@ from constructs import Construct
 
 from . import naming
 from .assets import add_zip_asset
-from .config.model import DestinationTarget, EffectiveFunction, FunctionUrl, UrlCors
+from .config.model import URL_CORS_DEFAULT_HEADERS, DestinationTarget, EffectiveFunction, FunctionUrl, UrlCors
 from .errors import ConfigError
 from .hashing import LayerHashInput, version_digest
 from .placement import stack_of
@@ -41,15 +41,6 @@ if TYPE_CHECKING:
 
 __all__ = ["URL_CORS_DEFAULT_HEADERS", "ServerlessFunction", "ServerlessFunctionUrl"]
 
-#: v3's default CORS headers for function URLs.
-URL_CORS_DEFAULT_HEADERS = (
-    "Content-Type",
-    "X-Amz-Date",
-    "Authorization",
-    "X-Api-Key",
-    "X-Amz-Security-Token",
-    "X-Amzn-Trace-Id",
-)
 
 _RUNTIME_UPDATE_ON = {"onFunctionUpdate": "FunctionUpdate", "manual": "Manual"}
 

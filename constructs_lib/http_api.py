@@ -22,7 +22,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from . import naming
-from .config.model import Cors, HttpApiAuthorizer, HttpApiConfig
+from .config.model import API_CORS_DEFAULT_HEADERS, Cors, HttpApiAuthorizer, HttpApiConfig
 from .errors import ConfigError
 from .function import ServerlessFunction, raw
 from .intrinsics import execute_api_arn, lambda_invocation_uri
@@ -35,15 +35,7 @@ __all__ = [
     "ServiceHttpApi",
 ]
 
-HTTP_API_CORS_DEFAULT_HEADERS = (
-    "Content-Type",
-    "X-Amz-Date",
-    "Authorization",
-    "X-Api-Key",
-    "X-Amz-Security-Token",
-    "X-Amz-User-Agent",
-    "X-Amzn-Trace-Id",
-)
+HTTP_API_CORS_DEFAULT_HEADERS = API_CORS_DEFAULT_HEADERS
 #: Methods an ``ANY`` route adds to the CORS methods, in v3's order.
 _ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "OPTIONS", "HEAD", "DELETE")
 INTEGRATION_TIMEOUT_MS = 30_000

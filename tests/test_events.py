@@ -182,4 +182,7 @@ def test_existing_resources_of_one_bucket_or_pool_run_one_after_the_other(tmp_pa
     assert r["F2CustomS31"]["DependsOn"][-1] == "F1CustomS31"
     assert r["F3CustomS31"]["DependsOn"][-1] == "F2CustomS31"
     assert r["F3CustomCognitoUserPool1"]["DependsOn"][-1] == "F2CustomCognitoUserPool1"
-    assert r["F1CustomS31"]["DependsOn"] == ["F1LambdaFunction", "CustomDashresourceDashexistingDashs3LambdaFunction"]
+    assert r["F1CustomS31"]["DependsOn"] == [
+        "F1LambdaFunction",
+        "CustomDashresourceDashexistingDashs3LambdaFunction",
+    ]

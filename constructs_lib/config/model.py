@@ -57,6 +57,26 @@ DEFAULTS: dict[str, Any] = {
     "http_api_payload": "2.0",
 }
 
+#: v3's default CORS headers of HTTP APIs and of REST API (``http``) preflights: the same list.
+API_CORS_DEFAULT_HEADERS = (
+    "Content-Type",
+    "X-Amz-Date",
+    "Authorization",
+    "X-Api-Key",
+    "X-Amz-Security-Token",
+    "X-Amz-User-Agent",
+    "X-Amzn-Trace-Id",
+)
+#: v3's default CORS headers of function URLs (no ``X-Amz-User-Agent``).
+URL_CORS_DEFAULT_HEADERS = (
+    "Content-Type",
+    "X-Amz-Date",
+    "Authorization",
+    "X-Api-Key",
+    "X-Amz-Security-Token",
+    "X-Amzn-Trace-Id",
+)
+
 
 def _in_range(name: str, bounds: tuple[int, int]) -> Any:
     low, high = bounds

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ... import custom_resources, naming
-from ...config.model import ApiKey
+from ...config.model import API_CORS_DEFAULT_HEADERS, ApiKey
 from ...errors import ConfigError
 from ...intrinsics import api_endpoint, execute_api_arn, lambda_invocation_uri
 from ...raw import strip_none
@@ -32,15 +32,7 @@ from .templates import (
 )
 
 _COGNITO_ARN = re.compile(r"^arn:[a-zA-Z-]*:cognito-idp")
-_CORS_HEADERS = [
-    "Content-Type",
-    "X-Amz-Date",
-    "Authorization",
-    "X-Api-Key",
-    "X-Amz-Security-Token",
-    "X-Amz-User-Agent",
-    "X-Amzn-Trace-Id",
-]
+_CORS_HEADERS = API_CORS_DEFAULT_HEADERS
 REST_API = naming.rest_api_logical_id()
 
 

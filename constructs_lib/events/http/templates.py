@@ -14,11 +14,9 @@ __all__ = [
     "DEFAULT_STATUS_CODES",
 ]
 
-DEFAULT_JSON_REQUEST_TEMPLATE = (
+#: v3's DEFAULT_COMMON_TEMPLATE, which both request templates embed
+_COMMON = (
     "\n"
-    '    #set( $body = $input.json("$") )\n'
-    "\n"
-    "    \n"
     "  #define( $loop )\n"
     "    {\n"
     "    #foreach($key in $map.keySet())\n"
@@ -62,9 +60,9 @@ DEFAULT_JSON_REQUEST_TEMPLATE = (
     "\n"
     '    "requestPath": "$context.resourcePath"\n'
     "  }\n"
-    "\n"
-    "  "
 )
+
+DEFAULT_JSON_REQUEST_TEMPLATE = '\n    #set( $body = $input.json("$") )\n\n    ' + _COMMON + "\n  "
 
 DEFAULT_FORM_URL_ENCODED_REQUEST_TEMPLATE = (
     "\n"
@@ -86,55 +84,9 @@ DEFAULT_FORM_URL_ENCODED_REQUEST_TEMPLATE = (
     "      }\n"
     "    #end\n"
     "\n"
-    "    \n"
-    "  #define( $loop )\n"
-    "    {\n"
-    "    #foreach($key in $map.keySet())\n"
-    "        #set( $k = $util.escapeJavaScript($key) )\n"
-    '        #set( $v = $util.escapeJavaScript($map.get($key)).replaceAll("\\\\\'", "\'") )\n'
-    '        "$k":\n'
-    '          "$v"\n'
-    "          #if( $foreach.hasNext ) , #end\n"
-    "    #end\n"
-    "    }\n"
-    "  #end\n"
-    "\n"
-    "  {\n"
-    '    "body": $body,\n'
-    '    "method": "$context.httpMethod",\n'
-    '    "principalId": "$context.authorizer.principalId",\n'
-    '    "stage": "$context.stage",\n'
-    "\n"
-    '    "cognitoPoolClaims" : {\n'
-    "       extraCognitoPoolClaims\n"
-    '       "sub": "$context.authorizer.claims.sub"\n'
-    "    },\n"
-    "\n"
-    "    #set( $map = $context.authorizer )\n"
-    '    "enhancedAuthContext": $loop,\n'
-    "\n"
-    "    #set( $map = $input.params().header )\n"
-    '    "headers": $loop,\n'
-    "\n"
-    "    #set( $map = $input.params().querystring )\n"
-    '    "query": $loop,\n'
-    "\n"
-    "    #set( $map = $input.params().path )\n"
-    '    "path": $loop,\n'
-    "\n"
-    "    #set( $map = $context.identity )\n"
-    '    "identity": $loop,\n'
-    "\n"
-    "    #set( $map = $stageVariables )\n"
-    '    "stageVariables": $loop,\n'
-    "\n"
-    '    "requestPath": "$context.resourcePath"\n'
-    "  }\n"
-    "\n"
-    "  "
+    "    " + _COMMON + "\n  "
 )
 
-#: Response status codes and their selection patterns (``[400]`` in the error message -> 400).
 DEFAULT_STATUS_CODES: dict[str, dict[str, Any]] = {
     "200": {"pattern": ""},
     "400": {"pattern": "[\\s\\S]*\\[400\\][\\s\\S]*"},
