@@ -103,14 +103,14 @@ class ServiceStack(Stack):
 
         self.layers: dict[str, ServerlessLayer] = {}
         for key, layer in model.layers.items():
-            assert layer.artifact is not None  # checked when the service was loaded
+            artifact, artifact_as_written = service.layer_artifact(key)
             self.layers[key] = ServerlessLayer(
                 self,
                 f"Layer{naming.layer_logical_id(key)}",
                 key=key,
                 layer=layer,
-                artifact=service.artifact_path(layer.artifact),
-                artifact_as_written=layer.artifact,
+                artifact=artifact,
+                artifact_as_written=artifact_as_written,
                 service=service.name,
                 stage=service.stage,
                 v3_bucket=v3_bucket,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from constructs_lib.config.project import load_service
+from constructs_lib.errors import SlsCdkError
 from constructs_lib.packaging import glob_to_regex, select_files
 from tests.helpers import synth
 
@@ -157,3 +158,73 @@ def test_select_files_applies_patterns_in_order(tmp_path: Path) -> None:
         (tmp_path / rel).write_text("x")
     files = select_files(tmp_path, excludes=["*.txt"], includes=["b.txt", "!keep/**", "keep/c.txt"])
     assert files == ["b.txt", "keep/c.txt"]
+
+
+LAYERED = """\
+service: layered
+provider:
+  name: aws
+  runtime: python3.12
+  region: us-east-1
+  deploymentBucket:
+    name: my.serverless
+package:
+  patterns:
+    - '!README*'
+layers:
+  deps:
+    path: layers/deps
+    compatibleRuntimes: [python3.12]
+    package:
+      patterns:
+        - '!**/*.txt'
+functions:
+  api:
+    handler: src/handler.main
+    layers:
+      - Ref: DepsLambdaLayer
+"""
+
+
+def _layered(root: Path) -> Path:
+    (root / "layers" / "deps" / "lib").mkdir(parents=True)
+    (root / "layers" / "deps" / "lib" / "mod.py").write_text("x=1\n")
+    (root / "layers" / "deps" / "README.txt").write_text("notes\n")
+    (root / "src").mkdir()
+    (root / "src" / "handler.py").write_text("code\n")
+    (root / "serverless.yml").write_text(LAYERED)
+    return root
+
+
+def test_layer_path_is_zipped_as_v3_and_kept_out_of_the_service_zip(tmp_path: Path) -> None:
+    """Selections observed from serverless@3.40.0 on the same tree: deps.zip = lib/mod.py (the
+    layer's own patterns drop *.txt); the service zip holds src/handler.py and no layers/."""
+    svc = load_service(_layered(tmp_path))
+    layer_zip, recorded = svc.layer_artifact("deps")
+    assert sorted(zipfile.ZipFile(layer_zip).namelist()) == ["lib/mod.py"]
+    assert recorded.endswith(".serverless/deps.zip")  # v3's artifact path (sorts layers in the digest)
+    assert sorted(zipfile.ZipFile(svc.function_artifact("api")).namelist()) == ["src/handler.py"]
+    (template,) = synth(tmp_path, stage="dev").values()
+    layer = template["Resources"]["DepsLambdaLayer"]
+    assert layer["Type"] == "AWS::Lambda::LayerVersion"
+    assert layer["Properties"]["CompatibleRuntimes"] == ["python3.12"]
+    assert template["Resources"]["ApiLambdaFunction"]["Properties"]["Layers"] == [{"Ref": "DepsLambdaLayer"}]
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("../outside", "leaves the service folder"),
+        ("layers/nope", "is not a folder"),
+        ("layers/empty", "matches"),
+    ],
+)
+def test_bad_layer_paths_are_located_errors(tmp_path: Path, path: str, message: str) -> None:
+    root = _layered(tmp_path / "svc")
+    (root / "layers" / "empty").mkdir()
+    (root / "layers" / "empty" / "only.txt").write_text("-")
+    (root / "serverless.yml").write_text(LAYERED.replace("path: layers/deps", f"path: {path}"))
+    with pytest.raises(SlsCdkError) as info:
+        load_service(root / "serverless.yml")
+    text = str(info.value)
+    assert message in text and "serverless.yml:13:5: layers.deps.path" in text

@@ -857,9 +857,9 @@ class Scripts(Base):
 
 class LayerPackage(Base):
     artifact: str | None = None
-    patterns: NotSupported = None
-    include: NotSupported = None
-    exclude: NotSupported = None
+    patterns: ListOf[str] = Field(default_factory=list)
+    include: ListOf[str] = Field(default_factory=list)
+    exclude: ListOf[str] = Field(default_factory=list)
 
 
 _LAYER_NAME = r"^((arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+)$"
@@ -867,9 +867,10 @@ _LAYER_ACCOUNT = r"^(\d{12}|\*|arn:(aws[a-zA-Z-]*):iam::\d{12}:root)$"
 
 
 class Layer(Base):
-    """``layers.<key>``: a Lambda layer built from an artifact (``package.artifact``)."""
+    """``layers.<key>``: a Lambda layer from an artifact (``package.artifact``) or a folder of the
+    service (``path``, zipped as v3 zips it)."""
 
-    path: NotSupported = None
+    path: Annotated[str, Field(min_length=1)] | None = None
     package: LayerPackage | None = None
     name: Annotated[str, Field(min_length=1, max_length=140, pattern=_LAYER_NAME)] | None = None
     description: Annotated[str, Field(max_length=256)] | None = None
@@ -882,6 +883,12 @@ class Layer(Base):
     @property
     def artifact(self) -> str | None:
         return self.package.artifact if self.package else None
+
+    @model_validator(mode="after")
+    def _source(self) -> Layer:
+        if self.path is None and self.artifact is None:
+            raise ValueError("a layer needs a 'path' (a folder to zip) or 'package.artifact'")
+        return self
 
 
 class ResourcesSection(BaseModel):

@@ -78,6 +78,18 @@ class LoadedService:
                 flags.append(f"--parameters {shlex.quote(value)}")
         return flags
 
+    def layer_artifact(self, key: str) -> tuple[Path, str]:
+        """Layer ``key``'s zip and the artifact path v3 records for it (its ``package.artifact``,
+        or, for a ``path`` layer, the ``.serverless/<key>.zip`` v3 writes)."""
+        layer = self.model.layers[key]
+        if layer.artifact is not None:
+            return self.artifact_path(layer.artifact), layer.artifact
+        root, excludes, includes = layer_spec(self.model, key, self.file.name)
+        zipped = package_folder(
+            self.dir / root, name=key, excludes=excludes, includes=includes, where=("layers", key, "path")
+        )
+        return zipped, str(self.dir / ".serverless" / f"{key}.zip")
+
     def artifact_path(self, artifact: str) -> Path:
         return (self.dir / artifact).resolve()
 
@@ -96,6 +108,29 @@ class LoadedService:
         return package_folder(self.dir, name=name, excludes=excludes, includes=includes, where=where)
 
 
+def _layer_path_excludes(model: Service) -> list[str]:
+    """v3 keeps layer folders out of the service's and functions' zips."""
+    return [f"{layer.path.strip('/')}/**" for layer in model.layers.values() if layer.path]
+
+
+def layer_spec(model: Service, key: str, config_file_name: str) -> tuple[Path, list[str], list[str]]:
+    """``(folder, excludes, includes)`` to zip layer ``key`` from its ``path``, as v3 selects them:
+    the default excludes, the service's ``package.exclude/include/patterns`` and the layer's own."""
+    layer = model.layers[key]
+    assert layer.path is not None
+    pkg = model.package or Package()
+    own = layer.package
+    excludes = [
+        *DEFAULT_EXCLUDES,
+        config_file_name,
+        *pkg.exclude,
+        *([".env*"] if model.use_dotenv else []),
+        *(own.exclude if own else []),
+    ]
+    includes = [*pkg.include, *pkg.patterns, *(own.include if own else []), *(own.patterns if own else [])]
+    return Path(layer.path), excludes, includes
+
+
 def packaging_spec(
     model: Service, key: str, config_file_name: str, *, stage: str
 ) -> tuple[str, list[str], list[str]] | None:
@@ -105,7 +140,13 @@ def packaging_spec(
         return None
     pkg = model.package or Package()
     fn_pkg = model.functions[key].package or FunctionPackage()
-    excludes = [*DEFAULT_EXCLUDES, config_file_name, *([".env*"] if model.use_dotenv else []), *pkg.exclude]
+    excludes = [
+        *DEFAULT_EXCLUDES,
+        config_file_name,
+        *([".env*"] if model.use_dotenv else []),
+        *pkg.exclude,
+        *_layer_path_excludes(model),
+    ]
     includes = [*pkg.include, *pkg.patterns]
     if fn_pkg.individually or pkg.individually:
         return key, [*excludes, *fn_pkg.exclude], [*includes, *fn_pkg.include, *fn_pkg.patterns]
@@ -434,14 +475,18 @@ def _check_artifacts(
     for key, layer in model.layers.items():
         path = ("layers", key, "package", "artifact")
         if layer.artifact is None:
-            errors.append(
-                PackagingError(
-                    f"layer {key!r} has no package.artifact; packaging a layer folder is not supported yet",
-                    location=sources.locate(("layers", key)),
-                    path=("layers", key),
-                    hint="build the layer zip and set layers.<key>.package.artifact",
-                )
-            )
+            where: tuple[str, ...] = ("layers", key, "path")
+            relative, excludes, includes = layer_spec(model, key, config_file_name)
+            root = folder / relative
+            problem = None
+            if not root.resolve().is_relative_to(folder.resolve()):
+                problem = f"layer path {layer.path!r} leaves the service folder"
+            elif not root.is_dir():
+                problem = f"layer path {layer.path!r} is not a folder ({root})"
+            elif not select_files(root, excludes=excludes, includes=includes):
+                problem = f"no file of layer path {layer.path!r} matches the package patterns"
+            if problem:
+                errors.append(PackagingError(problem, location=sources.locate(where), path=where))
         elif not (folder / layer.artifact).resolve().is_file():
             errors.append(
                 PackagingError(
