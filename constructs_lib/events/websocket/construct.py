@@ -30,10 +30,6 @@ _ACCESS_LOG_FORMAT = (
 )
 
 
-def _invocation_uri(target: Any) -> dict[str, Any]:
-    return lambda_invocation_uri(target)
-
-
 def _authorizer(stack: Any, auth: WebsocketAuthorizer, key: str, index: int) -> dict[str, Any]:
     """v3's validated authorizer: name, uri, identity source, and what its permission targets."""
     if auth.arn is not None:
@@ -41,7 +37,7 @@ def _authorizer(stack: Any, auth: WebsocketAuthorizer, key: str, index: int) -> 
         assert name is not None
         return {
             "name": name,
-            "uri": _invocation_uri(auth.arn),
+            "uri": lambda_invocation_uri(auth.arn),
             "identitySource": auth.identity_source or _DEFAULT_IDENTITY,
             "permission": auth.arn,
             "function": None,
@@ -56,7 +52,7 @@ def _authorizer(stack: Any, auth: WebsocketAuthorizer, key: str, index: int) -> 
         )
     return {
         "name": auth.name,
-        "uri": _invocation_uri(fn.target_arn),
+        "uri": lambda_invocation_uri(fn.target_arn),
         "identitySource": auth.identity_source or _DEFAULT_IDENTITY,
         "permission": naming.lambda_logical_id(auth.name),
         "function": fn,
@@ -155,7 +151,7 @@ def _events(
                 "Properties": {
                     "ApiId": api_ref,
                     "IntegrationType": "AWS_PROXY",
-                    "IntegrationUri": _invocation_uri(fn.target_arn),
+                    "IntegrationUri": lambda_invocation_uri(fn.target_arn),
                 },
             },
         )
