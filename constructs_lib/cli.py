@@ -280,10 +280,25 @@ def cmd_policy(args: argparse.Namespace) -> int:
         resources = template.get("Resources", {})
         provider = svc.model.provider
         bucket = provider.deployment_bucket.name if provider.deployment_bucket else None
+        by_type: dict[str, list[dict[str, Any]]] = {}
+        for res in resources.values():
+            by_type.setdefault(res.get("Type", ""), []).append(res.get("Properties", {}))
+        named = [p.get("FunctionName") for p in by_type.get("AWS::Lambda::Function", [])]
         target = DeployTarget(
             stack=svc.stack_name,
             region=svc.region,
-            functions=[svc.model.function(k, stage=svc.stage).name for k in svc.model.functions],
+            # every function of the template (custom-resource Lambdas too), by its literal name
+            functions=list(
+                dict.fromkeys(
+                    [svc.model.function(k, stage=svc.stage).name for k in svc.model.functions]
+                    + [n for n in named if isinstance(n, str)]
+                )
+            ),
+            log_groups=[
+                p["LogGroupName"]
+                for p in by_type.get("AWS::Logs::LogGroup", [])
+                if isinstance(p.get("LogGroupName"), str) and not p["LogGroupName"].startswith("/aws/lambda/")
+            ],
             bucket=bucket,
             prefix=naming.artifact_prefix(
                 svc.name, svc.stage, provider.deployment_prefix or "serverless"
@@ -298,7 +313,9 @@ def cmd_policy(args: argparse.Namespace) -> int:
                 target.roles_passed.append(role)
             if res.get("Type") == "AWS::IAM::Role":
                 name = res["Properties"].get("RoleName")
-                if not isinstance(name, str):
+                if name is None:  # CloudFormation names it <stack>-<logical id>-<random>
+                    name = f"{svc.stack_name}-*"
+                elif not isinstance(name, str):  # v3's Fn::Join of service, stage, region
                     name = f"{svc.name}-{svc.stage}-{svc.region}-lambdaRole"
                 arn = f"arn:aws:iam::{args.account}:role{res['Properties'].get('Path', '/')}{name}"
                 target.roles_created.append(arn)

@@ -140,6 +140,8 @@ _BY_TYPE: dict[str, tuple[str, list[str]]] = {
             "AWS::ApiGatewayV2::Integration",
             "AWS::ApiGatewayV2::Route",
             "AWS::ApiGatewayV2::Authorizer",
+            "AWS::ApiGatewayV2::Deployment",
+            "AWS::ApiGatewayV2::RouteResponse",
         )
     },
     **{
@@ -154,9 +156,15 @@ _BY_TYPE: dict[str, tuple[str, list[str]]] = {
             "AWS::ApiGateway::Deployment",
             "AWS::ApiGateway::Authorizer",
             "AWS::ApiGateway::RequestValidator",
+            "AWS::ApiGateway::Model",
+            "AWS::ApiGateway::ApiKey",
+            "AWS::ApiGateway::UsagePlan",
+            "AWS::ApiGateway::UsagePlanKey",
         )
     },
 }
+#: CloudFormation invokes a custom resource's ServiceToken Lambda with the deployer's credentials
+_CUSTOM_RESOURCE = ("function", ["lambda:InvokeFunction"])
 
 
 @dataclass
@@ -172,6 +180,8 @@ class DeployTarget:
     bucket: str | None = None
     prefix: str = "serverless"
     resource_types: set[str] = field(default_factory=set)
+    log_groups: list[str] = field(default_factory=list)
+    """Log group names the template creates besides ``/aws/lambda/<function>``."""
 
 
 def _arn(service: str, region: str, account: str, rest: str) -> str:
@@ -211,7 +221,7 @@ def deployer_policy(targets: Iterable[DeployTarget], account: str) -> tuple[dict
             )
         scopes: dict[str, set[str]] = {}
         for rtype in sorted(t.resource_types):
-            known = _BY_TYPE.get(rtype)
+            known = _CUSTOM_RESOURCE if rtype.startswith("Custom::") else _BY_TYPE.get(rtype)
             if known is None:
                 notes.append(f"{t.stack}: {rtype} is not in the policy table; grant its actions by hand")
                 continue
@@ -222,10 +232,15 @@ def deployer_policy(targets: Iterable[DeployTarget], account: str) -> tuple[dict
                 for name in t.functions
                 for suffix in ("", ":*")
             ],
-            "log-group": [
-                _arn("logs", t.region, account, f"log-group:/aws/lambda/{name}:*") for name in t.functions
-            ]
-            + [_arn("logs", t.region, account, f"log-group:/aws/http-api/{t.stack}:*")],
+            "log-group": list(
+                dict.fromkeys(
+                    [
+                        _arn("logs", t.region, account, f"log-group:/aws/lambda/{name}:*")
+                        for name in t.functions
+                    ]
+                    + [_arn("logs", t.region, account, f"log-group:{name}:*") for name in t.log_groups]
+                )
+            ),
             "role": list(t.roles_created),
             "http-api": [
                 f"arn:aws:apigateway:{t.region}::/apis",
@@ -236,6 +251,15 @@ def deployer_policy(targets: Iterable[DeployTarget], account: str) -> tuple[dict
                 f"arn:aws:apigateway:{t.region}::/restapis",
                 f"arn:aws:apigateway:{t.region}::/restapis/*",
                 f"arn:aws:apigateway:{t.region}::/tags/*",
+                *(
+                    f"arn:aws:apigateway:{t.region}::/{kind}{tail}"
+                    for kind, rtype in (
+                        ("apikeys", "AWS::ApiGateway::ApiKey"),
+                        ("usageplans", "AWS::ApiGateway::UsagePlan"),
+                    )
+                    if rtype in t.resource_types
+                    for tail in ("", "/*")
+                ),
             ],
         }
         for scope, actions in sorted(scopes.items()):

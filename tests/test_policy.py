@@ -61,3 +61,40 @@ def test_policy_covers_the_deploy_and_wildcards_nothing() -> None:
     assert "arn:aws:s3:::my.serverless/serverless/auth/dev/*" in resources
     assert "arn:aws:iam::123456789012:role/serverless" in resources  # the role the seed passes
     assert doc["LambdaTrustPolicy"]["Statement"][0]["Principal"] == {"Service": "lambda.amazonaws.com"}
+
+
+def test_policy_follows_the_template_custom_resources_logs_and_unnamed_roles() -> None:
+    """Custom resources: CloudFormation invokes their Lambda with the deployer's credentials;
+    their functions, the websocket log group and CloudFormation-named roles are all in scope."""
+    from tests.helpers import OWN_REFERENCE
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        assert (
+            main(
+                [
+                    "policy",
+                    str(OWN_REFERENCE / "f15-existing-buckets-pools-api-logs"),
+                    "--account",
+                    "111122223333",
+                ]
+            )
+            == 0
+        )
+    result = json.loads(out.getvalue())
+    statements = {s["Sid"]: s for s in result["DeployerPolicy"]["Statement"]}
+    function = statements["LegacyDevFunction"]
+    assert "lambda:InvokeFunction" in function["Action"]
+    assert (
+        "arn:aws:lambda:us-east-1:111122223333:function:legacy-dev-custom-resource-existing-s3"
+        in function["Resource"]
+    )
+    assert (
+        "arn:aws:logs:us-east-1:111122223333:log-group:/aws/websocket/legacy-dev:*"
+        in statements["LegacyDevLogGroup"]["Resource"]
+    )
+    # IamRoleCustomResourcesLambdaExecution has no RoleName: CloudFormation prefixes it with the stack
+    assert "arn:aws:iam::111122223333:role/legacy-dev-*" in statements["LegacyDevRole"]["Resource"]
+    assert result["Notes"] == []
+    for statement in result["DeployerPolicy"]["Statement"]:
+        assert "*" not in statement["Action"] and "*" not in statement["Resource"]
