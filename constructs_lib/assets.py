@@ -10,6 +10,7 @@ jsii, ``stack.synthesizer`` of a reusable synthesizer points at the unbound orig
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +19,12 @@ from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from .hashing import b64, file_sha256
+from .placement import stack_of
 
-__all__ = ["ZipAsset", "add_zip_asset"]
+__all__ = ["ASSET_LOCATION", "ZipAsset", "add_zip_asset"]
+
+#: attribute a stack carries when its file assets go to a literal ``(bucket, key prefix)``
+ASSET_LOCATION = "_sls_cdk_asset_location"
 
 
 @dataclass(frozen=True)
@@ -35,4 +40,14 @@ def add_zip_asset(scope: Construct, artifact: Path, id_: str = "Code") -> ZipAss
     asset = s3_assets.Asset(
         scope, id_, path=str(artifact), asset_hash=digest.hex(), asset_hash_type=AssetHashType.CUSTOM
     )
+    location = stack_of(scope).__dict__.get(ASSET_LOCATION)
+    if location is not None:
+        # Known place (a named bucket): the key is CDK's rule, prefix + sha256(custom hash) + the
+        # file's extension, computed here instead of two jsii round trips (tests/test_constructs.py
+        # checks it against CDK's own value).
+        bucket, prefix = location
+        source_hash = hashlib.sha256(digest.hex().encode()).hexdigest()
+        # the extension of the staged file ``asset.<hash><suffix>`` (".<hash>" when there is none)
+        key = f"{prefix}{source_hash}{artifact.suffix or '.' + source_hash}"
+        return ZipAsset(bucket, key, b64(digest))
     return ZipAsset(asset.s3_bucket_name, asset.s3_object_key, b64(digest))

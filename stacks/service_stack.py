@@ -24,6 +24,7 @@ from aws_cdk import (
 from constructs import Construct
 
 from constructs_lib import events, naming
+from constructs_lib.assets import ASSET_LOCATION
 from constructs_lib.config.aws_lookup import AwsLookup, resolve_image
 from constructs_lib.config.project import LoadedService
 from constructs_lib.deployment_bucket import ServerlessDeploymentBucket
@@ -40,11 +41,17 @@ __all__ = ["STACK_DESCRIPTION", "ServiceStack"]
 STACK_DESCRIPTION = "The AWS CloudFormation template for this Serverless application"
 
 
-def synthesizer_for(service: LoadedService) -> IStackSynthesizer:
-    """Named deployment bucket -> no bootstrap; otherwise CDK's bootstrap bucket (for now)."""
+def asset_location(service: LoadedService) -> tuple[str | None, str]:
+    """``(named deployment bucket or None, key prefix)`` of the service's file assets."""
     provider = service.model.provider
     prefix = naming.artifact_prefix(service.name, service.stage, provider.deployment_prefix or "serverless")
     bucket = provider.deployment_bucket.name if provider.deployment_bucket else None
+    return bucket, prefix
+
+
+def synthesizer_for(service: LoadedService) -> IStackSynthesizer:
+    """Named deployment bucket -> no bootstrap; otherwise CDK's bootstrap bucket (for now)."""
+    bucket, prefix = asset_location(service)
     if bucket:
         return CliCredentialsStackSynthesizer(file_assets_bucket_name=bucket, bucket_prefix=prefix)
     return DefaultStackSynthesizer(bucket_prefix=prefix, generate_bootstrap_version_rule=False)
@@ -60,18 +67,22 @@ class ServiceStack(Stack):
     def __init__(self, scope: Construct, *, service: LoadedService, **kwargs: Any) -> None:
         model = service.model
         provider = model.provider
+        given_synthesizer = kwargs.pop("synthesizer", None)
         super().__init__(
             scope,
             service.stack_name,
             stack_name=service.stack_name,
             description=STACK_DESCRIPTION,
-            synthesizer=kwargs.pop("synthesizer", None) or synthesizer_for(service),
+            synthesizer=given_synthesizer or synthesizer_for(service),
             env=kwargs.pop("env", None) or Environment(region=service.region),
             tags={"STAGE": service.stage, **(provider.stack_tags or {})},
             notification_arns=provider.notification_arns,
             **kwargs,
         )
         self.service = service
+        bucket_name, prefix = asset_location(service)
+        if given_synthesizer is None and bucket_name and "${" not in bucket_name:
+            self.__dict__[ASSET_LOCATION] = (bucket_name, prefix)  # add_zip_asset computes keys locally
         self.deployment_method = provider.deployment_method or "changesets"
         self._http_api: ServiceHttpApi | None = None
         self.functions: dict[str, ServerlessFunction] = {}

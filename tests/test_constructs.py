@@ -6,6 +6,7 @@ translated key has v3's logical ID and properties.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -133,3 +134,29 @@ def test_stage_prod_renames_everything() -> None:
     fn = templates["auth-prod"]["Resources"]["EnvLambdaFunction"]["Properties"]
     assert fn["FunctionName"] == "auth-prod-env"
     assert fn["Code"]["S3Key"].startswith("serverless/auth/prod/")
+
+
+@pytest.mark.parametrize("name", ["boot.zip", "code.jar", "artifact"])
+def test_asset_keys_computed_locally_equal_cdks(tmp_path: Path, name: str) -> None:
+    """With a named bucket the S3 key is computed in Python (no jsii round trips); it must be
+    exactly the key CDK's synthesizer gives the same asset."""
+    from aws_cdk import App, AssetHashType, CliCredentialsStackSynthesizer, Stack
+    from aws_cdk import aws_s3_assets as s3_assets
+
+    from constructs_lib.assets import ASSET_LOCATION, add_zip_asset
+    from constructs_lib.hashing import file_sha256
+
+    artifact = tmp_path / name
+    artifact.write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    stack = Stack(
+        App(),
+        "S",
+        synthesizer=CliCredentialsStackSynthesizer(file_assets_bucket_name="my.bucket", bucket_prefix="p/svc/dev/"),
+    )
+    stack.__dict__[ASSET_LOCATION] = ("my.bucket", "p/svc/dev/")
+    ours = add_zip_asset(stack, artifact)
+    theirs = s3_assets.Asset(
+        stack, "Theirs", path=str(artifact), asset_hash=file_sha256(artifact).hex(), asset_hash_type=AssetHashType.CUSTOM
+    )
+    assert ours.object_key == stack.resolve(theirs.s3_object_key)
+    assert ours.bucket_name == stack.resolve(theirs.s3_bucket_name)
