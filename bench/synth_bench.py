@@ -6,7 +6,8 @@
     .venv/bin/python bench/synth_bench.py --sls /path/to/node_modules/.bin/serverless
 
 Each measurement runs ``python -m constructs_lib synth`` in a fresh process (what ``cdk synth``
-pays), with aws-cdk-lib's built-in template validation off and on. Generated projects have N
+pays), three times by default (``--repeat N``; the median is shown), with aws-cdk-lib's
+built-in template validation off and on. Generated projects have N
 services x M functions, each function with two httpApi routes, a URL and log retention. With
 ``--sls`` the same projects are packaged by Serverless v3 (``serverless package`` per service, in
 sequence) and the ratio is printed. Prints a table and the growth per service.
@@ -89,7 +90,17 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
+#: runs per measurement (``--repeat``); the table shows the median time and the largest peak
+REPEAT = 3
+
+
 def measure(label: str, argv: list[str], cwd: Path | None = None) -> Result:
+    """The median of :data:`REPEAT` runs (this machine's timings vary by +-20 % run to run)."""
+    runs = sorted((_measure_once(label, argv, cwd) for _ in range(REPEAT)), key=lambda r: r.seconds)
+    return Result(label, runs[len(runs) // 2].seconds, max(r.peak_mb for r in runs))
+
+
+def _measure_once(label: str, argv: list[str], cwd: Path | None = None) -> Result:
     env = {
         **os.environ,
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
@@ -159,7 +170,10 @@ def main() -> None:
     parser.add_argument("--functions", type=int, default=5)
     parser.add_argument("--sls", help="path to serverless 3.x (node_modules/.bin/serverless) to compare with")
     parser.add_argument("--no-validate-runs", action="store_true", help="skip the runs with validation on")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median shown)")
     args = parser.parse_args()
+    global REPEAT
+    REPEAT = max(1, args.repeat)
     if not (SEED / "api" / "v1" / "test" / "boot.zip").is_file():
         raise SystemExit("build the example first: make build-example")
 
