@@ -151,12 +151,18 @@ def test_asset_keys_computed_locally_equal_cdks(tmp_path: Path, name: str) -> No
     stack = Stack(
         App(),
         "S",
-        synthesizer=CliCredentialsStackSynthesizer(file_assets_bucket_name="my.bucket", bucket_prefix="p/svc/dev/"),
+        synthesizer=CliCredentialsStackSynthesizer(
+            file_assets_bucket_name="my.bucket", bucket_prefix="p/svc/dev/"
+        ),
     )
     stack.__dict__[ASSET_LOCATION] = ("my.bucket", "p/svc/dev/")
     ours = add_zip_asset(stack, artifact)
     theirs = s3_assets.Asset(
-        stack, "Theirs", path=str(artifact), asset_hash=file_sha256(artifact).hex(), asset_hash_type=AssetHashType.CUSTOM
+        stack,
+        "Theirs",
+        path=str(artifact),
+        asset_hash=file_sha256(artifact).hex(),
+        asset_hash_type=AssetHashType.CUSTOM,
     )
     assert ours.object_key == stack.resolve(theirs.s3_object_key)
     assert ours.bucket_name == stack.resolve(theirs.s3_bucket_name)

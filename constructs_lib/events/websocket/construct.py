@@ -64,19 +64,28 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
     service, stage = stack.service.name, stack.service.stage
     description = provider.websockets_description or "Serverless Websockets"
     raw = stack.raw
-    seen: dict[str, tuple[str, int]] = {}
+    seen: dict[str, tuple[str, str]] = {}  # route logical ID -> (route, function)
     events: list[tuple[Any, WebsocketEvent, dict[str, Any] | None]] = []
     for site in sites:
         event: WebsocketEvent = site.event
         key = site.function.props.key
-        if event.route in seen and seen[event.route][0] != key:
-            other = seen[event.route][0]
-            raise ConfigError(
-                f"websocket route {event.route!r} is also bound to function {other!r}; "
-                "a route has one integration (v3 silently kept the last)",
-                path=("functions", key, "events", site.index, "websocket"),
-            )
-        seen[event.route] = (key, site.index)
+        where = ("functions", key, "events", site.index, "websocket")
+        logical_id = naming.websockets_route_logical_id(event.route)
+        if logical_id in seen:
+            other_route, other = seen[logical_id]
+            if other_route != event.route:
+                raise ConfigError(
+                    f"websocket routes {other_route!r} and {event.route!r} would share the logical ID "
+                    f"{logical_id} (v3 silently kept one)",
+                    path=where,
+                )
+            if other != key:
+                raise ConfigError(
+                    f"websocket route {event.route!r} is also bound to function {other!r}; "
+                    "a route has one integration (v3 silently kept the last)",
+                    path=where,
+                )
+        seen[logical_id] = (event.route, key)
         auth = _authorizer(stack, event.authorizer, key, site.index) if event.authorizer else None
         events.append((site.function, event, auth))
 
