@@ -333,6 +333,11 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
         "serverless.yml:19:9: functions.env.events[1].websocket: websocket routes 'a-b' and 'aDashb' would share the logical ID aDashbWebsocketsRoute",
     ),
     (
+        "schema-http-resource-logical-id-clash",
+        add_fn("events:\n  - http: GET users/{id}\n  - http: POST users/{ID}\n"),
+        "serverless.yml:19:9: functions.env.events[1].http: paths 'users/{id}' and 'users/{ID}' would share the resource logical ID ApiGatewayResourceUsersIdVar",
+    ),
+    (
         "schema-alb-no-condition",
         add_fn(
             "events:\n  - alb:\n      listenerArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/lb/50dc6c495c0c9188/f2f7dc8efc522ab2\n      priority: 1\n      conditions: {}\n"

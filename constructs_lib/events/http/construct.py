@@ -692,8 +692,19 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
     # ---- validate (v3 normalizes every event first) ----
     events: list[tuple[Any, HttpEvent, dict[str, Any] | None, dict[str, Any] | None]] = []
     preflight: dict[str, dict[str, Any]] = {}
+    resource_paths: dict[str, str] = {}  # resource logical ID -> the path it stands for
     for site in sites:
         event: HttpEvent = site.event
+        parts = event.path.split("/") if event.path else []
+        for i in range(len(parts)):
+            path = "/".join(parts[: i + 1])
+            other = resource_paths.setdefault(naming.rest_resource_logical_id(path), path)
+            if other != path:
+                raise ConfigError(
+                    f"paths {other!r} and {path!r} would share the resource logical ID "
+                    f"{naming.rest_resource_logical_id(path)} (v3 silently merged them into one)",
+                    path=("functions", site.function.props.key, "events", site.index, "http"),
+                )
         auth = _authorizer(stack, event, site.function.props.key) if event.authorizer is not None else None
         cors = None
         if event.cors:
