@@ -39,6 +39,8 @@ def test_seed_stack_snapshot(seed_templates, snapshot_json, stack: str) -> None:
         "f13-websocket-alb",
         "f14-rest-api-extras",
         "f15-existing-buckets-pools-api-logs",
+        "f16-external-apis",
+        "f17-rest-stage-settings",
     ],
 )
 def test_function_options_snapshot(snapshot_json, case: str) -> None:  # type: ignore[no-untyped-def]
