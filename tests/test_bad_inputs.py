@@ -362,6 +362,15 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
         "alb.authorizer: alb authorizer 'cognitoo' is not one of provider.alb.authorizers\n  hint: did you mean 'cognito'?",
     ),
     (
+        "schema-alb-target-group-conflict",
+        add_fn(
+            "events:\n"
+            "  - alb:\n      listenerArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/lb/50dc6c495c0c9188/f2f7dc8efc522ab2\n      priority: 1\n      healthCheck: true\n      conditions:\n        path: /a\n"
+            "  - alb:\n      listenerArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/lb/50dc6c495c0c9188/f2f7dc8efc522ab2\n      priority: 2\n      conditions:\n        path: /b\n"
+        ),
+        "functions.env.events[1].alb: alb events of 'env' on load balancer 50dc6c495c0c9188 share the target group EnvAlbTargetGroup50dc6c495c0c9188",
+    ),
+    (
         "schema-alb-priority-reused",
         add_fn(
             "events:\n"

@@ -58,7 +58,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
     _check_priorities(events)
 
     raw = stack.raw
-    for fn, event, alb_id, _listener, _path in events:  # target groups
+    for fn, event, alb_id, _listener, path in events:  # target groups
         key = fn.props.key
         multi = bool(event.multi_value_headers)
         tag_value = f"{service}-{key}-{alb_id}-{stage}"
@@ -79,29 +79,36 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                     health[cfn] = getattr(check, field)
             if check.matcher and check.matcher.get("httpCode"):
                 health["Matcher"] = {"HttpCode": check.matcher["httpCode"]}
-        raw.add(
-            naming.alb_target_group_logical_id(key, alb_id, multi),
-            {
-                "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
-                "Properties": {
-                    "TargetType": "lambda",
-                    "Targets": [{"Id": fn.target_arn}],
-                    "Name": event.target_group_name
-                    or (prefix + hashlib.md5(name_input.encode(), usedforsecurity=False).hexdigest())[:32],
-                    "Tags": [{"Key": "Name", "Value": tag_value}],
-                    "TargetGroupAttributes": [{"Key": "lambda.multi_value_headers.enabled", "Value": multi}],
-                    **health,
-                },
-                "DependsOn": [
-                    d
-                    for d in (
-                        naming.alb_register_target_permission_logical_id(key),
-                        fn.target_alias[1] if fn.target_alias else None,
-                    )
-                    if d
-                ],
+        group_id = naming.alb_target_group_logical_id(key, alb_id, multi)
+        group = {
+            "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
+            "Properties": {
+                "TargetType": "lambda",
+                "Targets": [{"Id": fn.target_arn}],
+                "Name": event.target_group_name
+                or (prefix + hashlib.md5(name_input.encode(), usedforsecurity=False).hexdigest())[:32],
+                "Tags": [{"Key": "Name", "Value": tag_value}],
+                "TargetGroupAttributes": [{"Key": "lambda.multi_value_headers.enabled", "Value": multi}],
+                **health,
             },
-        )
+            "DependsOn": [
+                d
+                for d in (
+                    naming.alb_register_target_permission_logical_id(key),
+                    fn.target_alias[1] if fn.target_alias else None,
+                )
+                if d
+            ],
+        }
+        existing = raw.get(group_id)
+        if existing is not None and existing != group:
+            raise ConfigError(
+                f"alb events of {key!r} on load balancer {alb_id} share the target group {group_id} but ask "
+                "for different settings (health check, name); v3 silently kept the last event's",
+                path=path,
+                hint="give these events the same healthCheck / targetGroupName",
+            )
+        raw.add(group_id, group)
     for fn, event, alb_id, _listener, _path in events:  # listener rules
         actions: list[dict[str, Any]] = []
         for name in event.authorizer or []:
