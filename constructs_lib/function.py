@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aws_cdk import CfnOutput, Stack, Token
+from aws_cdk import CfnOutput, Token
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -33,7 +33,7 @@ from .assets import add_zip_asset
 from .config.model import URL_CORS_DEFAULT_HEADERS, DestinationTarget, EffectiveFunction, FunctionUrl, UrlCors
 from .errors import ConfigError
 from .hashing import LayerHashInput, version_digest
-from .placement import stack_of
+from .placement import remember_stack, stack_of
 from .resources import set_depends_on
 
 if TYPE_CHECKING:
@@ -101,8 +101,7 @@ class ServerlessFunction(Construct):
         image: tuple[str, str] | None = None,
     ) -> None:
         super().__init__(scope, id_)
-        if isinstance(scope, Stack):  # the usual case: spare stack_of() its jsii call
-            self.__dict__["_sls_cdk_stack"] = scope
+        remember_stack(self, scope)
         self.props = props
         self.service = service
         self.stage = stage
@@ -113,6 +112,7 @@ class ServerlessFunction(Construct):
         self.logical_id = naming.lambda_logical_id(key)
         #: ``(name, logical ID)`` of the alias events must target (provisioned concurrency, SnapStart).
         self.target_alias: tuple[str, str] | None = None
+        self._target_arn_text: tuple[tuple[str, str] | None, str] | None = None  # (alias, token)
 
         self.log_group: logs.CfnLogGroup | None = None
         if not props.disable_logs:
@@ -446,12 +446,9 @@ class ServerlessFunction(Construct):
     @property
     def target_arn_text(self) -> str:
         """:attr:`target_arn` as a CDK string token, made once (each conversion is a jsii call)."""
-        key = (self.logical_id, self.target_alias)
-        cached = self.__dict__.get("_target_arn_text")
-        if cached is None or cached[0] != key:
-            cached = (key, raw(self.target_arn))
-            self.__dict__["_target_arn_text"] = cached
-        return cached[1]  # type: ignore[no-any-return]
+        if self._target_arn_text is None or self._target_arn_text[0] != self.target_alias:
+            self._target_arn_text = (self.target_alias, raw(self.target_arn))  # the alias may come later
+        return self._target_arn_text[1]
 
     def add_url(self, options: FunctionUrl) -> ServerlessFunctionUrl:
         """Give the function a URL (``functions.<f>.url``)."""

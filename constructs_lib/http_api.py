@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import CfnOutput, Fn, ScopedAws, Stack
+from aws_cdk import CfnOutput, Fn, ScopedAws
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -26,7 +26,7 @@ from .config.model import API_CORS_DEFAULT_HEADERS, Cors, HttpApiAuthorizer, Htt
 from .errors import ConfigError
 from .function import ServerlessFunction, raw
 from .intrinsics import execute_api_arn, lambda_invocation_uri
-from .placement import stack_of
+from .placement import remember_stack, stack_of
 
 __all__ = [
     "DEFAULT_ACCESS_LOG_FORMAT",
@@ -83,8 +83,7 @@ class ServiceHttpApi(Construct):
         functions: Callable[[str], ServerlessFunction | None] | None = None,
     ) -> None:
         super().__init__(scope, id_)
-        if isinstance(scope, Stack):  # spare stack_of() its jsii call
-            self.__dict__["_sls_cdk_stack"] = scope
+        remember_stack(self, scope)
         self.config = config
         self.service = service
         self.stage = stage
@@ -96,6 +95,9 @@ class ServiceHttpApi(Construct):
             isinstance(config.cors, Cors) and config.cors.allowed_methods is None
         )
         self._methods: list[str] = ["OPTIONS"]
+        # CDK string tokens, each made once (every conversion is a jsii call)
+        self._route_targets: dict[str, str] = {}
+        self._execute_api_arn_text: str | None = None
 
         #: ``provider.httpApi.id``: routes go on an API another stack owns (no API, stage, logs, outputs)
         self.external_id = config.id
@@ -206,24 +208,21 @@ class ServiceHttpApi(Construct):
             max_age=spec.max_age,
         )
 
-    def _route_target(self, key: str, integration: apigwv2.CfnIntegration) -> str:
+    def _route_target(self, key: str) -> str:
         """``integrations/<id>`` of a function's integration, made once per integration."""
-        targets: dict[str, str] = self.__dict__.setdefault("_route_targets", {})
-        if key not in targets:
-            targets[key] = raw(
+        if key not in self._route_targets:
+            self._route_targets[key] = raw(
                 {"Fn::Join": ["/", ["integrations", {"Ref": naming.http_api_integration_logical_id(key)}]]}
             )
-        return targets[key]
+        return self._route_targets[key]
 
     def _execute_api_arn(self) -> Any:
         """v3's ``Fn::Join`` as written (CDK's ``Fn.join`` would fold an external id into the text);
         made once per API."""
-        cached = self.__dict__.get("_execute_api_arn_text")
-        if cached is not None:
-            return cached
-        api = self.external_id if self.external_id is not None else {"Ref": naming.http_api_logical_id()}
-        self.__dict__["_execute_api_arn_text"] = raw(execute_api_arn(api, "/*"))
-        return self.__dict__["_execute_api_arn_text"]
+        if self._execute_api_arn_text is None:
+            api = self.external_id if self.external_id is not None else {"Ref": naming.http_api_logical_id()}
+            self._execute_api_arn_text = raw(execute_api_arn(api, "/*"))
+        return self._execute_api_arn_text
 
     def _add_authorizer(self, key: str, config: HttpApiAuthorizer) -> None:
         name = config.name or key
@@ -303,7 +302,7 @@ class ServiceHttpApi(Construct):
             logical_id,
             api_id=self.api_id,
             route_key=route_key,
-            target=self._route_target(function.props.key, integration),
+            target=self._route_target(function.props.key),
         )
         route.add_resource_dependency(integration)
         if authorizer is not None:

@@ -17,13 +17,21 @@ from typing import Any
 from aws_cdk import Stack
 from constructs import Construct
 
-__all__ = ["stack_of"]
+__all__ = ["remember_stack", "stack_of"]
+
+_KEY = "_sls_cdk_stack"
 
 
 def stack_of(scope: Construct) -> Any:
     """``Stack.of(scope)``, remembered on the Python object (one jsii call per construct)."""
-    cached = scope.__dict__.get("_sls_cdk_stack")
+    cached = scope.__dict__.get(_KEY)
     if cached is None:
         cached = Stack.of(scope)
-        scope.__dict__["_sls_cdk_stack"] = cached
+        scope.__dict__[_KEY] = cached
     return cached
+
+
+def remember_stack(construct: Construct, scope: Construct) -> None:
+    """When ``construct`` was created directly in a stack, :func:`stack_of` needs no jsii call."""
+    if isinstance(scope, Stack):
+        construct.__dict__[_KEY] = scope

@@ -32,7 +32,6 @@ from .templates import (
 )
 
 _COGNITO_ARN = re.compile(r"^arn:[a-zA-Z-]*:cognito-idp")
-_CORS_HEADERS = API_CORS_DEFAULT_HEADERS
 REST_API = naming.rest_api_logical_id()
 
 
@@ -51,7 +50,7 @@ def _cors(event: HttpEvent) -> dict[str, Any]:
     cors: dict[str, Any] = {
         "origin": "*",
         "methods": ["OPTIONS"],
-        "headers": list(_CORS_HEADERS),
+        "headers": list(API_CORS_DEFAULT_HEADERS),
         "allowCredentials": False,
     }
     if isinstance(event.cors, HttpCors):
@@ -62,7 +61,9 @@ def _cors(event: HttpEvent) -> dict[str, Any]:
         cors["methods"] = list(cors.get("methods") or [])
         cors["allowCredentials"] = bool(cors.get("allowCredentials"))
         headers = given.get("headers")
-        cors["headers"] = [headers] if isinstance(headers, str) else (headers or list(_CORS_HEADERS))
+        if isinstance(headers, str):
+            headers = [headers]
+        cors["headers"] = headers or list(API_CORS_DEFAULT_HEADERS)
         if "OPTIONS" not in cors["methods"]:
             cors["methods"].append("OPTIONS")
         if method not in cors["methods"]:
