@@ -19,6 +19,7 @@ load one from YAML) and pass it in.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -288,7 +289,7 @@ class ServerlessFunction(Construct):
                 for layer in p.layers or ()
                 if isinstance(layer, dict) and layer.get("Ref") in self._layers
             ]
-            digest = version_digest(None if self._image else self.code_sha256, self.cfn_properties, used)
+            digest = version_digest(None if self._image else self.code_sha256, self._hashable(), used)
             version_id = naming.lambda_version_logical_id(key, digest)
             self.version = lambda_.CfnVersion(
                 stack_of(self),
@@ -322,6 +323,18 @@ class ServerlessFunction(Construct):
         if p.url is not None:
             self.add_url(p.url)
         self._event_invoke_config()
+
+    def _hashable(self) -> dict[str, Any]:
+        """The properties the version digest covers, with CDK tokens resolved.
+
+        A token's text (``${Token[TOKEN.42]}``, e.g. a cross-region compose reference) numbers
+        tokens in creation order, so it depends on what else the app built; its resolved form
+        (the intrinsic it stands for) does not, and keeps the version's logical ID stable."""
+        text = json.dumps(self.cfn_properties, default=str)
+        if "${Token[" not in text and "#{Token[" not in text:
+            return self.cfn_properties
+        resolved: dict[str, Any] = stack_of(self).resolve(self.cfn_properties)
+        return resolved
 
     def _alias(self, name: str, logical_id: str, version_id: str, provisioned: dict[str, Any] | None) -> None:
         alias = lambda_.CfnAlias(
