@@ -5,7 +5,8 @@ Context keys (``-c key=value``): ``compose`` (a serverless-compose.yml; default:
 project), ``service`` (one serverless.yml or its folder; wins over ``compose``), ``stage``,
 ``region``, ``validate`` (``true`` runs aws-cdk-lib's built-in template validation), ``build``
 (``true`` runs the build hooks first; never implied, so ``cdk ls`` / ``cdk diff`` do not build),
-``nag`` (``true`` runs cdk-nag's AwsSolutions and Serverless packs as a validation plugin).
+``nag`` (``true`` runs cdk-nag's AwsSolutions and Serverless packs as a validation plugin),
+``jobs`` (processes to synthesize with; default: one per CPU for compose projects of 8+ services).
 User errors print as ``file:line:col: key: message`` and exit 1.
 """
 
@@ -20,8 +21,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from constructs_lib.config.project import load_project
 from constructs_lib.errors import SlsCdkError
-from constructs_lib.jsii_speed import skip_runtime_type_checks
-from stacks.compose_app import ComposeApp
+from constructs_lib.synthesis import prepare, synthesize
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_COMPOSE = HERE / "examples" / "seed" / "serverless-compose.yml"
@@ -34,31 +34,42 @@ def _truthy(value: object) -> bool:
 def main() -> None:
     context = json.loads(os.environ.get("CDK_CONTEXT_JSON") or "{}")  # cdk.json + -c, from the CLI
     ctx = context.get
-    target = ctx("service") or ctx("compose") or str(DEFAULT_COMPOSE)
+    target = Path(ctx("service") or ctx("compose") or str(DEFAULT_COMPOSE))
+    nag = _truthy(ctx("nag") or False)
+    jobs_given = ctx("jobs")
+    if jobs_given is not None and not str(jobs_given).isdigit():
+        print(f"error: context jobs must be a number, not {jobs_given!r}", file=sys.stderr)
+        sys.exit(1)
     try:
-        project = load_project(
-            Path(target), stage=ctx("stage"), region=ctx("region"), build=_truthy(ctx("build") or False)
+        with prepare(
+            target, None if jobs_given is None else int(jobs_given), nag=nag
+        ) as jobs:  # aws-cdk-lib starts while YAML loads
+            project = load_project(
+                target, stage=ctx("stage"), region=ctx("region"), build=_truthy(ctx("build") or False)
+            )
+        for svc in project.services:
+            for notice in svc.notices:
+                print(f"notice: {svc.label}: {notice.message}", file=sys.stderr)
+            for warning in svc.warnings:
+                print(f"warning: {warning.format()}", file=sys.stderr)
+            if svc.deploy_flags:  # v3's deploy-time settings (deploymentMethod, disableRollback, ...)
+                flags = " ".join(svc.deploy_flags)
+                print(
+                    f"note: deploy {svc.stack_name} with `cdk deploy {svc.stack_name} {flags}`",
+                    file=sys.stderr,
+                )
+        # the CDK CLI owns (and locks) its output folder: write into it, not beside it
+        synthesize(
+            project,
+            Path(os.environ.get("CDK_OUTDIR") or "cdk.out"),
+            validate=_truthy(ctx("validate") or False),
+            nag=nag,
+            jobs=jobs,
+            atomic=False,
         )
     except SlsCdkError as exc:
         print(exc.format(), file=sys.stderr)
         sys.exit(1)
-    for svc in project.services:
-        for notice in svc.notices:
-            print(f"notice: {svc.label}: {notice.message}", file=sys.stderr)
-        for warning in svc.warnings:
-            print(f"warning: {warning.format()}", file=sys.stderr)
-        if svc.deploy_flags:  # v3's deploy-time settings (deploymentMethod, disableRollback, ...)
-            flags = " ".join(svc.deploy_flags)
-            print(
-                f"note: deploy {svc.stack_name} with `cdk deploy {svc.stack_name} {flags}`", file=sys.stderr
-            )
-    skip_runtime_type_checks()  # tests keep them (SLS_CDK_TYPE_CHECKS=1)
-    app = ComposeApp(project=project, builtin_cloud_formation_validation=_truthy(ctx("validate") or False))
-    if _truthy(ctx("nag") or False):
-        from constructs_lib.nag import enable_nag, user_acknowledgements
-
-        enable_nag(app, user_acknowledgements(project))
-    app.synth()
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -68,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
         "--build", action="store_true", help="run the build hooks (custom.scripts.hooks) first"
     )
     synth.add_argument("--nag", action="store_true", help="run cdk-nag (AwsSolutions, Serverless packs)")
+    synth.add_argument(
+        "--jobs", "-j", type=int, help="processes to synthesize with (default: one per CPU for 8+ services)"
+    )
 
     diff = sub.add_parser(
         "diff", help="what deploying over an existing template (e.g. Serverless v3's) would replace or delete"
@@ -144,72 +146,13 @@ def cmd_print(args: argparse.Namespace) -> int:
     return 0
 
 
-def synth_project(project: Any, out: Path, *, validate: bool = False, nag: bool = False) -> list[Path]:
-    """Synthesize into a temporary folder beside ``out`` and move it into place on success.
-
-    With ``nag`` the cdk-nag packs run as a validation plugin; unacknowledged findings fail."""
-    from stacks.compose_app import ComposeApp
-
-    from .jsii_speed import skip_runtime_type_checks
-
-    skip_runtime_type_checks()
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        app = ComposeApp(project=project, outdir=str(tmp), builtin_cloud_formation_validation=validate)
-        if nag:
-            _nag(app, project, tmp)
-        else:
-            app.synth()
-        templates = [f"{stack.stack_name}.template.json" for stack in app.stacks.values()]
-        _install(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return [out / name for name in templates]
-
-
-def _nag(app: Any, project: Any, tmp: Path) -> None:
-    from .nag import enable_nag, nag_findings, user_acknowledgements
-
-    enable_nag(app, user_acknowledgements(project))
-    try:
-        app.synth()
-    except Exception as exc:  # jsii reports a failed validation as a RuntimeError
-        if "ValidationFailed" not in str(exc) and "Validation failed" not in str(exc):
-            raise
-        findings = nag_findings(tmp)
-        raise SlsCdkError(
-            f"cdk-nag: {len(findings)} finding(s) not acknowledged:\n  " + "\n  ".join(findings),
-            hint="fix them, or acknowledge with custom.slsCdk.acknowledgeNag: {'<Pack>::<RuleId>': reason}",
-        ) from None
-
-
-def _install(tmp: Path, out: Path) -> None:
-    """Replace ``out`` by ``tmp`` when ``out`` is ours (absent, empty or a cloud assembly);
-    otherwise copy the files in (never wipe a folder we did not write)."""
-    if not out.exists() or not any(out.iterdir()) or (out / "manifest.json").exists():
-        old = None
-        if out.exists():
-            old = out.with_name(f".{out.name}.old.{os.getpid()}")
-            out.rename(old)
-        tmp.rename(out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        return
-    for item in tmp.iterdir():
-        target = out / item.name
-        if target.is_dir():
-            shutil.rmtree(target)
-        shutil.move(str(item), target)
-    shutil.rmtree(tmp, ignore_errors=True)
-
-
 def cmd_synth(args: argparse.Namespace) -> int:
-    project = _load(args)
+    from .synthesis import prepare, synthesize
+
+    with prepare(Path(args.path), args.jobs, nag=args.nag) as jobs:
+        project = _load(args)
     _report(project)
-    written = synth_project(project, Path(args.out), validate=args.validate, nag=args.nag)
+    written = synthesize(project, Path(args.out), validate=args.validate, nag=args.nag, jobs=jobs)
     for svc, path in zip(project.services, written, strict=True):
         flags = svc.deploy_flags
         hint = f"  (deploy with: cdk deploy {svc.stack_name} {' '.join(flags)})" if flags else ""
@@ -240,6 +183,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     """Exit 2 when a stateful resource would be replaced or removed (data loss), else 0."""
     from .migration import compare, format_report
+    from .synthesis import synthesize
 
     against = Path(args.against)
     try:
@@ -252,7 +196,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if name not in names:
         raise SlsCdkError(f"choose a stack with --stack: {', '.join(names)}")
     with tempfile.TemporaryDirectory(prefix="sls-cdk-diff-") as tmp:
-        written = synth_project(project, Path(tmp) / "out")
+        written = synthesize(project, Path(tmp) / "out")
         new = json.loads(next(p for p in written if p.name == f"{name}.template.json").read_text())
     changes = compare(old, new, region=next(s.region for s in project.services if s.stack_name == name))
     print(f"{name} over {against}:")
@@ -268,11 +212,12 @@ def cmd_policy(args: argparse.Namespace) -> int:
     """Print ``{"DeployerPolicy", "LambdaTrustPolicy", "Notes"}`` as JSON."""
     from . import naming
     from .policy import LAMBDA_TRUST_POLICY, DeployTarget, deployer_policy
+    from .synthesis import synthesize
 
     project = _load(args)
     targets = []
     with tempfile.TemporaryDirectory(prefix="sls-cdk-policy-") as tmp:
-        written = synth_project(project, Path(tmp) / "out")
+        written = synthesize(project, Path(tmp) / "out")
         templates = {p.name.removesuffix(".template.json"): json.loads(p.read_text()) for p in written}
     notes: list[str] = []
     for svc in project.services:

@@ -208,14 +208,14 @@ def test_deploy_time_settings_become_cdk_deploy_flags(tmp_path: Path) -> None:
 
 
 def test_notification_arns_reach_the_cloud_assembly(tmp_path: Path) -> None:
-    from constructs_lib.cli import synth_project
     from constructs_lib.config.project import load_project
+    from constructs_lib.synthesis import synthesize
 
     text = BASE.replace(
         "  runtime:", "  notificationArns: ['arn:aws:sns:us-east-1:123456789012:events']\n  runtime:"
     )
     project = load_project(write_service(tmp_path, text))
-    synth_project(project, tmp_path / "out")
+    synthesize(project, tmp_path / "out")
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     (stack,) = [a for a in manifest["artifacts"].values() if a["type"] == "aws:cloudformation:stack"]
     assert stack["properties"]["notificationArns"] == ["arn:aws:sns:us-east-1:123456789012:events"]

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from ..errors import ComposeError, ErrorGroup, Location, SlsCdkError
+from .files import COMPOSE_FILE_NAMES, SERVICE_FILE_NAMES
 from .schema import Base, ListOf
 from .source import SourceMap, load_yaml_file
 from .validate import validate
@@ -31,7 +32,6 @@ __all__ = [
     "split_output_refs",
 ]
 
-COMPOSE_FILE_NAMES = ("serverless-compose.yml", "serverless-compose.yaml")
 _OUTPUT_REF = re.compile(r"\$\{([a-zA-Z][\w-]*)\.([A-Za-z0-9_]+)\}")
 
 
@@ -85,8 +85,6 @@ class Compose:
 
 
 def find_service_file(folder: Path, config: str | None = None) -> Path | None:
-    from .project import SERVICE_FILE_NAMES
-
     if config:
         candidate = folder / config
         return candidate if candidate.is_file() else None

@@ -21,16 +21,14 @@ from ..errors import ConfigError, ErrorGroup, Location, PackagingError, SlsCdkEr
 from ..packaging import DEFAULT_EXCLUDES, download_artifact, package_folder, parse_s3_uri, select_files
 from ..plugins import PluginNotice, check_plugins
 from ..safety import safety_warnings
-from .compose import COMPOSE_FILE_NAMES, Compose, load_compose, output_refs, split_output_refs
+from .compose import Compose, load_compose, output_refs, split_output_refs
+from .files import SERVICE_FILE_NAMES, find_project
 from .model import FunctionPackage, Package, Service
 from .source import SourceMap, load_yaml_file
 from .validate import validate
 from .variables import ResolveContext, resolve_config
 
 __all__ = ["SERVICE_FILE_NAMES", "LoadedService", "Project", "find_project", "load_project", "load_service"]
-
-SERVICE_FILE_NAMES = ("serverless.yml", "serverless.yaml", "serverless.json")
-_REFUSED_FILE_NAMES = ("serverless.js", "serverless.ts", "serverless.cjs", "serverless.mjs")
 
 
 @dataclass(frozen=True)
@@ -161,36 +159,6 @@ class Project:
     services: tuple[LoadedService, ...]
     stage: str
     compose: Compose | None = None
-
-
-def find_project(path: Path) -> tuple[str, Path]:
-    """``("service", file)`` or ``("compose", file)`` for a serverless.yml, a compose file or a folder."""
-    if path.is_dir():
-        for name in SERVICE_FILE_NAMES:
-            if (path / name).is_file():
-                return "service", path / name
-        for name in COMPOSE_FILE_NAMES:
-            if (path / name).is_file():
-                return "compose", path / name
-        for name in _REFUSED_FILE_NAMES:
-            if (path / name).is_file():
-                raise ConfigError(
-                    f"{name} is JavaScript/TypeScript: sls-cdk reads YAML or JSON configuration only",
-                    location=Location(str(path / name)),
-                )
-        raise ConfigError(
-            "no serverless.yml or serverless-compose.yml in this folder", location=Location(str(path))
-        )
-    if not path.exists():
-        raise ConfigError("no such file or folder", location=Location(str(path)))
-    if path.name in COMPOSE_FILE_NAMES or path.name.startswith("serverless-compose."):
-        return "compose", path
-    if path.suffix in (".js", ".ts", ".cjs", ".mjs"):
-        raise ConfigError(
-            "JavaScript/TypeScript configuration is not supported: use YAML or JSON",
-            location=Location(str(path)),
-        )
-    return "service", path
 
 
 def _dotenv(folder: Path, stage: str) -> dict[str, str]:

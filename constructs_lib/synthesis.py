@@ -1,0 +1,395 @@
+"""Turning a loaded project into a cloud assembly, as fast as this machine allows.
+
+One place for what ``sls-cdk synth`` and ``app.py`` (``cdk synth``) share:
+
+* :func:`prepare` decides how many processes to use and, for a one-process synth, starts
+  aws-cdk-lib (Python modules and the Node process jsii drives) on a thread while the main thread
+  loads the YAML: the two overlap instead of adding up (about 0.5 s of a 2 s seed synth).
+* :func:`synthesize` writes the assembly. With ``jobs > 1`` the services are split into groups no
+  reference crosses (compose ``dependsOn`` and ``${service.Output}`` params keep their services
+  together); each group is synthesized by a forked copy of this process (the project is already
+  loaded: no second variable resolution, no second build), and the assemblies are merged into
+  exactly what one process writes: same manifest, same tree, same files.
+* Output is atomic for the CLI: written beside ``out``, moved into place on success.
+
+Forking needs a process that has not started Node yet and runs no other thread; otherwise (e.g.
+under pytest, or when a caller imported aws_cdk first) synthesis runs in one process.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import dataclasses
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import SlsCdkError
+
+__all__ = ["merge_assemblies", "partition", "plan_jobs", "prepare", "synthesize"]
+
+#: below this many services one process is faster: a worker pays ~1.3 s to start Node and
+#: aws-cdk-lib, which a small project does not win back
+PARALLEL_MIN_SERVICES = 8
+
+#: ``SLS_CDK_JOBS=N`` overrides the automatic choice (``1``: never fork)
+JOBS_ENV = "SLS_CDK_JOBS"
+
+#: the aws-cdk-lib modules the stacks use; importing them (and touching one class of each, which
+#: makes Node load that module) is what the warm-up thread does
+_WARM_MODULES = ("aws_lambda", "aws_logs", "aws_iam", "aws_apigatewayv2", "aws_s3_assets")
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _count_services(path: Path) -> int:
+    """Services a PATH names, from a cheap read of the compose file (1 for a serverless.yml).
+
+    Only a hint for :func:`plan_jobs`; the real loader reports anything wrong with the file."""
+    try:
+        from .config.files import find_project
+
+        kind, file = find_project(path)
+        if kind != "compose":
+            return 1
+        import yaml
+
+        data = yaml.safe_load(file.read_text())
+        services = data.get("services") if isinstance(data, dict) else None
+        return len(services) if isinstance(services, dict) else 1
+    except Exception:
+        return 1
+
+
+def plan_jobs(path: Path, requested: int | None = None, *, nag: bool = False) -> int:
+    """How many processes to synthesize ``path`` with.
+
+    ``requested`` (``--jobs``, ``-c jobs=N``) or ``SLS_CDK_JOBS`` wins; otherwise one per CPU for
+    compose projects of :data:`PARALLEL_MIN_SERVICES` services or more. cdk-nag reads its findings
+    from one assembly, so ``nag`` means one process."""
+    if nag:
+        return 1
+    if requested is None and os.environ.get(JOBS_ENV, "").strip():
+        try:
+            requested = int(os.environ[JOBS_ENV])
+        except ValueError:
+            raise SlsCdkError(f"{JOBS_ENV} must be a number, not {os.environ[JOBS_ENV]!r}") from None
+    services = _count_services(path)
+    if requested is not None:
+        if requested < 1:
+            raise SlsCdkError(f"jobs must be 1 or more, not {requested}")
+        return max(1, min(requested, services))
+    if services < PARALLEL_MIN_SERVICES:
+        return 1
+    return max(1, min(_cpus(), services))
+
+
+def _warm() -> None:
+    import importlib
+
+    import aws_cdk
+
+    for name in _WARM_MODULES:
+        module = importlib.import_module(f"aws_cdk.{name}")
+        cfn = next((getattr(module, n) for n in dir(module) if n.startswith("Cfn")), None)
+        if cfn is not None:
+            _ = cfn.CFN_RESOURCE_TYPE_NAME  # a static read: Node loads the module now
+    aws_cdk.Token.is_unresolved("")
+
+
+@contextlib.contextmanager
+def prepare(path: Path, requested: int | None = None, *, nag: bool = False) -> Iterator[int]:
+    """``with prepare(path) as jobs: project = load_project(path)``.
+
+    For one process, aws-cdk-lib starts on a thread while the body loads the project; leaving
+    the block waits for it (also when loading failed, so nothing is left half-started)."""
+    jobs = plan_jobs(path, requested, nag=nag)
+    thread = None
+    if jobs == 1 and "aws_cdk" not in sys.modules:
+        thread = threading.Thread(target=_warm_quietly, name="sls-cdk-warm-up", daemon=True)
+        thread.start()
+    try:
+        yield jobs
+    finally:
+        if thread is not None:
+            thread.join()
+
+
+def _warm_quietly() -> None:
+    with contextlib.suppress(Exception):  # the main thread's own import reports any real problem
+        _warm()
+
+
+# --- synthesis ---------------------------------------------------------------------------------
+
+
+def synthesize(
+    project: Any,
+    out: Path,
+    *,
+    validate: bool = False,
+    nag: bool = False,
+    jobs: int = 1,
+    atomic: bool = True,
+) -> list[Path]:
+    """Synthesize ``project`` into ``out``; returns each stack's template path.
+
+    ``atomic``: write beside ``out`` and move it into place on success (nothing is written on
+    failure). ``cdk synth`` runs app.py with ``atomic=False``: the CDK CLI owns (and locks) its
+    output folder, so files are written into it."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    groups = partition(project, jobs) if jobs > 1 and not nag and _can_fork() else [project.services]
+    target = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent)) if atomic else out
+    try:
+        if len(groups) == 1:
+            templates = _synth_here(project, target, validate=validate, nag=nag)
+        else:
+            templates = _synth_forked(project, groups, target, validate=validate)
+        if atomic:
+            _install(target, out)
+    except BaseException:
+        if atomic:
+            shutil.rmtree(target, ignore_errors=True)
+        raise
+    return [out / name for name in templates]
+
+
+def _synth_here(project: Any, outdir: Path, *, validate: bool, nag: bool) -> list[str]:
+    from stacks.compose_app import ComposeApp
+
+    from .jsii_speed import skip_runtime_type_checks
+
+    skip_runtime_type_checks()
+    app = ComposeApp(project=project, outdir=str(outdir), builtin_cloud_formation_validation=validate)
+    if nag:
+        _nag(app, project, outdir)
+    else:
+        app.synth()
+    return [f"{stack.stack_name}.template.json" for stack in app.stacks.values()]
+
+
+def _nag(app: Any, project: Any, outdir: Path) -> None:
+    from .nag import enable_nag, nag_findings, user_acknowledgements
+
+    enable_nag(app, user_acknowledgements(project))
+    try:
+        app.synth()
+    except Exception as exc:  # jsii reports a failed validation as a RuntimeError
+        if "ValidationFailed" not in str(exc) and "Validation failed" not in str(exc):
+            raise
+        findings = nag_findings(outdir)
+        raise SlsCdkError(
+            f"cdk-nag: {len(findings)} finding(s) not acknowledged:\n  " + "\n  ".join(findings),
+            hint="fix them, or acknowledge with custom.slsCdk.acknowledgeNag: {'<Pack>::<RuleId>': reason}",
+        ) from None
+
+
+def _install(tmp: Path, out: Path) -> None:
+    """Replace ``out`` by ``tmp`` when ``out`` is ours (absent, empty or a cloud assembly);
+    otherwise copy the files in (never wipe a folder we did not write)."""
+    if not out.exists() or not any(out.iterdir()) or (out / "manifest.json").exists():
+        old = None
+        if out.exists():
+            old = out.with_name(f".{out.name}.old.{os.getpid()}")
+            out.rename(old)
+        tmp.rename(out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return
+    for item in tmp.iterdir():
+        target = out / item.name
+        if target.is_dir():
+            shutil.rmtree(target)
+        shutil.move(str(item), target)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --- parallel ----------------------------------------------------------------------------------
+
+
+def _can_fork() -> bool:
+    """Forking is safe before Node starts and while this is the only thread."""
+    return hasattr(os, "fork") and "aws_cdk" not in sys.modules and threading.active_count() == 1
+
+
+def _service_name(service: Any) -> str:
+    return service.compose_name or service.name
+
+
+def partition(project: Any, jobs: int) -> list[tuple[Any, ...]]:
+    """``project.services`` in at most ``jobs`` groups, balanced by function count.
+
+    Services joined by ``dependsOn`` or an output reference stay in one group (their stacks
+    reference each other inside one CDK app); each group keeps the project's order."""
+    services = list(project.services)
+    parent = {_service_name(s): _service_name(s) for s in services}
+
+    def root(name: str) -> str:
+        while parent[name] != name:
+            parent[name] = parent[parent[name]]
+            name = parent[name]
+        return name
+
+    for svc in services:
+        for other in (*svc.depends_on, *(ref.service for ref in svc.output_refs)):
+            if other in parent:
+                parent[root(other)] = root(_service_name(svc))
+    components: dict[str, list[Any]] = {}
+    for svc in services:
+        components.setdefault(root(_service_name(svc)), []).append(svc)
+
+    def weight(group: list[Any]) -> int:
+        return sum(1 + len(s.model.functions) for s in group)
+
+    buckets: list[list[Any]] = [[] for _ in range(max(1, min(jobs, len(components))))]
+    for component in sorted(components.values(), key=weight, reverse=True):
+        min(buckets, key=weight).extend(component)
+    order = {_service_name(s): i for i, s in enumerate(services)}
+    return [tuple(sorted(b, key=lambda s: order[_service_name(s)])) for b in buckets if b]
+
+
+def _synth_forked(
+    project: Any, groups: Sequence[tuple[Any, ...]], outdir: Path, *, validate: bool
+) -> list[str]:
+    """Each group but the first in a forked child, the first here; then merge the assemblies."""
+    parts = [Path(tempfile.mkdtemp(prefix=".part.", dir=outdir.parent)) for _ in groups]
+    children: list[tuple[int, int]] = []  # (pid, read end of its error pipe), one per started child
+    failures: list[str] = []
+    own_error: BaseException | None = None
+    try:
+        try:
+            for group, part in zip(groups[1:], parts[1:], strict=True):
+                children.append(_fork(dataclasses.replace(project, services=group), part, validate))
+            _synth_here(
+                dataclasses.replace(project, services=groups[0]), parts[0], validate=validate, nag=False
+            )
+        except BaseException as exc:  # raised once every started child is waited for
+            own_error = exc
+        for (pid, fd), group in zip(children, groups[1:], strict=False):
+            if message := _wait(pid, fd, ", ".join(_service_name(s) for s in group)):
+                failures.append(message)
+        if own_error is not None:
+            raise own_error
+        if failures:
+            raise SlsCdkError("synthesis failed in a worker process:\n" + "\n".join(failures))
+        stack_order = [svc.stack_name for svc in project.services]
+        merge_assemblies(parts, stack_order, outdir)
+    finally:
+        for part in parts:
+            shutil.rmtree(part, ignore_errors=True)
+    return [f"{name}.template.json" for name in stack_order]
+
+
+def _fork(project: Any, outdir: Path, validate: bool) -> tuple[int, int]:
+    """Start a child that synthesizes ``project`` into ``outdir``; returns its pid and the read end
+    of a pipe on which it reports a failure as one line of text."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(write_fd)
+        return pid, read_fd
+    # the child: synthesize, report any failure on the pipe, never return into the caller
+    os.close(read_fd)
+    code = 0
+    message = ""
+    try:
+        _synth_here(project, outdir, validate=validate, nag=False)
+    except SlsCdkError as exc:
+        code, message = 1, exc.format()
+    except BaseException as exc:  # a bug, reported by the parent without a traceback
+        code, message = 2, f"{type(exc).__name__}: {exc}"
+    try:
+        os.write(write_fd, message.encode())
+        os.close(write_fd)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        atexit._run_exitfuncs()  # stops the jsii Node process cleanly
+    finally:
+        os._exit(code)
+
+
+def _wait(pid: int, fd: int, services: str) -> str:
+    """Wait for a child; its failure message (naming its services), or "" when it succeeded."""
+    chunks = []
+    while chunk := os.read(fd, 65536):
+        chunks.append(chunk)
+    os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code == 0:
+        return ""
+    message = b"".join(chunks).decode(errors="replace").strip() or f"exit status {code}"
+    return f"[{services}] {message}"
+
+
+def merge_assemblies(parts: Sequence[Path], stack_order: Sequence[str], out: Path) -> None:
+    """Merge cloud assemblies of disjoint stacks into ``out``, as one app would have written it.
+
+    Each part's manifest lists, per stack, its own artifacts (asset manifest, then the stack)
+    followed by the app's (tree, feature-flag report): stacks' artifacts are taken in
+    ``stack_order``, the app's once. ``tree.json`` children are merged the same way. Other files
+    (templates, asset manifests, staged assets) are moved; a staged asset two parts share is one
+    file (its name is its content hash)."""
+    manifests = [json.loads((p / "manifest.json").read_text()) for p in parts]
+    per_stack: dict[str, list[tuple[str, Any]]] = {}
+    app_level: list[tuple[str, Any]] = []
+    for manifest in manifests:
+        pending: list[tuple[str, Any]] = []
+        for artifact_id, artifact in manifest["artifacts"].items():
+            pending.append((artifact_id, artifact))
+            if artifact.get("type") == "aws:cloudformation:stack":
+                per_stack[artifact_id] = pending
+                pending = []
+        if not app_level:
+            app_level = pending
+    missing = [s for s in stack_order if s not in per_stack]
+    if missing or len(per_stack) != len(stack_order):
+        raise SlsCdkError(
+            f"merging assemblies: stacks {missing or sorted(per_stack)} do not match the project"
+        )
+    merged = dict(manifests[0])
+    merged["artifacts"] = dict(item for s in stack_order for item in per_stack[s]) | dict(app_level)
+    lookups = [m for manifest in manifests for m in manifest.get("missing", [])]
+    if lookups:
+        merged["missing"] = [
+            json.loads(k) for k in dict.fromkeys(json.dumps(m, sort_keys=True) for m in lookups)
+        ]
+
+    trees = [json.loads((p / "tree.json").read_text()) for p in parts if (p / "tree.json").is_file()]
+    out.mkdir(parents=True, exist_ok=True)
+    if trees:
+        children: dict[str, Any] = {}
+        for tree in trees:
+            children.update(tree["tree"].get("children", {}))
+        tree = trees[0]
+        ordered = {s: children[s] for s in stack_order if s in children}
+        ordered |= {k: v for k, v in children.items() if k not in ordered}
+        tree["tree"]["children"] = ordered
+        (out / "tree.json").write_text(json.dumps(tree, separators=(",", ":"), ensure_ascii=False))
+    for part in parts:
+        for item in part.iterdir():
+            if item.name in ("manifest.json", "tree.json"):
+                continue
+            target = out / item.name
+            if target.exists():
+                if item.name.startswith("asset."):
+                    continue  # content-addressed: the same file
+                if target.is_dir():
+                    shutil.rmtree(target)
+                else:
+                    target.unlink()
+            shutil.move(str(item), target)
+    (out / "manifest.json").write_text(json.dumps(merged, indent=2, ensure_ascii=False))
