@@ -19,9 +19,7 @@ from pathlib import Path
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-from constructs_lib.config.project import load_project
-from constructs_lib.errors import SlsCdkError
-from constructs_lib.synthesis import prepare, synthesize
+from constructs_lib.jsii_speed import exit_fast, short_lived
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_COMPOSE = HERE / "examples" / "seed" / "serverless-compose.yml"
@@ -32,6 +30,11 @@ def _truthy(value: object) -> bool:
 
 
 def main() -> None:
+    short_lived()  # this process lives for one synth: no cyclic GC (see constructs_lib/jsii_speed.py)
+    from constructs_lib.config.project import load_project
+    from constructs_lib.errors import SlsCdkError
+    from constructs_lib.synthesis import prepare, synthesize
+
     context = json.loads(os.environ.get("CDK_CONTEXT_JSON") or "{}")  # cdk.json + -c, from the CLI
     ctx = context.get
     target = Path(ctx("service") or ctx("compose") or str(DEFAULT_COMPOSE))
@@ -74,3 +77,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    exit_fast(0)  # skips ~0.5 s of interpreter teardown once aws-cdk-lib is loaded

@@ -362,6 +362,19 @@ _COMMANDS = {
 }
 
 
+def run() -> None:
+    """The ``sls-cdk`` command: :func:`main`, then a fast exit (see :func:`.jsii_speed.exit_fast`)."""
+    from .jsii_speed import exit_fast, short_lived
+
+    short_lived()
+    try:
+        code = main()
+    except BrokenPipeError:  # `sls-cdk synth | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
+    exit_fast(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     args = _parser().parse_args(argv)

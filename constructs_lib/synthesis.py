@@ -18,7 +18,6 @@ under pytest, or when a caller imported aws_cdk first) synthesis runs in one pro
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import dataclasses
 import json
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SlsCdkError
+from .jsii_speed import exit_now
 
 __all__ = ["merge_assemblies", "partition", "plan_jobs", "prepare", "synthesize"]
 
@@ -314,11 +314,8 @@ def _fork(project: Any, outdir: Path, validate: bool) -> tuple[int, int]:
     try:
         os.write(write_fd, message.encode())
         os.close(write_fd)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        atexit._run_exitfuncs()  # stops the jsii Node process cleanly
     finally:
-        os._exit(code)
+        exit_now(code)  # stops the jsii Node process; never returns into the caller
 
 
 def _wait(pid: int, fd: int, services: str) -> str:
