@@ -3,14 +3,19 @@
 
     .venv/bin/python bench/synth_bench.py                     # seed + N = 1, 10, 50, 100 services
     .venv/bin/python bench/synth_bench.py --services 1 10     # a subset
-    .venv/bin/python bench/synth_bench.py --sls /path/to/node_modules/.bin/serverless
+    .venv/bin/python bench/synth_bench.py --sls SLS --compose COMPOSE  # side by side with v3
+
+(SLS: node_modules/.bin/serverless of serverless@3; COMPOSE: node_modules/.bin/serverless-compose
+of @serverless/compose@1.)
 
 Each measurement runs ``python -m constructs_lib synth`` in a fresh process (what ``cdk synth``
 pays), three times by default (``--repeat N``; the median is shown), with aws-cdk-lib's
 built-in template validation off and on. Generated projects have N
 services x M functions, each function with two httpApi routes, a URL and log retention. With
 ``--sls`` the same projects are packaged by Serverless v3 (``serverless package`` per service, in
-sequence) and the ratio is printed. Prints a table and the growth per service.
+sequence; with ``--compose`` also ``serverless-compose package``, which runs them in parallel) and
+the ratios are printed. The largest project is also synthesized in one process (``--jobs 1``).
+Prints a table and the growth per service.
 """
 
 from __future__ import annotations
@@ -148,11 +153,16 @@ def generate(root: Path, services: int, functions: int) -> Path:
     return root / "serverless-compose.yml"
 
 
-def synth(label: str, path: Path, out: Path, validate: bool) -> Result:
+def synth(label: str, path: Path, out: Path, validate: bool, jobs: int | None = None) -> Result:
+    """``sls-cdk synth``; ``jobs`` None lets it choose (one process per CPU for 8+ services)."""
     argv = [str(PY), "-m", "constructs_lib", "synth", str(path), "--out", str(out)]
     if validate:
         argv.append("--validate")
-    return measure(label + (" (validation on)" if validate else ""), argv, cwd=ROOT)
+        label += " (validation on)"
+    if jobs is not None:
+        argv += ["--jobs", str(jobs)]
+        label += f" ({jobs} process{'es' if jobs > 1 else ''})"
+    return measure(label, argv, cwd=ROOT)
 
 
 def sls_package(label: str, compose: Path, sls: str) -> Result:
@@ -164,11 +174,32 @@ def sls_package(label: str, compose: Path, sls: str) -> Result:
     return measure(label, ["/bin/sh", "-c", script])
 
 
+def compose_package(label: str, compose: Path, sls: str, compose_bin: str) -> Result:
+    """``serverless-compose package`` (@serverless/compose 1.x) at the project root: what a v3 user
+    runs for a compose project; it packages the services in parallel with ``serverless`` from PATH."""
+    env_path = f"{Path(sls).absolute().parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    script = f"cd {compose.parent} && PATH={env_path} {compose_bin} package >/dev/null"
+    return measure(label, ["/bin/sh", "-c", script])
+
+
+def compare(label: str, compose: Path, ours: Result, args: argparse.Namespace) -> list[Result]:
+    """v3's figures for ``compose`` and the ratios to ``ours``."""
+    found = [sls_package(f"{label}: serverless package, per service", compose, args.sls)]
+    if args.compose:
+        found.append(compose_package(f"{label}: serverless-compose package", compose, args.sls, args.compose))
+    for theirs in found:
+        print(f"{label}: sls-cdk synth is {theirs.seconds / ours.seconds:.1f}x faster than {theirs.label}")
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, nargs="*", default=[1, 10, 50, 100])
     parser.add_argument("--functions", type=int, default=5)
     parser.add_argument("--sls", help="path to serverless 3.x (node_modules/.bin/serverless) to compare with")
+    parser.add_argument(
+        "--compose", help="with --sls: path to @serverless/compose's serverless-compose, to time it too"
+    )
     parser.add_argument("--no-validate-runs", action="store_true", help="skip the runs with validation on")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median shown)")
     args = parser.parse_args()
@@ -190,10 +221,7 @@ def main() -> None:
             for file in seed_copy.glob("api/v1/*/serverless.yml"):  # v3 would need the plugin installed
                 text = file.read_text().replace("plugins:\n  - serverless-plugin-scripts\n", "")
                 file.write_text(text)
-            sls = sls_package("seed: serverless package", seed_copy / "serverless-compose.yml", args.sls)
-            results.append(sls)
-            ratio = sls.seconds / results[0].seconds
-            print(f"seed: sls-cdk synth is {ratio:.1f}x faster than serverless package")
+            results += compare("seed", seed_copy / "serverless-compose.yml", results[0], args)
         for n in args.services:
             compose = generate(work / f"p{n}", n, args.functions)
             label = f"{n} x {args.functions}"
@@ -203,7 +231,9 @@ def main() -> None:
             if not args.no_validate_runs:
                 results.append(synth(label, compose, work / f"out{n}v", True))
             if args.sls and n <= 10:
-                results.append(sls_package(f"{label}: serverless package", compose, args.sls))
+                results += compare(label, compose, result, args)
+            if n == max(args.services) and n >= 8:  # what forking the services over the CPUs brings
+                results.append(synth(label, compose, work / f"out{n}j1", False, jobs=1))
 
     print(f"\n{'run':45} {'seconds':>8} {'peak MB':>8}")
     for r in results:

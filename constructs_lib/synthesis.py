@@ -42,9 +42,14 @@ PARALLEL_MIN_SERVICES = 8
 #: ``SLS_CDK_JOBS=N`` overrides the automatic choice (``1``: never fork)
 JOBS_ENV = "SLS_CDK_JOBS"
 
-#: the aws-cdk-lib modules the stacks use; importing them (and touching one class of each, which
-#: makes Node load that module) is what the warm-up thread does
-_WARM_MODULES = ("aws_lambda", "aws_logs", "aws_iam", "aws_apigatewayv2", "aws_s3_assets")
+#: one class of each aws-cdk-lib module the stacks use: reading a static of each makes Node load
+#: (``require``) the module during the warm-up instead of at the first construct
+_WARM_TYPES = (
+    "aws-cdk-lib.aws_lambda.CfnFunction",
+    "aws-cdk-lib.aws_logs.CfnLogGroup",
+    "aws-cdk-lib.aws_iam.CfnRole",
+    "aws-cdk-lib.aws_apigatewayv2.CfnApi",
+)
 
 
 def _cpus() -> int:
@@ -97,24 +102,29 @@ def plan_jobs(path: Path, requested: int | None = None, *, nag: bool = False) ->
 
 
 def _warm() -> None:
-    import importlib
+    """The warm-up thread: start Node and load aws-cdk-lib into it (``import aws_cdk``), then have
+    Node load the modules the stacks use. Only this thread talks to Node until it is joined."""
+    import aws_cdk  # noqa: F401 - starts the jsii kernel and loads the assemblies
+    from jsii._kernel.types import StaticGetRequest
+    from jsii._runtime import kernel
 
-    import aws_cdk
+    for fqn in _WARM_TYPES:
+        kernel.provider.sget(StaticGetRequest(fqn=fqn, property="CFN_RESOURCE_TYPE_NAME"))
 
-    for name in _WARM_MODULES:
-        module = importlib.import_module(f"aws_cdk.{name}")
-        cfn = next((getattr(module, n) for n in dir(module) if n.startswith("Cfn")), None)
-        if cfn is not None:
-            _ = cfn.CFN_RESOURCE_TYPE_NAME  # a static read: Node loads the module now
-    aws_cdk.Token.is_unresolved("")
+
+def _warm_quietly() -> None:
+    with contextlib.suppress(Exception):  # best effort: the main thread's own use reports problems
+        _warm()
 
 
 @contextlib.contextmanager
 def prepare(path: Path, requested: int | None = None, *, nag: bool = False) -> Iterator[int]:
     """``with prepare(path) as jobs: project = load_project(path)``.
 
-    For one process, aws-cdk-lib starts on a thread while the body loads the project; leaving
-    the block waits for it (also when loading failed, so nothing is left half-started)."""
+    For one process, a thread starts aws-cdk-lib (Node, and its Python core) while the body loads
+    the project; then, while Node loads the modules the stacks use, this thread imports their
+    Python side (no Node calls: importing generated jsii modules does not talk to the kernel).
+    Leaving the block waits for the thread, also when loading failed."""
     jobs = plan_jobs(path, requested, nag=nag)
     thread = None
     if jobs == 1 and "aws_cdk" not in sys.modules:
@@ -122,14 +132,11 @@ def prepare(path: Path, requested: int | None = None, *, nag: bool = False) -> I
         thread.start()
     try:
         yield jobs
+        if thread is not None:
+            import stacks.compose_app  # noqa: F401 - aws_cdk's Python modules, beside Node's work
     finally:
         if thread is not None:
             thread.join()
-
-
-def _warm_quietly() -> None:
-    with contextlib.suppress(Exception):  # the main thread's own import reports any real problem
-        _warm()
 
 
 # --- synthesis ---------------------------------------------------------------------------------
