@@ -188,7 +188,8 @@ def compare(label: str, compose: Path, ours: Result, args: argparse.Namespace) -
     if args.compose:
         found.append(compose_package(f"{label}: serverless-compose package", compose, args.sls, args.compose))
     for theirs in found:
-        print(f"{label}: sls-cdk synth is {theirs.seconds / ours.seconds:.1f}x faster than {theirs.label}")
+        what = theirs.label.removeprefix(f"{label}: ")
+        print(f"{label}: sls-cdk synth is {theirs.seconds / ours.seconds:.1f}x faster than {what}")
     return found
 
 
