@@ -9,6 +9,7 @@ from __future__ import annotations
 import filecmp
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -127,3 +128,35 @@ sys.exit(main(["synth", {str(compose_file)!r}, "--out", {str(out)!r}, "--jobs", 
     assert "synthesis failed in a worker process:\n[solo2] RuntimeError: injected fault" in result.stderr
     assert "Traceback" not in result.stderr
     assert not list(out.parent.iterdir())  # no output, no parts, no temporary folders
+
+
+@pytest.mark.skipif(
+    shutil.which("npx") is None or not (ROOT / "node_modules" / ".bin" / "cdk").exists(),
+    reason="pinned CDK CLI not installed (make install)",
+)
+def test_cdk_cli_runs_app_py_with_forked_workers(compose_file: Path, tmp_path: Path) -> None:
+    """``cdk ls -c jobs=3``: app.py merges the workers' assemblies into the CLI's (locked) folder."""
+    env = {
+        **os.environ,
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+        "CDK_DISABLE_VERSION_CHECK": "1",
+    }
+    argv = [str(ROOT / "node_modules" / ".bin" / "cdk"), "ls", "-c", f"compose={compose_file}"]
+
+    def ls(jobs: int, out: Path) -> list[str]:
+        run = subprocess.run(
+            [*argv, "-c", f"jobs={jobs}", "--output", str(out)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert run.returncode == 0, run.stderr
+        return run.stdout.split()
+
+    forked = ls(3, tmp_path / "forked" / "cdk.out")
+    assert sorted(forked) == sorted(f"{name}-dev" for name in SERVICES)
+    assert forked == ls(1, tmp_path / "serial" / "cdk.out")  # the CLI orders them the same way
+    assert len(list((tmp_path / "forked" / "cdk.out").glob("*.template.json"))) == 6
+    assert [p.name for p in (tmp_path / "forked").iterdir()] == ["cdk.out"]  # workers' parts are gone
