@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Synth benchmark: wall time and peak memory (Python + the Node process jsii starts, summed).
+"""Synth benchmark: wall time and peak memory (PSS of Python, the Node process jsii starts and any
+forked workers, summed).
 
     .venv/bin/python bench/synth_bench.py                     # seed + N = 1, 10, 50, 100 services
     .venv/bin/python bench/synth_bench.py --services 1 10     # a subset
@@ -75,18 +76,31 @@ class Result:
     peak_mb: float
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """RSS of ``pid`` and all its descendants, from /proc (Linux)."""
+def _memory_kb(pid: int) -> int:
+    """Memory of one process: its PSS (proportional set size: a page it shares with a forked
+    worker, or with Python's other processes, counts once across them), else its RSS."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    with open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def _tree_memory_kb(pid: int) -> int:
+    """Memory of ``pid`` and all its descendants (Node, forked workers), from /proc (Linux)."""
     total = 0
     stack = [pid]
     while stack:
         current = stack.pop()
         try:
-            with open(f"/proc/{current}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        break
+            total += _memory_kb(current)
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as fh:
                     stack.extend(int(c) for c in fh.read().split())
@@ -124,8 +138,8 @@ def _measure_once(label: str, argv: list[str], cwd: Path | None = None) -> Resul
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss_kb(proc.pid))
-            time.sleep(0.05)
+            peak = max(peak, _tree_memory_kb(proc.pid))
+            time.sleep(0.25)  # reading PSS costs ~1-4 ms per process: keep the sampler light
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

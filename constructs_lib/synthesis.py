@@ -304,6 +304,8 @@ def _fork(project: Any, outdir: Path, validate: bool) -> tuple[int, int]:
     """Start a child that synthesizes ``project`` into ``outdir``; returns its pid and the read end
     of a pipe on which it reports a failure as one line of text."""
     read_fd, write_fd = os.pipe()
+    for stream in (sys.stdout, sys.stderr):  # else the child would print their buffers again
+        stream.flush()
     pid = os.fork()
     if pid:
         os.close(write_fd)
