@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 SEED := examples/seed
 
-.PHONY: synth test lint install build-example clean bench
+.PHONY: synth test lint install build-example clean bench bytecode
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ build-example: $(VENV)/.installed
 	cd $(SEED) && PYTHON=../../$(PY) ./build.api.direct.sh auth linux arm64
 
 ## synthesize the example compose project into cdk.out/ with the pinned CDK CLI
-synth: install build-example
+synth: install build-example bytecode
 	npx cdk synth --quiet
 	$(PY) -m constructs_lib summary cdk.out
 
@@ -41,6 +41,12 @@ lint: $(VENV)/.installed
 clean:
 	rm -rf cdk.out .pytest_cache
 
-## synth benchmark (prints a table; see README "Performance")
-bench: install build-example
-	$(PY) bench/synth_bench.py
+## bytecode for our own modules (pip compiles the dependencies; PYTHONDONTWRITEBYTECODE=1 would
+## otherwise make every run compile them again)
+bytecode: $(VENV)/.installed
+	$(PY) -m compileall -q constructs_lib stacks app.py >/dev/null
+
+## synth benchmark (prints a table; see README "Performance"). Compare with Serverless v3:
+##   make bench BENCH_ARGS="--sls DIR/node_modules/.bin/serverless --compose DIR/node_modules/.bin/serverless-compose"
+bench: install build-example bytecode
+	$(PY) bench/synth_bench.py $(BENCH_ARGS)

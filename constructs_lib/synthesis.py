@@ -272,7 +272,7 @@ def _synth_forked(
     project: Any, groups: Sequence[tuple[Any, ...]], outdir: Path, *, validate: bool
 ) -> list[str]:
     """Each group but the first in a forked child, the first here; then merge the assemblies."""
-    parts = [Path(tempfile.mkdtemp(prefix=".part.", dir=outdir.parent)) for _ in groups]
+    parts = [Path(tempfile.mkdtemp(prefix=f".{outdir.name}.part.", dir=outdir.parent)) for _ in groups]
     children: list[tuple[int, int]] = []  # (pid, read end of its error pipe), one per started child
     failures: list[str] = []
     own_error: BaseException | None = None
