@@ -151,8 +151,15 @@ def _work_dir() -> Path:
     global _WORK_DIR
     if _WORK_DIR is None:
         _WORK_DIR = Path(tempfile.mkdtemp(prefix="sls-cdk-package-"))
-        atexit.register(shutil.rmtree, _WORK_DIR, True)
+        atexit.register(_remove_work_dir, _WORK_DIR, os.getpid())
     return _WORK_DIR
+
+
+def _remove_work_dir(path: Path, owner: int) -> None:
+    """At exit, in the process that made it: a forked synth worker inherits the exit handlers and
+    must not remove the folder its parent still reads."""
+    if os.getpid() == owner:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _zip(root: Path, files: Iterable[str], target: Path) -> None:

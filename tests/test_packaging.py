@@ -116,6 +116,27 @@ def test_zips_are_deterministic(project: Path, tmp_path_factory: pytest.TempPath
     assert hashlib.sha256(again.read_bytes()).hexdigest() == first
 
 
+def test_functions_packaged_together_walk_the_folder_once(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import constructs_lib.config.project as project_module
+
+    calls: list[str] = []
+    real = project_module.package_folder
+
+    def counting(root: Path, **kwargs: object) -> Path:
+        calls.append(str(kwargs["name"]))
+        return real(root, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(project_module, "package_folder", counting)
+    text = SERVICE + "  third:\n    handler: src/handler.main\n"
+    (project / "serverless.yml").write_text(text)
+    svc = load_service(project / "serverless.yml")
+    zips = {key: svc.function_artifact(key) for key in ("shared", "third", "alone", "shared")}
+    assert zips["shared"] == zips["third"] != zips["alone"]
+    assert calls == ["pkg", "alone"]  # the service's zip once, the individual one once
+
+
 def test_packaged_functions_get_their_own_code(project: Path) -> None:
     template = synth(project, stage="dev")["pkg-dev"]
     res = template["Resources"]
@@ -228,3 +249,17 @@ def test_bad_layer_paths_are_located_errors(tmp_path: Path, path: str, message: 
         load_service(root / "serverless.yml")
     text = str(info.value)
     assert message in text and "serverless.yml:13:5: layers.deps.path" in text
+
+
+def test_the_work_folder_is_removed_only_by_the_process_that_made_it(tmp_path: Path) -> None:
+    """A forked synth worker runs its parent's exit handlers: it must leave the zips alone."""
+    import os
+
+    from constructs_lib.packaging import _remove_work_dir
+
+    folder = tmp_path / "work"
+    folder.mkdir()
+    _remove_work_dir(folder, os.getpid() + 1)
+    assert folder.is_dir()
+    _remove_work_dir(folder, os.getpid())
+    assert not folder.exists()

@@ -49,6 +49,11 @@ class LoadedService:
     label: str = ""
     output_refs: tuple[CrossServiceRef, ...] = ()
     """Compose params read from other services' outputs (see :class:`CrossServiceRef`)."""
+    _zips: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Path] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Folders packaged for this service: its functions packaged as one share one zip, and
+    selecting and stat-ing a large folder again costs ~0.15 s per 5,000 files."""
 
     @property
     def name(self) -> str:
@@ -102,8 +107,13 @@ class LoadedService:
                 return download_artifact(*s3, region=self.region)
             return self.artifact_path(artifact)
         name, excludes, includes = spec
-        where = ("functions", key, "package") if name == key else ("package",)
-        return package_folder(self.dir, name=name, excludes=excludes, includes=includes, where=where)
+        cache_key = (name, tuple(excludes), tuple(includes))
+        if cache_key not in self._zips:
+            where = ("functions", key, "package") if name == key else ("package",)
+            self._zips[cache_key] = package_folder(
+                self.dir, name=name, excludes=excludes, includes=includes, where=where
+            )
+        return self._zips[cache_key]
 
 
 def _layer_path_excludes(model: Service) -> list[str]:
