@@ -43,10 +43,9 @@ def main() -> None:
     if jobs_given is not None and not str(jobs_given).isdigit():
         print(f"error: context jobs must be a number, not {jobs_given!r}", file=sys.stderr)
         sys.exit(1)
+    jobs_asked = None if jobs_given is None else int(jobs_given)
     try:
-        with prepare(
-            target, None if jobs_given is None else int(jobs_given), nag=nag
-        ) as jobs:  # aws-cdk-lib starts while YAML loads
+        with prepare(target, jobs_asked, nag=nag) as jobs:  # aws-cdk-lib starts while YAML loads
             project = load_project(
                 target, stage=ctx("stage"), region=ctx("region"), build=_truthy(ctx("build") or False)
             )
