@@ -114,6 +114,18 @@ def _load(args: argparse.Namespace) -> Any:
     )
 
 
+def _load_to_synth(
+    args: argparse.Namespace, *, jobs: int | None = None, nag: bool = False
+) -> tuple[Any, int]:
+    """:func:`_load` for a command that synthesizes next: aws-cdk-lib starts meanwhile, and the
+    number of processes to synthesize with is decided (see :func:`.synthesis.prepare`)."""
+    from .synthesis import prepare
+
+    with prepare(Path(args.path), jobs, nag=nag) as planned:
+        project = _load(args)
+    return project, planned
+
+
 def _report(project: Any) -> None:
     for svc in project.services:
         for notice in svc.notices:
@@ -147,10 +159,9 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from .synthesis import prepare, synthesize
+    from .synthesis import synthesize
 
-    with prepare(Path(args.path), args.jobs, nag=args.nag) as jobs:
-        project = _load(args)
+    project, jobs = _load_to_synth(args, jobs=args.jobs, nag=args.nag)
     _report(project)
     written = synthesize(project, Path(args.out), validate=args.validate, nag=args.nag, jobs=jobs)
     for svc, path in zip(project.services, written, strict=True):
@@ -190,13 +201,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
         old = json.loads(against.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise SlsCdkError(f"{against}: cannot read the template ({exc})") from None
-    project = _load(args)
+    project, jobs = _load_to_synth(args)
     names = [svc.stack_name for svc in project.services]
     name = args.stack or (names[0] if len(names) == 1 else None)
     if name not in names:
         raise SlsCdkError(f"choose a stack with --stack: {', '.join(names)}")
     with tempfile.TemporaryDirectory(prefix="sls-cdk-diff-") as tmp:
-        written = synthesize(project, Path(tmp) / "out")
+        written = synthesize(project, Path(tmp) / "out", jobs=jobs)
         new = json.loads(next(p for p in written if p.name == f"{name}.template.json").read_text())
     changes = compare(old, new, region=next(s.region for s in project.services if s.stack_name == name))
     print(f"{name} over {against}:")
@@ -214,10 +225,10 @@ def cmd_policy(args: argparse.Namespace) -> int:
     from .policy import LAMBDA_TRUST_POLICY, DeployTarget, deployer_policy
     from .synthesis import synthesize
 
-    project = _load(args)
+    project, jobs = _load_to_synth(args)
     targets = []
     with tempfile.TemporaryDirectory(prefix="sls-cdk-policy-") as tmp:
-        written = synthesize(project, Path(tmp) / "out")
+        written = synthesize(project, Path(tmp) / "out", jobs=jobs)
         templates = {p.name.removesuffix(".template.json"): json.loads(p.read_text()) for p in written}
     notes: list[str] = []
     for svc in project.services:
