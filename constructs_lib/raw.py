@@ -16,7 +16,7 @@ from constructs import Construct
 from .placement import stack_of
 from .resources import set_depends_on
 
-__all__ = ["RawResources", "lodash_merge", "strip_none"]
+__all__ = ["RawResources", "invoke_permission", "lodash_merge", "strip_none"]
 
 
 def strip_none(value: Any) -> Any:
@@ -46,6 +46,31 @@ def lodash_merge(target: Any, source: Any) -> Any:
                 target.append(value)
         return target
     return source
+
+
+def invoke_permission(
+    function_name: Any,
+    principal: Any,
+    *,
+    source_arn: Any = None,
+    depends_on: Any = None,
+    action: str = "lambda:InvokeFunction",
+    **more: Any,
+) -> dict[str, Any]:
+    """The ``AWS::Lambda::Permission`` an event source needs to invoke a function, in v3's shape:
+    FunctionName, Action, Principal, SourceArn, then ``more`` (``SourceAccount=...``). ``None``
+    (no source, no dependency) is dropped when the resource is rendered."""
+    return {
+        "Type": "AWS::Lambda::Permission",
+        "DependsOn": depends_on,
+        "Properties": {
+            "FunctionName": function_name,
+            "Action": action,
+            "Principal": principal,
+            "SourceArn": source_arn,
+            **more,
+        },
+    }
 
 
 class RawResources(Construct):

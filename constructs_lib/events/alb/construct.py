@@ -15,6 +15,7 @@ from typing import Any
 
 from ... import naming
 from ...errors import ConfigError, did_you_mean
+from ...raw import invoke_permission
 from . import AlbEvent, CognitoAuthorizer, HealthCheck, listener_ids
 
 _HEALTH_CHECK_DEFAULTS: dict[str, Any] = {
@@ -201,25 +202,22 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
         )
     for fn, event, alb_id, _listener, _path in events:  # permissions
         key = fn.props.key
-        invoke: dict[str, Any] = {
-            "Type": "AWS::Lambda::Permission",
-            "Properties": {
-                "FunctionName": fn.target_arn,
-                "Action": "lambda:InvokeFunction",
-                "Principal": "elasticloadbalancing.amazonaws.com",
-            },
-        }
-        if fn.target_alias:
-            invoke["DependsOn"] = [fn.target_alias[1]]
+        depends = [fn.target_alias[1]] if fn.target_alias else None
+        principal = "elasticloadbalancing.amazonaws.com"
         source = {"Ref": naming.alb_target_group_logical_id(key, alb_id, bool(event.multi_value_headers))}
-        with_source = {**invoke, "Properties": {**invoke["Properties"], "SourceArn": source}}
         permission_id = naming.alb_permission_logical_id(key)
         existing = raw.get(permission_id)
         if existing is not None:
             existing["Properties"]["SourceArn"] = source  # v3's merge: the last target group wins
         else:
-            raw.add(permission_id, with_source)
-        raw.add(naming.alb_register_target_permission_logical_id(key), invoke)
+            raw.add(
+                permission_id,
+                invoke_permission(fn.target_arn, principal, source_arn=source, depends_on=depends),
+            )
+        raw.add(
+            naming.alb_register_target_permission_logical_id(key),
+            invoke_permission(fn.target_arn, principal, depends_on=depends),
+        )
 
 
 def _check_priorities(events: Sequence[tuple[Any, AlbEvent, str, str, Any]]) -> None:

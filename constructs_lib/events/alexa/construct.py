@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ... import naming
+from ...raw import invoke_permission
 from . import AlexaEvent
 
 _PRINCIPALS = {"alexaSkill": "alexa-appkit.amazon.com", "alexaSmartHome": "alexa-connectedhome.amazon.com"}
@@ -18,18 +19,13 @@ def _build(stack: Any, sites: Sequence[Any], kind: str) -> None:
         event: AlexaEvent = site.event
         stack.raw.add(
             naming.alexa_permission_logical_id(fn.props.key, kind, site.ordinal),
-            {
-                "Type": "AWS::Lambda::Permission",
-                "DependsOn": fn.target_alias[1] if fn.target_alias else None,
-                "Properties": {
-                    "FunctionName": fn.target_arn,
-                    "Action": "lambda:DisableInvokeFunction"
-                    if event.enabled is False
-                    else "lambda:InvokeFunction",
-                    "Principal": _PRINCIPALS[kind],
-                    "EventSourceToken": event.app_id,
-                },
-            },
+            invoke_permission(
+                fn.target_arn,
+                _PRINCIPALS[kind],
+                depends_on=fn.target_alias[1] if fn.target_alias else None,
+                action="lambda:DisableInvokeFunction" if event.enabled is False else "lambda:InvokeFunction",
+                EventSourceToken=event.app_id,
+            ),
         )
 
 

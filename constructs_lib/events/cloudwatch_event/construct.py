@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ... import naming
+from ...raw import invoke_permission
 from . import CloudwatchEventEvent
 
 
@@ -45,14 +46,10 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
         )
         stack.raw.add(
             naming.cloudwatch_event_permission_logical_id(key, site.ordinal),
-            {
-                "Type": "AWS::Lambda::Permission",
-                "DependsOn": alias,
-                "Properties": {
-                    "FunctionName": fn.target_arn,
-                    "Action": "lambda:InvokeFunction",
-                    "Principal": "events.amazonaws.com",
-                    "SourceArn": {"Fn::GetAtt": [rule_id, "Arn"]},
-                },
-            },
+            invoke_permission(
+                fn.target_arn,
+                "events.amazonaws.com",
+                source_arn={"Fn::GetAtt": [rule_id, "Arn"]},
+                depends_on=alias,
+            ),
         )

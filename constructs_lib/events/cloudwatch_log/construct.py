@@ -11,6 +11,7 @@ from typing import Any
 
 from ... import naming
 from ...errors import ConfigError
+from ...raw import invoke_permission
 from . import CloudwatchLogEvent
 
 LIMIT_PER_LOG_GROUP = 2
@@ -69,31 +70,27 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                 },
             },
         )
-        definition = {
-            "Type": "AWS::Lambda::Permission",
-            "DependsOn": [alias] if alias else None,
-            "Properties": {
-                "FunctionName": fn.target_arn,
-                "Action": "lambda:InvokeFunction",
-                "Principal": {"Fn::Join": ["", ["logs.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]},
-                "SourceArn": {
-                    "Fn::Join": [
-                        "",
-                        [
-                            "arn:",
-                            {"Ref": "AWS::Partition"},
-                            ":logs:",
-                            {"Ref": "AWS::Region"},
-                            ":",
-                            {"Ref": "AWS::AccountId"},
-                            ":log-group:",
-                            common_prefix(groups),
-                            ":*",
-                        ],
-                    ]
-                },
+        definition = invoke_permission(
+            fn.target_arn,
+            {"Fn::Join": ["", ["logs.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]},
+            source_arn={
+                "Fn::Join": [
+                    "",
+                    [
+                        "arn:",
+                        {"Ref": "AWS::Partition"},
+                        ":logs:",
+                        {"Ref": "AWS::Region"},
+                        ":",
+                        {"Ref": "AWS::AccountId"},
+                        ":log-group:",
+                        common_prefix(groups),
+                        ":*",
+                    ],
+                ]
             },
-        }
+            depends_on=[alias] if alias else None,
+        )
         existing = stack.raw.get(permission_id)
         if existing is None:
             stack.raw.add(permission_id, definition)

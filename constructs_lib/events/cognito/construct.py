@@ -11,6 +11,7 @@ from typing import Any
 from ... import custom_resources, naming
 from ...custom_resources import force_deploy_stamp
 from ...errors import ConfigError
+from ...raw import invoke_permission
 from . import CUSTOM_SENDER_SOURCES, CognitoUserPoolEvent
 
 
@@ -149,14 +150,10 @@ def _new_pools(stack: Any, sites: Sequence[Any]) -> None:
         fn, event = site.function, site.event
         stack.raw.add(
             naming.cognito_permission_logical_id(fn.props.key, event.pool, event.trigger),
-            {
-                "Type": "AWS::Lambda::Permission",
-                "DependsOn": fn.target_alias[1] if fn.target_alias else None,
-                "Properties": {
-                    "FunctionName": fn.target_arn,
-                    "Action": "lambda:InvokeFunction",
-                    "Principal": "cognito-idp.amazonaws.com",
-                    "SourceArn": {"Fn::GetAtt": [naming.cognito_user_pool_logical_id(event.pool), "Arn"]},
-                },
-            },
+            invoke_permission(
+                fn.target_arn,
+                "cognito-idp.amazonaws.com",
+                source_arn={"Fn::GetAtt": [naming.cognito_user_pool_logical_id(event.pool), "Arn"]},
+                depends_on=fn.target_alias[1] if fn.target_alias else None,
+            ),
         )

@@ -14,6 +14,7 @@ from typing import Any
 
 from ... import naming
 from ...errors import ConfigError
+from ...raw import invoke_permission
 from . import EventBridgeEvent
 
 
@@ -93,26 +94,22 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
         path = [bus, name] if bus else [name]
         stack.raw.add(
             naming.event_bridge_permission_logical_id(fn.props.key, index),
-            {
-                "Type": "AWS::Lambda::Permission",
-                "DependsOn": alias,
-                "Properties": {
-                    "Action": "lambda:InvokeFunction",
-                    "FunctionName": fn.target_arn,
-                    "Principal": "events.amazonaws.com",
-                    "SourceArn": {
-                        "Fn::Join": [
-                            ":",
-                            [
-                                "arn",
-                                {"Ref": "AWS::Partition"},
-                                "events",
-                                {"Ref": "AWS::Region"},
-                                {"Ref": "AWS::AccountId"},
-                                {"Fn::Join": ["/", ["rule", *path]]},
-                            ],
-                        ]
-                    },
+            invoke_permission(
+                fn.target_arn,
+                "events.amazonaws.com",
+                source_arn={
+                    "Fn::Join": [
+                        ":",
+                        [
+                            "arn",
+                            {"Ref": "AWS::Partition"},
+                            "events",
+                            {"Ref": "AWS::Region"},
+                            {"Ref": "AWS::AccountId"},
+                            {"Fn::Join": ["/", ["rule", *path]]},
+                        ],
+                    ]
                 },
-            },
+                depends_on=alias,
+            ),
         )

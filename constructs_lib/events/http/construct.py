@@ -23,7 +23,7 @@ from ... import custom_resources, naming
 from ...config.model import API_CORS_DEFAULT_HEADERS, ApiKey
 from ...errors import ConfigError
 from ...intrinsics import api_endpoint, execute_api_arn, lambda_invocation_uri
-from ...raw import strip_none
+from ...raw import invoke_permission, strip_none
 from . import HttpAuthorizer, HttpCors, HttpEvent
 from .templates import (
     DEFAULT_FORM_URL_ENCODED_REQUEST_TEMPLATE,
@@ -946,16 +946,12 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
     for fn, auth in permissions:
         stack.raw.add(
             naming.rest_permission_logical_id(fn.props.key),
-            {
-                "Type": "AWS::Lambda::Permission",
-                "Properties": {
-                    "FunctionName": fn.target_arn,
-                    "Action": "lambda:InvokeFunction",
-                    "Principal": "apigateway.amazonaws.com",
-                    "SourceArn": execute_api,
-                },
-                "DependsOn": fn.target_alias[1] if fn.target_alias else None,
-            },
+            invoke_permission(
+                fn.target_arn,
+                "apigateway.amazonaws.com",
+                source_arn=execute_api,
+                depends_on=fn.target_alias[1] if fn.target_alias else None,
+            ),
         )
         if auth and auth.get("arn"):
             arn = auth["arn"]
@@ -967,13 +963,9 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                 continue
             stack.raw.add(
                 permission_id,
-                {
-                    "Type": "AWS::Lambda::Permission",
-                    "Properties": {
-                        "FunctionName": {"Ref": auth["logicalId"]} if auth.get("logicalId") else arn,
-                        "Action": "lambda:InvokeFunction",
-                        "Principal": "apigateway.amazonaws.com",
-                        "SourceArn": execute_api,
-                    },
-                },
+                invoke_permission(
+                    {"Ref": auth["logicalId"]} if auth.get("logicalId") else arn,
+                    "apigateway.amazonaws.com",
+                    source_arn=execute_api,
+                ),
             )

@@ -10,6 +10,7 @@ from typing import Any
 
 from ... import naming
 from ...errors import ConfigError
+from ...raw import invoke_permission
 from . import IotEvent, IotFleetProvisioningEvent
 
 
@@ -39,30 +40,26 @@ def build_iot(stack: Any, sites: Sequence[Any]) -> None:
         stack.raw.add(rule_id, {"Type": "AWS::IoT::TopicRule", "DependsOn": alias, "Properties": properties})
         stack.raw.add(
             naming.iot_permission_logical_id(key, site.ordinal),
-            {
-                "Type": "AWS::Lambda::Permission",
-                "DependsOn": alias,
-                "Properties": {
-                    "FunctionName": fn.target_arn,
-                    "Action": "lambda:InvokeFunction",
-                    "Principal": "iot.amazonaws.com",
-                    "SourceArn": {
-                        "Fn::Join": [
-                            "",
-                            [
-                                "arn:",
-                                {"Ref": "AWS::Partition"},
-                                ":iot:",
-                                {"Ref": "AWS::Region"},
-                                ":",
-                                {"Ref": "AWS::AccountId"},
-                                ":rule/",
-                                {"Ref": rule_id},
-                            ],
-                        ]
-                    },
+            invoke_permission(
+                fn.target_arn,
+                "iot.amazonaws.com",
+                source_arn={
+                    "Fn::Join": [
+                        "",
+                        [
+                            "arn:",
+                            {"Ref": "AWS::Partition"},
+                            ":iot:",
+                            {"Ref": "AWS::Region"},
+                            ":",
+                            {"Ref": "AWS::AccountId"},
+                            ":rule/",
+                            {"Ref": rule_id},
+                        ],
+                    ]
                 },
-            },
+                depends_on=alias,
+            ),
         )
 
 
@@ -96,15 +93,4 @@ def build_fleet_provisioning(stack: Any, sites: Sequence[Any]) -> None:
                 "DependsOn": [d for d in (permission_id, alias) if d],
             },
         )
-        stack.raw.add(
-            permission_id,
-            {
-                "Type": "AWS::Lambda::Permission",
-                "DependsOn": alias,
-                "Properties": {
-                    "FunctionName": fn.target_arn,
-                    "Action": "lambda:InvokeFunction",
-                    "Principal": "iot.amazonaws.com",
-                },
-            },
-        )
+        stack.raw.add(permission_id, invoke_permission(fn.target_arn, "iot.amazonaws.com", depends_on=alias))

@@ -11,6 +11,7 @@ from typing import Any
 from ... import custom_resources, naming
 from ...custom_resources import force_deploy_stamp
 from ...errors import ConfigError
+from ...raw import invoke_permission
 from . import BUCKET_NAME, S3Event
 
 
@@ -157,17 +158,11 @@ def _new_buckets(stack: Any, sites: Sequence[Any]) -> None:
     for fn, bucket_name in enabled:
         stack.raw.add(
             naming.s3_permission_logical_id(fn.props.key, refs.get(bucket_name, bucket_name)),
-            {
-                "Type": "AWS::Lambda::Permission",
-                "DependsOn": fn.target_alias[1] if fn.target_alias else None,
-                "Properties": {
-                    "FunctionName": fn.target_arn,
-                    "Action": "lambda:InvokeFunction",
-                    "Principal": "s3.amazonaws.com",
-                    "SourceArn": {
-                        "Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, f":s3:::{bucket_name}"]]
-                    },
-                    "SourceAccount": {"Ref": "AWS::AccountId"},
-                },
-            },
+            invoke_permission(
+                fn.target_arn,
+                "s3.amazonaws.com",
+                source_arn={"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, f":s3:::{bucket_name}"]]},
+                depends_on=fn.target_alias[1] if fn.target_alias else None,
+                SourceAccount={"Ref": "AWS::AccountId"},
+            ),
         )

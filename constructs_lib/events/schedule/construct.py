@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ... import naming
+from ...raw import invoke_permission
 from . import ScheduleEvent
 
 
@@ -100,16 +101,12 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                 )
                 stack.raw.add(
                     naming.schedule_permission_logical_id(key, number),
-                    {
-                        "Type": "AWS::Lambda::Permission",
-                        "DependsOn": depends,
-                        "Properties": {
-                            "FunctionName": target,
-                            "Action": "lambda:InvokeFunction",
-                            "Principal": "events.amazonaws.com",
-                            "SourceArn": {"Fn::GetAtt": [rule_id, "Arn"]},
-                        },
-                    },
+                    invoke_permission(
+                        target,
+                        "events.amazonaws.com",
+                        source_arn={"Fn::GetAtt": [rule_id, "Arn"]},
+                        depends_on=depends,
+                    ),
                 )
         if uses_scheduler:
             arn = naming.function_arn_sub(fn.props.name)["Fn::Sub"]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ... import naming
+from ...raw import invoke_permission
 from . import SnsEvent
 
 
@@ -100,16 +101,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                 topic["Properties"].setdefault("Subscription", []).append(subscription)
         stack.raw.add(
             naming.sns_permission_logical_id(key, topic_name),
-            {
-                "Type": "AWS::Lambda::Permission",
-                "DependsOn": alias,
-                "Properties": {
-                    "FunctionName": endpoint,
-                    "Action": "lambda:InvokeFunction",
-                    "Principal": "sns.amazonaws.com",
-                    "SourceArn": topic_arn,
-                },
-            },
+            invoke_permission(endpoint, "sns.amazonaws.com", source_arn=topic_arn, depends_on=alias),
         )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from ... import naming
 from ...errors import ConfigError
 from ...intrinsics import api_endpoint, lambda_invocation_uri
-from ...raw import strip_none
+from ...raw import invoke_permission, strip_none
 from . import WebsocketAuthorizer, WebsocketEvent
 
 _API = naming.websockets_api_logical_id()
@@ -201,18 +201,14 @@ def _events(
     for fn, _event, auth in events:
         raw.add(
             naming.websockets_permission_logical_id(fn.props.key),
-            {
-                "Type": "AWS::Lambda::Permission",
-                "DependsOn": [
+            invoke_permission(
+                fn.target_arn,
+                "apigateway.amazonaws.com",
+                depends_on=[
                     *([_API] if own else []),
                     fn.target_alias[1] if fn.target_alias else fn.logical_id,
                 ],
-                "Properties": {
-                    "FunctionName": fn.target_arn,
-                    "Action": "lambda:InvokeFunction",
-                    "Principal": "apigateway.amazonaws.com",
-                },
-            },
+            ),
         )
         if auth is None:
             continue
