@@ -31,6 +31,7 @@ def _truthy(value: object) -> bool:
 
 def main() -> None:
     short_lived()  # this process lives for one synth: no cyclic GC (see constructs_lib/jsii_speed.py)
+    from constructs_lib.cli import report
     from constructs_lib.config.project import load_project
     from constructs_lib.errors import SlsCdkError
     from constructs_lib.synthesis import prepare, synthesize
@@ -49,11 +50,8 @@ def main() -> None:
             project = load_project(
                 target, stage=ctx("stage"), region=ctx("region"), build=_truthy(ctx("build") or False)
             )
+        report(project)
         for svc in project.services:
-            for notice in svc.notices:
-                print(f"notice: {svc.label}: {notice.message}", file=sys.stderr)
-            for warning in svc.warnings:
-                print(f"warning: {warning.format()}", file=sys.stderr)
             if svc.deploy_flags:  # v3's deploy-time settings (deploymentMethod, disableRollback, ...)
                 flags = " ".join(svc.deploy_flags)
                 print(

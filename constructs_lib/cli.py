@@ -126,7 +126,8 @@ def _load_to_synth(
     return project, planned
 
 
-def _report(project: Any) -> None:
+def report(project: Any) -> None:
+    """Each service's plugin notices and configuration warnings, on stderr (also for app.py)."""
     for svc in project.services:
         for notice in svc.notices:
             print(f"notice: {svc.label}: {notice.message}", file=sys.stderr)
@@ -136,7 +137,7 @@ def _report(project: Any) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     project = _load(args)
-    _report(project)
+    report(project)
     for svc in project.services:
         print(f"ok: {svc.label}: stack {svc.stack_name} ({len(svc.model.functions)} functions)")
     return 0
@@ -162,7 +163,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
     from .synthesis import synthesize
 
     project, jobs = _load_to_synth(args, jobs=args.jobs, nag=args.nag)
-    _report(project)
+    report(project)
     written = synthesize(project, Path(args.out), validate=args.validate, nag=args.nag, jobs=jobs)
     for svc, path in zip(project.services, written, strict=True):
         flags = svc.deploy_flags

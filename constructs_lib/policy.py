@@ -55,6 +55,16 @@ _LAMBDA = [
     "lambda:PutFunctionConcurrency",
     "lambda:DeleteFunctionConcurrency",
 ]
+
+#: what creating, updating and deleting any API Gateway (v1 or v2) resource needs
+_APIGATEWAY_ACTIONS = [
+    "apigateway:GET",
+    "apigateway:POST",
+    "apigateway:PUT",
+    "apigateway:PATCH",
+    "apigateway:DELETE",
+]
+
 _BY_TYPE: dict[str, tuple[str, list[str]]] = {
     # type -> (scope kind, actions)
     "AWS::Lambda::Function": ("function", _LAMBDA),
@@ -132,7 +142,7 @@ _BY_TYPE: dict[str, tuple[str, list[str]]] = {
     **{
         t: (
             "http-api",
-            ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"],
+            _APIGATEWAY_ACTIONS,
         )
         for t in (
             "AWS::ApiGatewayV2::Api",
@@ -147,7 +157,7 @@ _BY_TYPE: dict[str, tuple[str, list[str]]] = {
     **{
         t: (
             "rest-api",
-            ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"],
+            _APIGATEWAY_ACTIONS,
         )
         for t in (
             "AWS::ApiGateway::RestApi",
