@@ -19,7 +19,7 @@ from pathlib import Path
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-from constructs_lib.jsii_speed import exit_fast, short_lived
+from constructs_lib.cli.jsii_speed import exit_fast, short_lived
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_COMPOSE = HERE / "examples" / "seed" / "serverless-compose.yml"
@@ -31,10 +31,10 @@ def _truthy(value: object) -> bool:
 
 def main() -> None:
     short_lived()  # this process lives for one synth: no cyclic GC (see constructs_lib/jsii_speed.py)
-    from constructs_lib.cli import report
-    from constructs_lib.config.project import load_project
+    from constructs_lib.cli.commands import report
+    from constructs_lib.cli.synthesis import prepare, synthesize
     from constructs_lib.errors import SlsCdkError
-    from constructs_lib.synthesis import prepare, synthesize
+    from constructs_lib.loader.project import load_project
 
     context = json.loads(os.environ.get("CDK_CONTEXT_JSON") or "{}")  # cdk.json + -c, from the CLI
     ctx = context.get

@@ -12,11 +12,11 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "ServerlessFunction": "constructs_lib.function",
-    "ServerlessFunctionUrl": "constructs_lib.function",
-    "ServiceHttpApi": "constructs_lib.http_api",
-    "load_service": "constructs_lib.config.project",
-    "load_project": "constructs_lib.config.project",
+    "ServerlessFunction": "constructs_lib.constructs.function",
+    "ServerlessFunctionUrl": "constructs_lib.constructs.function",
+    "ServiceHttpApi": "constructs_lib.constructs.http_api",
+    "load_service": "constructs_lib.loader.project",
+    "load_project": "constructs_lib.loader.project",
 }
 
 __all__ = [*_LAZY, "__version__"]

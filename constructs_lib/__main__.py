@@ -1,5 +1,5 @@
 """``python -m constructs_lib``."""
 
-from .cli import run
+from constructs_lib.cli.commands import run
 
 run()

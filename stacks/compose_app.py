@@ -15,11 +15,10 @@ from typing import Any
 from aws_cdk import App
 
 from constructs_lib.config.model import Service
-from constructs_lib.config.project import LoadedService, Project, load_project
 from constructs_lib.config.validate import validate
 from constructs_lib.errors import ComposeError, did_you_mean
-
-from .service_stack import ServiceStack
+from constructs_lib.loader.project import LoadedService, Project, load_project
+from stacks.service_stack import ServiceStack
 
 __all__ = ["ComposeApp"]
 

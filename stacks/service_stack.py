@@ -24,17 +24,17 @@ from aws_cdk import (
 from constructs import Construct
 
 from constructs_lib import events, naming
-from constructs_lib.assets import ASSET_LOCATION
 from constructs_lib.config.aws_lookup import AwsLookup, resolve_image
-from constructs_lib.config.project import LoadedService
-from constructs_lib.deployment_bucket import ServerlessDeploymentBucket
+from constructs_lib.constructs.assets import ASSET_LOCATION
+from constructs_lib.constructs.deployment_bucket import ServerlessDeploymentBucket
+from constructs_lib.constructs.function import ServerlessFunction
+from constructs_lib.constructs.http_api import DEFAULT_ACCESS_LOG_FORMAT, HttpApiAccessLogs, ServiceHttpApi
+from constructs_lib.constructs.iam_role import ServiceRole, service_generates_role
+from constructs_lib.constructs.layer import ServerlessLayer
+from constructs_lib.constructs.raw import RawResources
+from constructs_lib.constructs.resources import merge_resources
 from constructs_lib.errors import ConfigError, SlsCdkError
-from constructs_lib.function import ServerlessFunction
-from constructs_lib.http_api import DEFAULT_ACCESS_LOG_FORMAT, HttpApiAccessLogs, ServiceHttpApi
-from constructs_lib.iam_role import ServiceRole, service_generates_role
-from constructs_lib.layer import ServerlessLayer
-from constructs_lib.raw import RawResources
-from constructs_lib.resources import merge_resources
+from constructs_lib.loader.project import LoadedService
 
 __all__ = ["STACK_DESCRIPTION", "ServiceStack"]
 

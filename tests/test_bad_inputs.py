@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from constructs_lib.cli import main
+from constructs_lib.cli.commands import main
 
 SERVICE = """\
 service: svc

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from constructs_lib.build import PACKAGE_EVENTS, build_events
-from constructs_lib.cli import main
-from constructs_lib.config.project import load_project
+from constructs_lib.cli.commands import main
+from constructs_lib.loader.build import PACKAGE_EVENTS, build_events
+from constructs_lib.loader.project import load_project
 from tests.helpers import SEED
 
 SERVICE = """\

@@ -140,7 +140,7 @@ def test_cdk_cli_lists_stacks_for_each_stage() -> None:
 def test_runtime_type_checks_are_kept_in_tests_and_skippable() -> None:
     import jsii._type_checking as tc
 
-    from constructs_lib.jsii_speed import skip_runtime_type_checks
+    from constructs_lib.cli.jsii_speed import skip_runtime_type_checks
 
     assert skip_runtime_type_checks() is False  # SLS_CDK_TYPE_CHECKS=1 from conftest
     before = tc._resolved_check

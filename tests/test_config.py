@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from constructs_lib.config.project import load_service
 from constructs_lib.config.source import load_yaml_text
 from constructs_lib.config.variables import ResolveContext, resolve_config
 from constructs_lib.config.varsyntax import VarSyntaxError, parse
 from constructs_lib.errors import SlsCdkError
+from constructs_lib.loader.project import load_service
 
 BASE = """\
 service: svc
@@ -208,8 +208,8 @@ def test_deploy_time_settings_become_cdk_deploy_flags(tmp_path: Path) -> None:
 
 
 def test_notification_arns_reach_the_cloud_assembly(tmp_path: Path) -> None:
-    from constructs_lib.config.project import load_project
-    from constructs_lib.synthesis import synthesize
+    from constructs_lib.cli.synthesis import synthesize
+    from constructs_lib.loader.project import load_project
 
     text = BASE.replace(
         "  runtime:", "  notificationArns: ['arn:aws:sns:us-east-1:123456789012:events']\n  runtime:"

@@ -143,8 +143,8 @@ def test_asset_keys_computed_locally_equal_cdks(tmp_path: Path, name: str) -> No
     from aws_cdk import App, AssetHashType, CliCredentialsStackSynthesizer, Stack
     from aws_cdk import aws_s3_assets as s3_assets
 
-    from constructs_lib.assets import ASSET_LOCATION, add_zip_asset
-    from constructs_lib.hashing import file_sha256
+    from constructs_lib.constructs.assets import ASSET_LOCATION, add_zip_asset
+    from constructs_lib.constructs.hashing import file_sha256
 
     artifact = tmp_path / name
     artifact.write_bytes(b"PK\x05\x06" + b"\x00" * 18)

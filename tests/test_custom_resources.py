@@ -22,7 +22,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from constructs_lib.custom_resources import HANDLERS
+from constructs_lib.constructs.custom_resources import HANDLERS
 
 sys.path.insert(0, str(HANDLERS))  # the handlers import each other as Lambda does: top-level
 import api_gateway_cloud_watch_role

@@ -25,8 +25,8 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.cli import main as cli
-from constructs_lib.migration import compare
+from constructs_lib.checks.migration import compare
+from constructs_lib.cli.commands import main as cli
 from tests.helpers import REFERENCE, ROOT, SEED, ensure_seed_built
 
 CDK = ROOT / "node_modules" / ".bin" / "cdk"

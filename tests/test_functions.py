@@ -13,9 +13,9 @@ from aws_cdk.assertions import Template
 
 from constructs_lib.config.aws_lookup import AwsLookup, resolve_image
 from constructs_lib.config.model import EffectiveFunction, Provider
+from constructs_lib.constructs.function import ServerlessFunction
+from constructs_lib.constructs.iam_role import ServiceRole
 from constructs_lib.errors import VariableError
-from constructs_lib.function import ServerlessFunction
-from constructs_lib.iam_role import ServiceRole
 from tests.helpers import SEED, ensure_seed_built
 
 DIGEST = "sha256:" + "ab" * 32

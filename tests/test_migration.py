@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.cli import main
-from constructs_lib.migration import compare, format_report
+from constructs_lib.checks.migration import compare, format_report
+from constructs_lib.cli.commands import main
 from tests.helpers import OWN_REFERENCE, REFERENCE, synth
 
 PERMISSION = {

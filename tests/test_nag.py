@@ -11,8 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from constructs_lib.cli import main
-from constructs_lib.nag import V3_SEMANTICS
+from constructs_lib.checks.nag import V3_SEMANTICS
+from constructs_lib.cli.commands import main
 from tests.helpers import ROOT, SEED, ensure_seed_built
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from constructs_lib.config.project import load_service
 from constructs_lib.errors import SlsCdkError
-from constructs_lib.packaging import glob_to_regex, select_files
+from constructs_lib.loader.packaging import glob_to_regex, select_files
+from constructs_lib.loader.project import load_service
 from tests.helpers import synth
 
 SERVICE = """\
@@ -119,7 +119,7 @@ def test_zips_are_deterministic(project: Path, tmp_path_factory: pytest.TempPath
 def test_functions_packaged_together_walk_the_folder_once(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import constructs_lib.config.project as project_module
+    import constructs_lib.loader.project as project_module
 
     calls: list[str] = []
     real = project_module.package_folder
@@ -255,7 +255,7 @@ def test_the_work_folder_is_removed_only_by_the_process_that_made_it(tmp_path: P
     """A forked synth worker runs its parent's exit handlers: it must leave the zips alone."""
     import os
 
-    from constructs_lib.packaging import _remove_work_dir
+    from constructs_lib.loader.packaging import _remove_work_dir
 
     folder = tmp_path / "work"
     folder.mkdir()

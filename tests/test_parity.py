@@ -39,7 +39,7 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.custom_resources import KINDS, function_logical_id
+from constructs_lib.constructs.custom_resources import KINDS, function_logical_id
 from tests.helpers import OWN_REFERENCE, REFERENCE, synth
 
 #: case folder -> (path to synthesize inside it, stage v3 used); shared cases first, then ours

@@ -6,7 +6,7 @@ import contextlib
 import io
 import json
 
-from constructs_lib.cli import main
+from constructs_lib.cli.commands import main
 from tests.helpers import SEED, ensure_seed_built
 
 #: Actions a deploy of the example performs (the CDK CLI's calls with the CLI-credentials

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from constructs_lib.config.project import load_service
 from constructs_lib.errors import SlsCdkError
+from constructs_lib.loader.project import load_service
 
 SERVICE = """\
 service: safe

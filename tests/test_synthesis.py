@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from constructs_lib.config.project import load_project
-from constructs_lib.synthesis import partition, plan_jobs
+from constructs_lib.cli.synthesis import partition, plan_jobs
+from constructs_lib.loader.project import load_project
 from tests.helpers import ROOT
 from tests.test_cli import run_cli
 from tests.test_compose import COMPOSE, ENV, project
@@ -110,14 +110,14 @@ def test_a_failing_worker_fails_the_synth_and_writes_nothing(compose_file: Path,
     out.parent.mkdir()
     script = f"""
 import sys
-import constructs_lib.synthesis as synthesis
+import constructs_lib.cli.synthesis as synthesis
 real = synthesis._synth_here
 def faulty(project, outdir, **kwargs):
     if any(s.compose_name == "solo2" for s in project.services):
         raise RuntimeError("injected fault")
     return real(project, outdir, **kwargs)
 synthesis._synth_here = faulty
-from constructs_lib.cli import main
+from constructs_lib.cli.commands import main
 sys.exit(main(["synth", {str(compose_file)!r}, "--out", {str(out)!r}, "--jobs", "3"]))
 """
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}

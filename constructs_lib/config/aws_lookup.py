@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import VariableError
+from constructs_lib.errors import VariableError
 
 __all__ = ["AwsLookup", "StackOutput", "resolve_image"]
 

@@ -15,12 +15,12 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from ..errors import ComposeError, ErrorGroup, Location, SlsCdkError
-from .files import COMPOSE_FILE_NAMES, SERVICE_FILE_NAMES
-from .schema import Base, ListOf
-from .source import SourceMap, load_yaml_file
-from .validate import validate
-from .variables import ResolveContext, resolve_config
+from constructs_lib.config.files import COMPOSE_FILE_NAMES, SERVICE_FILE_NAMES
+from constructs_lib.config.schema import Base, ListOf
+from constructs_lib.config.source import SourceMap, load_yaml_file
+from constructs_lib.config.validate import validate
+from constructs_lib.config.variables import ResolveContext, resolve_config
+from constructs_lib.errors import ComposeError, ErrorGroup, Location, SlsCdkError
 
 __all__ = [
     "COMPOSE_FILE_NAMES",
@@ -180,7 +180,7 @@ def load_compose(file: Path, *, stage: str, env: dict[str, str] | None = None) -
                     )
         for i, dep in enumerate(svc.depends_on):
             if dep not in model.services:
-                from ..errors import did_you_mean
+                from constructs_lib.errors import did_you_mean
 
                 guess = did_you_mean(dep, model.services)
                 errors.append(

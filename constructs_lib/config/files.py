@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ConfigError, Location
+from constructs_lib.errors import ConfigError, Location
 
 __all__ = ["COMPOSE_FILE_NAMES", "SERVICE_FILE_NAMES", "find_project"]
 

@@ -23,11 +23,11 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_pascal
 
-from .. import limits
-from ..errors import did_you_mean
-from ..events import NOT_SUPPORTED_YET, REGISTRY
-from ..events.alb import AlbConfig
-from .schema import Base, CfnValue, Ignored, ListOf, NotSupported, is_intrinsic
+from constructs_lib import limits
+from constructs_lib.config.schema import Base, CfnValue, Ignored, ListOf, NotSupported, is_intrinsic
+from constructs_lib.errors import did_you_mean
+from constructs_lib.events import NOT_SUPPORTED_YET, REGISTRY
+from constructs_lib.events.alb import AlbConfig
 
 __all__ = [
     "DEFAULTS",
@@ -1055,7 +1055,7 @@ class Service(Base):
 
     def function(self, key: str, *, stage: str) -> EffectiveFunction:
         """Function ``key`` with provider values and defaults merged key by key, as v3 does."""
-        from .. import naming
+        from constructs_lib import naming
 
         fn = self.functions[key]
         prov = self.provider

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import Location, YamlError
+from constructs_lib.errors import Location, YamlError
 
 __all__ = ["MAX_FILE_BYTES", "Document", "SourceMap", "load_yaml_file", "load_yaml_text"]
 

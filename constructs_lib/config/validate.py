@@ -8,9 +8,9 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import SchemaError, did_you_mean
-from ..events import NOT_SUPPORTED_YET, REGISTRY
-from .source import SourceMap
+from constructs_lib.config.source import SourceMap
+from constructs_lib.errors import SchemaError, did_you_mean
+from constructs_lib.events import NOT_SUPPORTED_YET, REGISTRY
 
 __all__ = ["validate"]
 
@@ -147,7 +147,7 @@ def validate(
     ``unknown_keys`` follows v3's ``configValidationMode``: ``error``, ``warn`` (unknown keys are
     reported as warnings and dropped) or ``off`` (dropped silently, as the user asked).
     """
-    from ..errors import ErrorGroup
+    from constructs_lib.errors import ErrorGroup
 
     warnings: list[SchemaError] = []
     for _ in range(2):

@@ -45,10 +45,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ErrorGroup, Location, SlsCdkError, VariableError, did_you_mean, format_path
-from .aws_lookup import AwsLookup
-from .source import MAX_FILE_BYTES, SourceMap, load_yaml_text, read_text
-from .varsyntax import Literal, Ref, Template, Var, VarSyntaxError, parse
+from constructs_lib.config.aws_lookup import AwsLookup
+from constructs_lib.config.source import MAX_FILE_BYTES, SourceMap, load_yaml_text, read_text
+from constructs_lib.config.varsyntax import Literal, Ref, Template, Var, VarSyntaxError, parse
+from constructs_lib.errors import ErrorGroup, Location, SlsCdkError, VariableError, did_you_mean, format_path
 
 __all__ = ["MISSING", "SOURCES", "ResolveContext", "Resolver", "resolve_config"]
 

@@ -14,22 +14,22 @@ import importlib
 from dataclasses import dataclass
 from typing import Any
 
-from .alb import AlbEvent
-from .alexa import AlexaSkillEvent, AlexaSmartHomeEvent
-from .brokers import ActiveMqEvent, KafkaEvent, MskEvent, RabbitMqEvent
-from .cloudwatch_event import CloudwatchEventEvent
-from .cloudwatch_log import CloudwatchLogEvent
-from .cognito import CognitoUserPoolEvent
-from .event_bridge import EventBridgeEvent
-from .http import HttpEvent
-from .http_api import HttpApiEvent
-from .iot import IotEvent, IotFleetProvisioningEvent
-from .s3 import S3Event
-from .schedule import ScheduleEvent
-from .sns import SnsEvent
-from .sqs import SqsEvent
-from .stream import StreamEvent
-from .websocket import WebsocketEvent
+from constructs_lib.events.alb import AlbEvent
+from constructs_lib.events.alexa import AlexaSkillEvent, AlexaSmartHomeEvent
+from constructs_lib.events.brokers import ActiveMqEvent, KafkaEvent, MskEvent, RabbitMqEvent
+from constructs_lib.events.cloudwatch_event import CloudwatchEventEvent
+from constructs_lib.events.cloudwatch_log import CloudwatchLogEvent
+from constructs_lib.events.cognito import CognitoUserPoolEvent
+from constructs_lib.events.event_bridge import EventBridgeEvent
+from constructs_lib.events.http import HttpEvent
+from constructs_lib.events.http_api import HttpApiEvent
+from constructs_lib.events.iot import IotEvent, IotFleetProvisioningEvent
+from constructs_lib.events.s3 import S3Event
+from constructs_lib.events.schedule import ScheduleEvent
+from constructs_lib.events.sns import SnsEvent
+from constructs_lib.events.sqs import SqsEvent
+from constructs_lib.events.stream import StreamEvent
+from constructs_lib.events.websocket import WebsocketEvent
 
 __all__ = ["NOT_SUPPORTED_YET", "REGISTRY", "EventSite", "builder"]
 

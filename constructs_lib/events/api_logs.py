@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import custom_resources
+from constructs_lib.constructs import custom_resources
 
 __all__ = ["ensure_account_cloudwatch_role"]
 

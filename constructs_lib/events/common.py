@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
 
-from ..config.schema import Base, is_intrinsic
+from constructs_lib.config.schema import Base, is_intrinsic
 
 __all__ = ["ArnOrCfn", "ArnText", "FilterPatterns", "InputTransformer", "Intrinsic", "one_input"]
 

@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ...config.schema import Base, ListOf
-from ..common import ArnOrCfn
+from constructs_lib.config.schema import Base, ListOf
+from constructs_lib.events.common import ArnOrCfn
 
 __all__ = ["AlbConfig", "AlbEvent", "listener_ids"]
 

@@ -13,10 +13,10 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from ... import naming
-from ...errors import ConfigError, did_you_mean
-from ...raw import invoke_permission
-from . import AlbEvent, CognitoAuthorizer, HealthCheck, listener_ids
+from constructs_lib import naming
+from constructs_lib.constructs.raw import invoke_permission
+from constructs_lib.errors import ConfigError, did_you_mean
+from constructs_lib.events.alb import AlbEvent, CognitoAuthorizer, HealthCheck, listener_ids
 
 _HEALTH_CHECK_DEFAULTS: dict[str, Any] = {
     "HealthCheckEnabled": False,

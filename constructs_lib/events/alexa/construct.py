@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ... import naming
-from ...raw import invoke_permission
-from . import AlexaEvent
+from constructs_lib import naming
+from constructs_lib.constructs.raw import invoke_permission
+from constructs_lib.events.alexa import AlexaEvent
 
 _PRINCIPALS = {"alexaSkill": "alexa-appkit.amazon.com", "alexaSmartHome": "alexa-connectedhome.amazon.com"}
 

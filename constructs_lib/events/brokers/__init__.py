@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ...config.schema import Base
-from ..common import ArnText, FilterPatterns
+from constructs_lib.config.schema import Base
+from constructs_lib.events.common import ArnText, FilterPatterns
 
 __all__ = ["ActiveMqEvent", "KafkaEvent", "MskEvent", "RabbitMqEvent"]
 

@@ -8,8 +8,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ... import naming
-from . import ActiveMqEvent, KafkaEvent, MskEvent, RabbitMqEvent
+from constructs_lib import naming
+from constructs_lib.events.brokers import ActiveMqEvent, KafkaEvent, MskEvent, RabbitMqEvent
 
 EC2_STATEMENT = {
     "Effect": "Allow",

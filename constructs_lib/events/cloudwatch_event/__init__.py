@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from ...config.schema import Base
-from ..common import InputTransformer, one_input
+from constructs_lib.config.schema import Base
+from constructs_lib.events.common import InputTransformer, one_input
 
 __all__ = ["CloudwatchEventEvent"]
 

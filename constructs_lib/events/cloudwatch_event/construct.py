@@ -8,9 +8,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ... import naming
-from ...raw import invoke_permission
-from . import CloudwatchEventEvent
+from constructs_lib import naming
+from constructs_lib.constructs.raw import invoke_permission
+from constructs_lib.events.cloudwatch_event import CloudwatchEventEvent
 
 
 def build(stack: Any, sites: Sequence[Any]) -> None:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from ...config.schema import Base
+from constructs_lib.config.schema import Base
 
 __all__ = ["CloudwatchLogEvent"]
 

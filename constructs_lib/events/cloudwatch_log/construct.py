@@ -9,10 +9,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ... import naming
-from ...errors import ConfigError
-from ...raw import invoke_permission
-from . import CloudwatchLogEvent
+from constructs_lib import naming
+from constructs_lib.constructs.raw import invoke_permission
+from constructs_lib.errors import ConfigError
+from constructs_lib.events.cloudwatch_log import CloudwatchLogEvent
 
 LIMIT_PER_LOG_GROUP = 2
 

@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from ...config.schema import Base
-from ..common import ArnOrCfn
+from constructs_lib.config.schema import Base
+from constructs_lib.events.common import ArnOrCfn
 
 __all__ = ["CUSTOM_SENDER_SOURCES", "CognitoUserPoolEvent"]
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ... import custom_resources, naming
-from ...custom_resources import force_deploy_stamp
-from ...errors import ConfigError
-from ...raw import invoke_permission
-from . import CUSTOM_SENDER_SOURCES, CognitoUserPoolEvent
+from constructs_lib import naming
+from constructs_lib.constructs import custom_resources
+from constructs_lib.constructs.custom_resources import force_deploy_stamp
+from constructs_lib.constructs.raw import invoke_permission
+from constructs_lib.errors import ConfigError
+from constructs_lib.events.cognito import CUSTOM_SENDER_SOURCES, CognitoUserPoolEvent
 
 
 def build(stack: Any, sites: Sequence[Any]) -> None:

@@ -12,10 +12,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ... import naming
-from ...errors import ConfigError
-from ...raw import invoke_permission
-from . import EventBridgeEvent
+from constructs_lib import naming
+from constructs_lib.constructs.raw import invoke_permission
+from constructs_lib.errors import ConfigError
+from constructs_lib.events.event_bridge import EventBridgeEvent
 
 
 def _hash_name(name: str, suffix: str) -> str:

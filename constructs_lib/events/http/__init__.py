@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ...config.schema import Base
+from constructs_lib.config.schema import Base
 
 __all__ = ["HttpAuthorizer", "HttpCors", "HttpEvent"]
 

@@ -19,13 +19,14 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ... import custom_resources, naming
-from ...config.model import API_CORS_DEFAULT_HEADERS, ApiKey
-from ...errors import ConfigError
-from ...intrinsics import api_endpoint, execute_api_arn, lambda_invocation_uri
-from ...raw import invoke_permission, strip_none
-from . import HttpAuthorizer, HttpCors, HttpEvent
-from .templates import (
+from constructs_lib import naming
+from constructs_lib.config.model import API_CORS_DEFAULT_HEADERS, ApiKey
+from constructs_lib.constructs import custom_resources
+from constructs_lib.constructs.intrinsics import api_endpoint, execute_api_arn, lambda_invocation_uri
+from constructs_lib.constructs.raw import invoke_permission, strip_none
+from constructs_lib.errors import ConfigError
+from constructs_lib.events.http import HttpAuthorizer, HttpCors, HttpEvent
+from constructs_lib.events.http.templates import (
     DEFAULT_FORM_URL_ENCODED_REQUEST_TEMPLATE,
     DEFAULT_JSON_REQUEST_TEMPLATE,
     DEFAULT_STATUS_CODES,
@@ -529,7 +530,7 @@ def _stage_settings(stack: Any, deployment_id: str, stage_name: str) -> None:
                 },
             )
             depends.append(naming.rest_log_group_logical_id())
-            from ..api_logs import ensure_account_cloudwatch_role
+            from constructs_lib.events.api_logs import ensure_account_cloudwatch_role
 
             ensure_account_cloudwatch_role(stack)
             depends.append("CustomApiGatewayAccountCloudWatchRole")

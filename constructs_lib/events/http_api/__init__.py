@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import field_validator, model_validator
 
-from ...config.schema import Base
+from constructs_lib.config.schema import Base
 
 __all__ = ["HTTP_METHODS", "HttpApiEvent"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from ...config.schema import Base
-from ..common import ArnOrCfn
+from constructs_lib.config.schema import Base
+from constructs_lib.events.common import ArnOrCfn
 
 __all__ = ["IotEvent", "IotFleetProvisioningEvent"]
 

@@ -8,10 +8,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ... import naming
-from ...errors import ConfigError
-from ...raw import invoke_permission
-from . import IotEvent, IotFleetProvisioningEvent
+from constructs_lib import naming
+from constructs_lib.constructs.raw import invoke_permission
+from constructs_lib.errors import ConfigError
+from constructs_lib.events.iot import IotEvent, IotFleetProvisioningEvent
 
 
 def _one_line(value: str | None) -> str | None:

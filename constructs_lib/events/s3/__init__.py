@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator, model_validator
 
-from ...config.schema import Base
+from constructs_lib.config.schema import Base
 
 __all__ = ["BUCKET_NAME", "S3Event"]
 

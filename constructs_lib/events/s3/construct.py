@@ -8,11 +8,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ... import custom_resources, naming
-from ...custom_resources import force_deploy_stamp
-from ...errors import ConfigError
-from ...raw import invoke_permission
-from . import BUCKET_NAME, S3Event
+from constructs_lib import naming
+from constructs_lib.constructs import custom_resources
+from constructs_lib.constructs.custom_resources import force_deploy_stamp
+from constructs_lib.constructs.raw import invoke_permission
+from constructs_lib.errors import ConfigError
+from constructs_lib.events.s3 import BUCKET_NAME, S3Event
 
 
 def build(stack: Any, sites: Sequence[Any]) -> None:

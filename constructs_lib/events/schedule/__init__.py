@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ...config.schema import Base, ListOf
-from ..common import Intrinsic
+from constructs_lib.config.schema import Base, ListOf
+from constructs_lib.events.common import Intrinsic
 
 __all__ = ["ScheduleEvent"]
 

@@ -13,9 +13,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ... import naming
-from ...raw import invoke_permission
-from . import ScheduleEvent
+from constructs_lib import naming
+from constructs_lib.constructs.raw import invoke_permission
+from constructs_lib.events.schedule import ScheduleEvent
 
 
 def _input(event: ScheduleEvent) -> str | None:

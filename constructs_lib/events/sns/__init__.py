@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from ...config.schema import Base
-from ..common import ArnOrCfn, ArnText
+from constructs_lib.config.schema import Base
+from constructs_lib.events.common import ArnOrCfn, ArnText
 
 __all__ = ["SnsEvent"]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ... import naming
-from ...raw import invoke_permission
-from . import SnsEvent
+from constructs_lib import naming
+from constructs_lib.constructs.raw import invoke_permission
+from constructs_lib.events.sns import SnsEvent
 
 
 def _arn_parts(arn: str) -> list[str]:

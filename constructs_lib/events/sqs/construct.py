@@ -7,8 +7,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ... import naming
-from . import SqsEvent
+from constructs_lib import naming
+from constructs_lib.events.sqs import SqsEvent
 
 
 def build(stack: Any, sites: Sequence[Any]) -> None:

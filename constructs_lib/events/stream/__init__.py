@@ -6,8 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from ...config.schema import Base
-from ..common import ArnOrCfn, ArnText, FilterPatterns
+from constructs_lib.config.schema import Base
+from constructs_lib.events.common import ArnOrCfn, ArnText, FilterPatterns
 
 __all__ = ["StreamEvent"]
 

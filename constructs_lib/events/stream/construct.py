@@ -8,8 +8,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ... import naming
-from . import OnFailure, StreamEvent
+from constructs_lib import naming
+from constructs_lib.events.stream import OnFailure, StreamEvent
 
 _ACTIONS = {
     "dynamodb": [

@@ -11,8 +11,8 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from ...config.schema import Base
-from ..common import ArnOrCfn
+from constructs_lib.config.schema import Base
+from constructs_lib.events.common import ArnOrCfn
 
 __all__ = ["WebsocketAuthorizer", "WebsocketEvent"]
 

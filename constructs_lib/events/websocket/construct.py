@@ -16,11 +16,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ... import naming
-from ...errors import ConfigError
-from ...intrinsics import api_endpoint, lambda_invocation_uri
-from ...raw import invoke_permission, strip_none
-from . import WebsocketAuthorizer, WebsocketEvent
+from constructs_lib import naming
+from constructs_lib.constructs.intrinsics import api_endpoint, lambda_invocation_uri
+from constructs_lib.constructs.raw import invoke_permission, strip_none
+from constructs_lib.errors import ConfigError
+from constructs_lib.events.websocket import WebsocketAuthorizer, WebsocketEvent
 
 _API = naming.websockets_api_logical_id()
 _DEFAULT_IDENTITY = ["route.request.header.Auth"]
@@ -300,7 +300,7 @@ def _events(
 
 def _stage_logs(stack: Any, properties: dict[str, Any], logs: Any) -> None:
     """``provider.logs.websocket``: execution and access logs, in ``/aws/websocket/<service>-<stage>``."""
-    from ..api_logs import ensure_account_cloudwatch_role
+    from constructs_lib.events.api_logs import ensure_account_cloudwatch_role
 
     settings = logs if not isinstance(logs, bool) else None
     access = True if settings is None or settings.access_logging is None else settings.access_logging

@@ -15,8 +15,8 @@ from typing import Any
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from . import naming
-from .config.model import DeploymentBucket
+from constructs_lib import naming
+from constructs_lib.config.model import DeploymentBucket
 
 __all__ = ["ServerlessDeploymentBucket"]
 

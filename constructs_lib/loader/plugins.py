@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .errors import ConfigError, Location
+from constructs_lib.errors import ConfigError, Location
 
 IMPLEMENTED: dict[str, str] = {
     "serverless-plugin-scripts": "custom.scripts hooks and commands (hooks run with --build)",

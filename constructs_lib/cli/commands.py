@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import SlsCdkError
+from constructs_lib.errors import SlsCdkError
 
 __all__ = ["main"]
 
@@ -102,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(args: argparse.Namespace) -> Any:
-    from .config.project import load_project
+    from constructs_lib.loader.project import load_project
 
     return load_project(
         Path(args.path),
@@ -119,7 +119,7 @@ def _load_to_synth(
 ) -> tuple[Any, int]:
     """:func:`_load` for a command that synthesizes next: aws-cdk-lib starts meanwhile, and the
     number of processes to synthesize with is decided (see :func:`.synthesis.prepare`)."""
-    from .synthesis import prepare
+    from constructs_lib.cli.synthesis import prepare
 
     with prepare(Path(args.path), jobs, nag=nag) as planned:
         project = _load(args)
@@ -160,7 +160,7 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from .synthesis import synthesize
+    from constructs_lib.cli.synthesis import synthesize
 
     project, jobs = _load_to_synth(args, jobs=args.jobs, nag=args.nag)
     report(project)
@@ -194,8 +194,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """Exit 2 when a stateful resource would be replaced or removed (data loss), else 0."""
-    from .migration import compare, format_report
-    from .synthesis import synthesize
+    from constructs_lib.checks.migration import compare, format_report
+    from constructs_lib.cli.synthesis import synthesize
 
     against = Path(args.against)
     try:
@@ -222,9 +222,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_policy(args: argparse.Namespace) -> int:
     """Print ``{"DeployerPolicy", "LambdaTrustPolicy", "Notes"}`` as JSON."""
-    from . import naming
-    from .policy import LAMBDA_TRUST_POLICY, DeployTarget, deployer_policy
-    from .synthesis import synthesize
+    from constructs_lib import naming
+    from constructs_lib.checks.policy import LAMBDA_TRUST_POLICY, DeployTarget, deployer_policy
+    from constructs_lib.cli.synthesis import synthesize
 
     project, jobs = _load_to_synth(args)
     targets = []
@@ -344,7 +344,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .build import run_command
+    from constructs_lib.loader.build import run_command
 
     project = _load(args)
     ran = False
@@ -376,7 +376,7 @@ _COMMANDS = {
 
 def run() -> None:
     """The ``sls-cdk`` command: :func:`main`, then a fast exit (see :func:`.jsii_speed.exit_fast`)."""
-    from .jsii_speed import exit_fast, short_lived
+    from constructs_lib.cli.jsii_speed import exit_fast, short_lived
 
     short_lived()
     try:

@@ -32,8 +32,8 @@ from aws_cdk import (
 )
 from constructs import Construct
 
-from .config.model import ResourcesSection
-from .errors import ConfigError
+from constructs_lib.config.model import ResourcesSection
+from constructs_lib.errors import ConfigError
 
 __all__ = ["depends_on", "merge_resources", "set_depends_on"]
 

@@ -18,8 +18,8 @@ from aws_cdk import AssetHashType
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
-from .hashing import b64, file_sha256
-from .placement import stack_of
+from constructs_lib.constructs.hashing import b64, file_sha256
+from constructs_lib.constructs.placement import stack_of
 
 __all__ = ["ASSET_LOCATION", "ZipAsset", "add_zip_asset"]
 

@@ -17,11 +17,11 @@ from aws_cdk import CfnDeletionPolicy
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from . import naming
-from .assets import add_zip_asset
-from .config.model import Layer
-from .function import output
-from .hashing import LayerHashInput, js_json
+from constructs_lib import naming
+from constructs_lib.config.model import Layer
+from constructs_lib.constructs.assets import add_zip_asset
+from constructs_lib.constructs.function import output
+from constructs_lib.constructs.hashing import LayerHashInput, js_json
 
 __all__ = ["ServerlessLayer"]
 

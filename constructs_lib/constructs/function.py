@@ -29,16 +29,22 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from . import naming
-from .assets import add_zip_asset
-from .config.model import URL_CORS_DEFAULT_HEADERS, DestinationTarget, EffectiveFunction, FunctionUrl, UrlCors
-from .errors import ConfigError
-from .hashing import LayerHashInput, version_digest
-from .placement import remember_stack, stack_of
-from .resources import set_depends_on
+from constructs_lib import naming
+from constructs_lib.config.model import (
+    URL_CORS_DEFAULT_HEADERS,
+    DestinationTarget,
+    EffectiveFunction,
+    FunctionUrl,
+    UrlCors,
+)
+from constructs_lib.constructs.assets import add_zip_asset
+from constructs_lib.constructs.hashing import LayerHashInput, version_digest
+from constructs_lib.constructs.placement import remember_stack, stack_of
+from constructs_lib.constructs.resources import set_depends_on
+from constructs_lib.errors import ConfigError
 
 if TYPE_CHECKING:
-    from .iam_role import ServiceRole
+    from constructs_lib.constructs.iam_role import ServiceRole
 
 __all__ = ["URL_CORS_DEFAULT_HEADERS", "ServerlessFunction", "ServerlessFunctionUrl"]
 

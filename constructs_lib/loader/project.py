@@ -15,18 +15,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import limits, naming
-from ..build import run_hooks, shell_quoted_path
-from ..errors import ConfigError, ErrorGroup, Location, PackagingError, SlsCdkError, did_you_mean
-from ..packaging import DEFAULT_EXCLUDES, download_artifact, package_folder, parse_s3_uri, select_files
-from ..plugins import PluginNotice, check_plugins
-from ..safety import safety_warnings
-from .compose import Compose, load_compose, output_refs, split_output_refs
-from .files import SERVICE_FILE_NAMES, find_project
-from .model import FunctionPackage, Package, Service
-from .source import SourceMap, load_yaml_file
-from .validate import validate
-from .variables import ResolveContext, resolve_config
+from constructs_lib import limits, naming
+from constructs_lib.checks.safety import safety_warnings
+from constructs_lib.config.compose import Compose, load_compose, output_refs, split_output_refs
+from constructs_lib.config.files import SERVICE_FILE_NAMES, find_project
+from constructs_lib.config.model import FunctionPackage, Package, Service
+from constructs_lib.config.source import SourceMap, load_yaml_file
+from constructs_lib.config.validate import validate
+from constructs_lib.config.variables import ResolveContext, resolve_config
+from constructs_lib.errors import ConfigError, ErrorGroup, Location, PackagingError, SlsCdkError, did_you_mean
+from constructs_lib.loader.build import run_hooks, shell_quoted_path
+from constructs_lib.loader.packaging import (
+    DEFAULT_EXCLUDES,
+    download_artifact,
+    package_folder,
+    parse_s3_uri,
+    select_files,
+)
+from constructs_lib.loader.plugins import PluginNotice, check_plugins
 
 __all__ = ["SERVICE_FILE_NAMES", "LoadedService", "Project", "find_project", "load_project", "load_service"]
 
@@ -224,7 +230,7 @@ def load_service(
     if file.suffix == ".json":
         import json
 
-        from .source import read_text
+        from constructs_lib.config.source import read_text
 
         try:
             data = json.loads(read_text(file, label=label))

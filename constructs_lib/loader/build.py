@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from .errors import BuildError
+from constructs_lib.errors import BuildError
 
 __all__ = ["PACKAGE_EVENTS", "build_events", "run_command", "run_hooks", "shell_quoted_path"]
 

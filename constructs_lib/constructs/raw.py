@@ -13,8 +13,8 @@ from typing import Any
 from aws_cdk import CfnResource
 from constructs import Construct
 
-from .placement import stack_of
-from .resources import set_depends_on
+from constructs_lib.constructs.placement import stack_of
+from constructs_lib.constructs.resources import set_depends_on
 
 __all__ = ["RawResources", "invoke_permission", "lodash_merge", "strip_none"]
 

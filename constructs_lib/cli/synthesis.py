@@ -30,8 +30,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import SlsCdkError
-from .jsii_speed import exit_now
+from constructs_lib.cli.jsii_speed import exit_now
+from constructs_lib.errors import SlsCdkError
 
 __all__ = ["merge_assemblies", "partition", "plan_jobs", "prepare", "synthesize"]
 
@@ -64,7 +64,7 @@ def _count_services(path: Path) -> int:
 
     Only a hint for :func:`plan_jobs`; the real loader reports anything wrong with the file."""
     try:
-        from .config.files import find_project
+        from constructs_lib.config.files import find_project
 
         kind, file = find_project(path)
         if kind != "compose":
@@ -175,9 +175,8 @@ def synthesize(
 
 
 def _synth_here(project: Any, outdir: Path, *, validate: bool, nag: bool) -> list[str]:
+    from constructs_lib.cli.jsii_speed import skip_runtime_type_checks
     from stacks.compose_app import ComposeApp
-
-    from .jsii_speed import skip_runtime_type_checks
 
     skip_runtime_type_checks()
     app = ComposeApp(project=project, outdir=str(outdir), builtin_cloud_formation_validation=validate)
@@ -189,7 +188,7 @@ def _synth_here(project: Any, outdir: Path, *, validate: bool, nag: bool) -> lis
 
 
 def _nag(app: Any, project: Any, outdir: Path) -> None:
-    from .nag import enable_nag, nag_findings, user_acknowledgements
+    from constructs_lib.checks.nag import enable_nag, nag_findings, user_acknowledgements
 
     enable_nag(app, user_acknowledgements(project))
     try:

@@ -21,12 +21,12 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from . import naming
-from .config.model import API_CORS_DEFAULT_HEADERS, Cors, HttpApiAuthorizer, HttpApiConfig
-from .errors import ConfigError
-from .function import ServerlessFunction, raw
-from .intrinsics import execute_api_arn, lambda_invocation_uri
-from .placement import remember_stack, stack_of
+from constructs_lib import naming
+from constructs_lib.config.model import API_CORS_DEFAULT_HEADERS, Cors, HttpApiAuthorizer, HttpApiConfig
+from constructs_lib.constructs.function import ServerlessFunction, raw
+from constructs_lib.constructs.intrinsics import execute_api_arn, lambda_invocation_uri
+from constructs_lib.constructs.placement import remember_stack, stack_of
+from constructs_lib.errors import ConfigError
 
 __all__ = [
     "DEFAULT_ACCESS_LOG_FORMAT",

@@ -26,8 +26,8 @@ from aws_cdk import IStableAnyProducer, Lazy
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from . import naming
-from .config.model import EffectiveFunction, Provider
+from constructs_lib import naming
+from constructs_lib.config.model import EffectiveFunction, Provider
 
 __all__ = ["VPC_ACCESS_POLICY", "ServiceRole", "service_generates_role"]
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import PackagingError
+from constructs_lib.errors import PackagingError
 
 __all__ = [
     "DEFAULT_EXCLUDES",
@@ -209,7 +209,7 @@ def parse_s3_uri(value: str) -> tuple[str, str] | None:
 
 def download_artifact(bucket: str, key: str, *, region: str) -> Path:
     """Fetch ``s3://bucket/key`` once per run into the work folder (v3 downloads it the same way)."""
-    from .config.aws_lookup import AwsLookup
+    from constructs_lib.config.aws_lookup import AwsLookup
 
     target = _work_dir() / "s3" / bucket / key
     if not target.is_file():

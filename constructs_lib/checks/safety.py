@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import limits
-from .config.model import IamStatement, Service
-from .config.source import SourceMap
-from .errors import SchemaError, SlsCdkError
+from constructs_lib import limits
+from constructs_lib.config.model import IamStatement, Service
+from constructs_lib.config.source import SourceMap
+from constructs_lib.errors import SchemaError, SlsCdkError
 
 __all__ = ["safety_warnings"]
 

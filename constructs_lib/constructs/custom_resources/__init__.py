@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .. import naming
+from constructs_lib import naming
 
 __all__ = ["KINDS", "add_custom_resource", "force_deploy_stamp", "one_at_a_time"]
 
@@ -163,8 +163,8 @@ def add_custom_resource(stack: Any, kind: str, statements: list[dict[str, Any]])
 
 def _code(stack: Any) -> Any:
     """The handlers' zip, one asset per stack."""
-    from ..assets import add_zip_asset
-    from ..packaging import package_folder
+    from constructs_lib.constructs.assets import add_zip_asset
+    from constructs_lib.loader.packaging import package_folder
 
     existing = getattr(stack, "_custom_resources_code", None)
     if existing is not None:
