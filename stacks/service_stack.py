@@ -34,6 +34,8 @@ from constructs_lib.constructs.layer import ServerlessLayer
 from constructs_lib.constructs.raw import RawResources
 from constructs_lib.constructs.resources import merge_resources
 from constructs_lib.errors import ConfigError, SlsCdkError
+from constructs_lib.events.build_context import BuildContext
+from constructs_lib.events.sites import event_sites
 from constructs_lib.loader.project import LoadedService
 
 __all__ = ["STACK_DESCRIPTION", "ServiceStack"]
@@ -152,18 +154,20 @@ class ServiceStack(Stack):
             fn.complete()
 
         self.raw = RawResources(self)
-        sites: dict[str, list[events.EventSite]] = {}
-        for key, fn in self.functions.items():
-            counts: dict[str, int] = {}
-            for index, (event_type, event) in enumerate(effective[key].events):
-                counts[event_type] = counts.get(event_type, 0) + 1
-                sites.setdefault(event_type, []).append(
-                    events.EventSite(fn, event, index, counts[event_type])
-                )
+        ctx = BuildContext(
+            stack=self,
+            service=service,
+            functions=self.functions,
+            role=self.role,
+            raw=self.raw,
+            _add_output=self.add_framework_output,
+            _http_api=lambda: self.http_api,
+        )
+        sites = event_sites(effective)
         for event_type in events.REGISTRY:  # v3's plugin order
             if event_type in sites:
                 try:
-                    events.builder(event_type)(self, sites[event_type])
+                    events.builder(event_type)(ctx, sites[event_type])
                 except SlsCdkError as exc:  # builders name the key; the source map knows its line
                     if exc.location is None and exc.path:
                         exc.location = service.sources.locate(exc.path)

@@ -414,7 +414,7 @@ def _event_wrapper(event_type: str, model: Any) -> Any:
     return Annotated[wrapper, Tag(event_type)]
 
 
-_EVENT_TYPES = {name: model for name, (model, _) in REGISTRY.items()} | {
+_EVENT_TYPES = {name: entry.model for name, entry in REGISTRY.items()} | {
     name: NotSupported for name in NOT_SUPPORTED_YET
 }
 EventItem = Annotated[

@@ -66,7 +66,7 @@ def _allowed_keys(root: type[BaseModel], data: Any, path: tuple[str | int, ...])
             if isinstance(node, dict) and len(node) == 1 and path and "events" in path:
                 tag = next(iter(node))
                 if tag in REGISTRY:
-                    nxt = [REGISTRY[tag][0]]
+                    nxt = [REGISTRY[tag].model]
                     candidates = nxt
                     continue
             for c in candidates:

@@ -7,24 +7,23 @@ the ``CustomApiGatewayAccountCloudWatchRole`` custom resource sets it (to
 
 from __future__ import annotations
 
-from typing import Any
-
 from constructs_lib.constructs import custom_resources
+from constructs_lib.events.build_context import BuildContext
 
 __all__ = ["ensure_account_cloudwatch_role"]
 
 RESOURCE = "CustomApiGatewayAccountCloudWatchRole"
 
 
-def ensure_account_cloudwatch_role(stack: Any) -> None:
-    logs = stack.service.model.provider.logs
+def ensure_account_cloudwatch_role(ctx: BuildContext) -> None:
+    logs = ctx.service.model.provider.logs
     rest = logs.rest_api if logs is not None and not isinstance(logs.rest_api, bool) else None
     if rest is not None and rest.role_managed_externally:
         return
-    if stack.raw.get(RESOURCE) is not None:
+    if ctx.raw.get(RESOURCE) is not None:
         return
     service_token = custom_resources.function_logical_id("apiGatewayCloudWatchRole")
-    stack.raw.add(
+    ctx.raw.add(
         RESOURCE,
         {
             "Type": "Custom::ApiGatewayAccountRole",
@@ -36,7 +35,7 @@ def ensure_account_cloudwatch_role(stack: Any) -> None:
         },
     )
     custom_resources.add_custom_resource(
-        stack,
+        ctx,
         "apiGatewayCloudWatchRole",
         [
             {

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from constructs_lib import naming
+from constructs_lib.events.build_context import BuildContext
 
 __all__ = ["KINDS", "add_custom_resource", "force_deploy_stamp", "one_at_a_time"]
 
@@ -35,12 +36,12 @@ KINDS: dict[str, tuple[str, str]] = {
 RUNTIME = "python3.12"
 
 
-def one_at_a_time(stack: Any, groups: Iterable[list[str]]) -> None:
+def one_at_a_time(ctx: BuildContext, groups: Iterable[list[str]]) -> None:
     """Custom resources that change the same bucket or pool run one after the other (each
     reads, edits and writes back the whole configuration), as v3 chains them with DependsOn."""
     for ids in groups:
         for previous, current in itertools.pairwise(ids):
-            stack.raw.get(current)["DependsOn"].append(previous)
+            ctx.raw.get(current)["DependsOn"].append(previous)
 
 
 def force_deploy_stamp() -> int:
@@ -57,15 +58,15 @@ def function_logical_id(kind: str) -> str:
 OWN_ROLES: dict[str, str] = {"apiGatewayStage": "IamRoleApiGatewayStageSettingsLambdaExecution"}
 
 
-def add_custom_resource(stack: Any, kind: str, statements: list[dict[str, Any]]) -> str:
+def add_custom_resource(ctx: BuildContext, kind: str, statements: list[dict[str, Any]]) -> str:
     """Make sure the role and ``kind``'s function exist; add ``statements`` to the role (v3 skips
     a statement whose ``Resource`` is the same text as an earlier one's). Returns the function's
     logical ID (the ``ServiceToken`` to ``Fn::GetAtt``)."""
-    service, stage = stack.service.name, stack.service.stage
-    provider = stack.service.model.provider
+    service, stage = ctx.service.name, ctx.service.stage
+    provider = ctx.service.model.provider
     write_logs = bool(provider.logs is not None and provider.logs.framework_lambda)
     prefix = f"{service}-{stage}"
-    raw = stack.raw
+    raw = ctx.raw
     role_id = OWN_ROLES.get(kind, ROLE)
     role = raw.get(role_id)
     if role is None:
@@ -126,7 +127,7 @@ def add_custom_resource(stack: Any, kind: str, statements: list[dict[str, Any]])
     name = f"{prefix}-{suffix}"
     if len(name) > 64:  # v3's rule for long names
         name = name[:32] + hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
-    code = _code(stack)
+    code = _code(ctx)
     depends = [role_id]
     if write_logs:
         log_group_id = naming.log_group_logical_id(suffix)
@@ -161,12 +162,12 @@ def add_custom_resource(stack: Any, kind: str, statements: list[dict[str, Any]])
     return logical_id
 
 
-def _code(stack: Any) -> Any:
+def _code(ctx: BuildContext) -> Any:
     """The handlers' zip, one asset per stack."""
     from constructs_lib.constructs.assets import add_zip_asset
     from constructs_lib.loader.packaging import package_folder
 
-    existing = getattr(stack, "_custom_resources_code", None)
+    existing = getattr(ctx.stack, "_custom_resources_code", None)
     if existing is not None:
         return existing
     artifact = package_folder(
@@ -176,6 +177,6 @@ def _code(stack: Any) -> Any:
         includes=[],
         where=(),
     )
-    code = add_zip_asset(stack, artifact, "CustomResourcesCode")
-    stack._custom_resources_code = code
+    code = add_zip_asset(ctx.stack, artifact, "CustomResourcesCode")
+    ctx.stack._custom_resources_code = code  # type: ignore[attr-defined]
     return code

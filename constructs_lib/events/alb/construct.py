@@ -17,6 +17,8 @@ from constructs_lib import naming
 from constructs_lib.constructs.raw import invoke_permission
 from constructs_lib.errors import ConfigError, did_you_mean
 from constructs_lib.events.alb import AlbEvent, CognitoAuthorizer, HealthCheck, listener_ids
+from constructs_lib.events.build_context import BuildContext
+from constructs_lib.events.sites import EventSite
 
 _HEALTH_CHECK_DEFAULTS: dict[str, Any] = {
     "HealthCheckEnabled": False,
@@ -29,17 +31,17 @@ _HEALTH_CHECK_DEFAULTS: dict[str, Any] = {
 }
 
 
-def build(stack: Any, sites: Sequence[Any]) -> None:
-    provider = stack.service.model.provider
+def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+    provider = ctx.service.model.provider
     config = provider.alb
     authorizers = (config.authorizers if config else None) or {}
     prefix = (config.target_group_prefix if config else None) or ""
-    service, stage = stack.service.name, stack.service.stage
+    service, stage = ctx.service.name, ctx.service.stage
 
     events: list[tuple[Any, AlbEvent, str, str, Any]] = []
     for site in sites:
         event: AlbEvent = site.event
-        key = site.function.props.key
+        key = site.key
         path = ("functions", key, "events", site.index, "alb")
         if event.target_group_name and prefix:
             raise ConfigError(
@@ -55,10 +57,10 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                     hint=f"did you mean {guess!r}?" if guess else None,
                 )
         alb_id, listener_id = listener_ids(event.listener_arn)
-        events.append((site.function, event, alb_id, listener_id, path))
+        events.append((ctx.function(site), event, alb_id, listener_id, path))
     _check_priorities(events)
 
-    raw = stack.raw
+    raw = ctx.raw
     for fn, event, alb_id, _listener, path in events:  # target groups
         key = fn.props.key
         multi = bool(event.multi_value_headers)

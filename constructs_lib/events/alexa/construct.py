@@ -9,15 +9,17 @@ from typing import Any
 from constructs_lib import naming
 from constructs_lib.constructs.raw import invoke_permission
 from constructs_lib.events.alexa import AlexaEvent
+from constructs_lib.events.build_context import BuildContext
+from constructs_lib.events.sites import EventSite
 
 _PRINCIPALS = {"alexaSkill": "alexa-appkit.amazon.com", "alexaSmartHome": "alexa-connectedhome.amazon.com"}
 
 
-def _build(stack: Any, sites: Sequence[Any], kind: str) -> None:
+def _build(ctx: BuildContext, sites: Sequence[EventSite[Any]], kind: str) -> None:
     for site in sites:
-        fn = site.function
+        fn = ctx.function(site)
         event: AlexaEvent = site.event
-        stack.raw.add(
+        ctx.raw.add(
             naming.alexa_permission_logical_id(fn.props.key, kind, site.ordinal),
             invoke_permission(
                 fn.target_arn,
@@ -29,9 +31,9 @@ def _build(stack: Any, sites: Sequence[Any], kind: str) -> None:
         )
 
 
-def build_skill(stack: Any, sites: Sequence[Any]) -> None:
-    _build(stack, sites, "alexaSkill")
+def build_skill(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+    _build(ctx, sites, "alexaSkill")
 
 
-def build_smart_home(stack: Any, sites: Sequence[Any]) -> None:
-    _build(stack, sites, "alexaSmartHome")
+def build_smart_home(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+    _build(ctx, sites, "alexaSmartHome")

@@ -10,6 +10,8 @@ from typing import Any
 
 from constructs_lib import naming
 from constructs_lib.events.brokers import ActiveMqEvent, KafkaEvent, MskEvent, RabbitMqEvent
+from constructs_lib.events.build_context import BuildContext
+from constructs_lib.events.sites import EventSite
 
 EC2_STATEMENT = {
     "Effect": "Allow",
@@ -35,10 +37,10 @@ _KAFKA_ACCESS = {
 }
 
 
-def _by_function(sites: Sequence[Any]) -> dict[str, list[Any]]:
+def _by_function(sites: Sequence[EventSite[Any]]) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {}
     for site in sites:
-        out.setdefault(site.function.props.key, []).append(site)
+        out.setdefault(site.key, []).append(site)
     return out
 
 
@@ -61,11 +63,11 @@ def _batching(properties: dict[str, Any], event: Any) -> None:
         properties["Enabled"] = event.enabled
 
 
-def build_msk(stack: Any, sites: Sequence[Any]) -> None:
+def build_msk(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
     for function_sites in _by_function(sites).values():
         clusters: list[Any] = []
         for site in function_sites:
-            fn, event = site.function, site.event
+            fn, event = ctx.function(site), site.event
             assert isinstance(event, MskEvent)
             properties: dict[str, Any] = {
                 "EventSourceArn": event.arn,
@@ -86,7 +88,7 @@ def build_msk(stack: Any, sites: Sequence[Any]) -> None:
                 ]
             properties["FilterCriteria"] = _filters(event.filter_patterns)
             clusters.append(event.arn)
-            stack.raw.add(
+            ctx.raw.add(
                 naming.msk_logical_id(fn.props.key, event.cluster_name, event.topic),
                 {
                     "Type": "AWS::Lambda::EventSourceMapping",
@@ -94,23 +96,23 @@ def build_msk(stack: Any, sites: Sequence[Any]) -> None:
                     "Properties": properties,
                 },
             )
-        if clusters and stack.role is not None:
-            stack.role.add_statement(
+        if clusters and ctx.role is not None:
+            ctx.role.add_statement(
                 {
                     "Effect": "Allow",
                     "Action": ["kafka:DescribeCluster", "kafka:GetBootstrapBrokers"],
                     "Resource": clusters,
                 }
             )
-            stack.role.add_statement(dict(EC2_STATEMENT))
+            ctx.role.add_statement(dict(EC2_STATEMENT))
 
 
-def build_kafka(stack: Any, sites: Sequence[Any]) -> None:
+def build_kafka(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
     for function_sites in _by_function(sites).values():
         secrets: list[Any] = []
         needs_ec2 = False
         for site in function_sites:
-            fn, event = site.function, site.event
+            fn, event = ctx.function(site), site.event
             assert isinstance(event, KafkaEvent)
             access: list[dict[str, Any]] = []
             for name, values in event.access_configurations.items():  # in the order written, as v3
@@ -136,7 +138,7 @@ def build_kafka(stack: Any, sites: Sequence[Any]) -> None:
             if event.starting_position_timestamp is not None:
                 properties["StartingPositionTimestamp"] = event.starting_position_timestamp
             properties["FilterCriteria"] = _filters(event.filter_patterns)
-            stack.raw.add(
+            ctx.raw.add(
                 naming.kafka_logical_id(fn.props.key, event.topic),
                 {
                     "Type": "AWS::Lambda::EventSourceMapping",
@@ -144,21 +146,21 @@ def build_kafka(stack: Any, sites: Sequence[Any]) -> None:
                     "Properties": properties,
                 },
             )
-        if stack.role is not None:
+        if ctx.role is not None:
             if secrets:
-                stack.role.add_statement(
+                ctx.role.add_statement(
                     {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"], "Resource": secrets}
                 )
             if needs_ec2:
-                stack.role.add_statement(dict(EC2_STATEMENT))
+                ctx.role.add_statement(dict(EC2_STATEMENT))
 
 
-def _build_mq(stack: Any, sites: Sequence[Any], kind: str) -> None:
+def _build_mq(ctx: BuildContext, sites: Sequence[EventSite[Any]], kind: str) -> None:
     for function_sites in _by_function(sites).values():
         secrets: list[Any] = []
         brokers: list[Any] = []
         for site in function_sites:
-            fn, event = site.function, site.event
+            fn, event = ctx.function(site), site.event
             assert isinstance(event, ActiveMqEvent)
             access = [{"Type": "BASIC_AUTH", "URI": event.basic_auth_arn}]
             if isinstance(event, RabbitMqEvent) and event.virtual_host:
@@ -173,7 +175,7 @@ def _build_mq(stack: Any, sites: Sequence[Any], kind: str) -> None:
             properties["FilterCriteria"] = _filters(event.filter_patterns)
             brokers.append(event.arn)
             secrets.append(event.basic_auth_arn)
-            stack.raw.add(
+            ctx.raw.add(
                 naming.mq_logical_id(fn.props.key, kind, event.queue),
                 {
                     "Type": "AWS::Lambda::EventSourceMapping",
@@ -181,19 +183,17 @@ def _build_mq(stack: Any, sites: Sequence[Any], kind: str) -> None:
                     "Properties": properties,
                 },
             )
-        if function_sites and stack.role is not None:
-            stack.role.add_statement(
+        if function_sites and ctx.role is not None:
+            ctx.role.add_statement(
                 {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"], "Resource": secrets}
             )
-            stack.role.add_statement(
-                {"Effect": "Allow", "Action": ["mq:DescribeBroker"], "Resource": brokers}
-            )
-            stack.role.add_statement(dict(EC2_STATEMENT))
+            ctx.role.add_statement({"Effect": "Allow", "Action": ["mq:DescribeBroker"], "Resource": brokers})
+            ctx.role.add_statement(dict(EC2_STATEMENT))
 
 
-def build_activemq(stack: Any, sites: Sequence[Any]) -> None:
-    _build_mq(stack, sites, "ActiveMQ")
+def build_activemq(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+    _build_mq(ctx, sites, "ActiveMQ")
 
 
-def build_rabbitmq(stack: Any, sites: Sequence[Any]) -> None:
-    _build_mq(stack, sites, "RabbitMQ")
+def build_rabbitmq(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+    _build_mq(ctx, sites, "RabbitMQ")

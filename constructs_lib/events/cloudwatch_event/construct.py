@@ -10,12 +10,14 @@ from typing import Any
 
 from constructs_lib import naming
 from constructs_lib.constructs.raw import invoke_permission
+from constructs_lib.events.build_context import BuildContext
 from constructs_lib.events.cloudwatch_event import CloudwatchEventEvent
+from constructs_lib.events.sites import EventSite
 
 
-def build(stack: Any, sites: Sequence[Any]) -> None:
+def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
     for site in sites:
-        fn = site.function
+        fn = ctx.function(site)
         key = fn.props.key
         event: CloudwatchEventEvent = site.event
         rule_id = naming.cloudwatch_event_logical_id(key, site.ordinal)
@@ -30,7 +32,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
             "Arn": fn.target_arn,
             "Id": naming.cloudwatch_event_target_id(key),
         }
-        stack.raw.add(
+        ctx.raw.add(
             rule_id,
             {
                 "Type": "AWS::Events::Rule",
@@ -44,7 +46,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                 },
             },
         )
-        stack.raw.add(
+        ctx.raw.add(
             naming.cloudwatch_event_permission_logical_id(key, site.ordinal),
             invoke_permission(
                 fn.target_arn,

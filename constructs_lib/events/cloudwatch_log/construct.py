@@ -12,7 +12,9 @@ from typing import Any
 from constructs_lib import naming
 from constructs_lib.constructs.raw import invoke_permission
 from constructs_lib.errors import ConfigError
+from constructs_lib.events.build_context import BuildContext
 from constructs_lib.events.cloudwatch_log import CloudwatchLogEvent
+from constructs_lib.events.sites import EventSite
 
 LIMIT_PER_LOG_GROUP = 2
 
@@ -38,11 +40,11 @@ def _filter(pattern: str) -> str:
     return pattern
 
 
-def build(stack: Any, sites: Sequence[Any]) -> None:
+def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
     per_group: dict[str, int] = {}
     groups_of: dict[str, list[str]] = {}
     for site in sites:
-        fn = site.function
+        fn = ctx.function(site)
         key = fn.props.key
         event: CloudwatchLogEvent = site.event
         group = re.sub(r"\r?\n", "", event.log_group)
@@ -58,7 +60,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
         groups.append(group)
         permission_id = naming.cloudwatch_log_permission_logical_id(key)
         alias = fn.target_alias[1] if fn.target_alias else None
-        stack.raw.add(
+        ctx.raw.add(
             naming.cloudwatch_log_logical_id(key, site.ordinal),
             {
                 "Type": "AWS::Logs::SubscriptionFilter",
@@ -91,8 +93,8 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
             },
             depends_on=[alias] if alias else None,
         )
-        existing = stack.raw.get(permission_id)
+        existing = ctx.raw.get(permission_id)
         if existing is None:
-            stack.raw.add(permission_id, definition)
+            ctx.raw.add(permission_id, definition)
         else:  # v3 rewrites the function's permission with the wider prefix
             existing["Properties"]["SourceArn"] = definition["Properties"]["SourceArn"]

@@ -13,19 +13,21 @@ from constructs_lib.constructs import custom_resources
 from constructs_lib.constructs.custom_resources import force_deploy_stamp
 from constructs_lib.constructs.raw import invoke_permission
 from constructs_lib.errors import ConfigError
+from constructs_lib.events.build_context import BuildContext
 from constructs_lib.events.cognito import CUSTOM_SENDER_SOURCES, CognitoUserPoolEvent
+from constructs_lib.events.sites import EventSite
 
 
-def build(stack: Any, sites: Sequence[Any]) -> None:
+def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
     new = [site for site in sites if not site.event.existing]
     if new:
-        _new_pools(stack, new)
+        _new_pools(ctx, new)
     existing = [site for site in sites if site.event.existing]
     if existing:
-        _existing_pools(stack, existing)
+        _existing_pools(ctx, existing)
 
 
-def _existing_pools(stack: Any, sites: Sequence[Any]) -> None:
+def _existing_pools(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
     """v3's ``existingCognitoUserPools``: one ``<F>CustomCognitoUserPool1`` per function (one pool
     each) listing its triggers; the custom resources of one pool run one after the other."""
     statements: list[dict[str, Any]] = []
@@ -34,7 +36,7 @@ def _existing_pools(stack: Any, sites: Sequence[Any]) -> None:
     by_pool: dict[str, list[str]] = {}
     kms_by_pool: dict[str, Any] = {}
     for site in sites:
-        fn = site.function
+        fn = ctx.function(site)
         event: CognitoUserPoolEvent = site.event
         key = fn.props.key
         where = ("functions", key, "events", site.index, "cognitoUserPool")
@@ -78,7 +80,7 @@ def _existing_pools(stack: Any, sites: Sequence[Any]) -> None:
                 "ForceDeploy": force_deploy_stamp() if event.force_deploy else None,
             },
         }
-        stack.raw.add(logical_id, resource)
+        ctx.raw.add(logical_id, resource)
         by_function[key] = (event.pool, resource)
         by_pool.setdefault(event.pool, []).append(logical_id)
         statements.append(
@@ -106,11 +108,11 @@ def _existing_pools(stack: Any, sites: Sequence[Any]) -> None:
             "Action": ["iam:PassRole"],
         }
     )
-    custom_resources.one_at_a_time(stack, by_pool.values())
-    custom_resources.add_custom_resource(stack, "cognitoUserPool", statements)
+    custom_resources.one_at_a_time(ctx, by_pool.values())
+    custom_resources.add_custom_resource(ctx, "cognitoUserPool", statements)
 
 
-def _new_pools(stack: Any, sites: Sequence[Any]) -> None:
+def _new_pools(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
     pools: dict[str, list[Any]] = {}
     for site in sites:
         event: CognitoUserPoolEvent = site.event
@@ -119,7 +121,7 @@ def _new_pools(stack: Any, sites: Sequence[Any]) -> None:
         config: dict[str, Any] = {}
         kms: Any = None
         for site in pool_sites:
-            fn, event = site.function, site.event
+            fn, event = ctx.function(site), site.event
             if event.trigger in CUSTOM_SENDER_SOURCES:
                 if not event.kms_key_id:
                     raise ConfigError(
@@ -136,20 +138,20 @@ def _new_pools(stack: Any, sites: Sequence[Any]) -> None:
                 config["KMSKeyID"] = event.kms_key_id
             else:
                 config[event.trigger] = fn.target_arn
-        stack.raw.add(
+        ctx.raw.add(
             naming.cognito_user_pool_logical_id(pool),
             {
                 "Type": "AWS::Cognito::UserPool",
                 "Properties": {"UserPoolName": pool, "LambdaConfig": config},
                 "DependsOn": [
                     fn.target_alias[1] if fn.target_alias else fn.logical_id
-                    for fn in (s.function for s in pool_sites)
+                    for fn in (ctx.function(s) for s in pool_sites)
                 ],
             },
         )
     for site in sites:
-        fn, event = site.function, site.event
-        stack.raw.add(
+        fn, event = ctx.function(site), site.event
+        ctx.raw.add(
             naming.cognito_permission_logical_id(fn.props.key, event.pool, event.trigger),
             invoke_permission(
                 fn.target_arn,

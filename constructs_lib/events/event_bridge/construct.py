@@ -15,7 +15,9 @@ from typing import Any
 from constructs_lib import naming
 from constructs_lib.constructs.raw import invoke_permission
 from constructs_lib.errors import ConfigError
+from constructs_lib.events.build_context import BuildContext
 from constructs_lib.events.event_bridge import EventBridgeEvent
+from constructs_lib.events.sites import EventSite
 
 
 def _hash_name(name: str, suffix: str) -> str:
@@ -32,8 +34,8 @@ def target_id(name: str) -> str:
     return _hash_name(target, "target") if len(target) > 64 else target
 
 
-def build(stack: Any, sites: Sequence[Any]) -> None:
-    options = stack.service.model.provider.event_bridge
+def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+    options = ctx.service.model.provider.event_bridge
     if options is not None and options.use_cloud_formation is False:
         raise ConfigError(
             "provider.eventBridge.useCloudFormation: false (v3's custom-resource integration) is not "
@@ -41,7 +43,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
             path=("provider", "eventBridge", "useCloudFormation"),
         )
     for site in sites:
-        fn = site.function
+        fn = ctx.function(site)
         event: EventBridgeEvent = site.event
         index = site.index + 1
         name = event.name or rule_name(fn.props.name, index)
@@ -55,7 +57,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
         depends: Any = alias
         if create_bus:
             bus_id = naming.event_bus_logical_id(bus)
-            stack.raw.add(bus_id, {"Type": "AWS::Events::EventBus", "Properties": {"Name": bus}})
+            ctx.raw.add(bus_id, {"Type": "AWS::Events::EventBus", "Properties": {"Name": bus}})
             depends = bus_id
         target: dict[str, Any] = {"Arn": fn.target_arn, "Id": target_id(name)}
         if event.retry_policy is not None:
@@ -75,7 +77,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                 "InputTemplate": transformer.input_template,
                 "InputPathsMap": transformer.input_paths_map,
             }
-        stack.raw.add(
+        ctx.raw.add(
             naming.event_bridge_rule_logical_id(f"{fn.props.name}-rule-{index}"),
             {
                 "Type": "AWS::Events::Rule",
@@ -92,7 +94,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
             },
         )
         path = [bus, name] if bus else [name]
-        stack.raw.add(
+        ctx.raw.add(
             naming.event_bridge_permission_logical_id(fn.props.key, index),
             invoke_permission(
                 fn.target_arn,

@@ -25,12 +25,14 @@ from constructs_lib.constructs import custom_resources
 from constructs_lib.constructs.intrinsics import api_endpoint, execute_api_arn, lambda_invocation_uri
 from constructs_lib.constructs.raw import invoke_permission, strip_none
 from constructs_lib.errors import ConfigError
+from constructs_lib.events.build_context import BuildContext
 from constructs_lib.events.http import HttpAuthorizer, HttpCors, HttpEvent
 from constructs_lib.events.http.templates import (
     DEFAULT_FORM_URL_ENCODED_REQUEST_TEMPLATE,
     DEFAULT_JSON_REQUEST_TEMPLATE,
     DEFAULT_STATUS_CODES,
 )
+from constructs_lib.events.sites import EventSite
 
 _COGNITO_ARN = re.compile(r"^arn:[a-zA-Z-]*:cognito-idp")
 REST_API = naming.rest_api_logical_id()
@@ -74,7 +76,7 @@ def _cors(event: HttpEvent) -> dict[str, Any]:
     return cors
 
 
-def _authorizer(stack: Any, event: HttpEvent, key: str) -> dict[str, Any]:
+def _authorizer(ctx: BuildContext, event: HttpEvent, key: str) -> dict[str, Any]:
     """v3's ``getAuthorizer``: one normalized shape for all the ways to name an authorizer."""
     raw = event.authorizer
     out: dict[str, Any] = {"type": None, "name": None, "arn": None, "managedExternally": False}
@@ -118,7 +120,7 @@ def _authorizer(stack: Any, event: HttpEvent, key: str) -> dict[str, Any]:
         out["identityValidationExpression"] = raw.identity_validation_expression
         out["managedExternally"] = bool(raw.managed_externally)
     if function_name:
-        target = stack.functions.get(function_name)
+        target = ctx.functions.get(function_name)
         if target is None:
             raise ConfigError(
                 f"authorizer function {function_name!r} is not a function of this service",
@@ -150,7 +152,7 @@ def _request_parameters(event: HttpEvent) -> dict[str, Any]:
 
 
 def _integration(
-    stack: Any, event: HttpEvent, fn: Any, parameters: dict[str, Any], cors: dict[str, Any] | None
+    ctx: BuildContext, event: HttpEvent, fn: Any, parameters: dict[str, Any], cors: dict[str, Any] | None
 ) -> dict[str, Any]:
     """v3's ``getMethodIntegration`` for the five integration types."""
     kind = event.integration_type
@@ -291,7 +293,7 @@ def _authorization(auth: dict[str, Any] | None) -> tuple[dict[str, Any], list[st
 
 
 def _request_validator(
-    stack: Any, parameters: dict[str, Any], rest_api_ref: Any, *, force: bool = False
+    ctx: BuildContext, parameters: dict[str, Any], rest_api_ref: Any, *, force: bool = False
 ) -> dict[str, str] | None:
     """v3 validates requests (one validator per API) once any parameter is required or a
     request schema is given."""
@@ -301,9 +303,9 @@ def _request_validator(
     ]
     if not any(required) and not force:
         return None
-    service, stage = stack.service.name, stack.service.stage
+    service, stage = ctx.service.name, ctx.service.stage
     logical_id = naming.rest_request_validator_logical_id(service)
-    stack.raw.add(
+    ctx.raw.add(
         logical_id,
         {
             "Type": "AWS::ApiGateway::RequestValidator",
@@ -318,13 +320,15 @@ def _request_validator(
     return {"Ref": logical_id}
 
 
-def _request_models(stack: Any, event: HttpEvent, method_id: str, rest_api_ref: Any) -> dict[str, Any] | None:
+def _request_models(
+    ctx: BuildContext, event: HttpEvent, method_id: str, rest_api_ref: Any
+) -> dict[str, Any] | None:
     """``request.schemas``: content type -> a model, inline (``<Method><ContentType>Model``) or one
     of ``provider.apiGateway.request.schemas`` by name (``ApiGateway<Name>Model``)."""
     schemas = event.request.schemas if event.request else None
     if not schemas:
         return None
-    gateway = stack.service.model.provider.api_gateway
+    gateway = ctx.service.model.provider.api_gateway
     shared = (gateway.request.schemas if gateway and gateway.request else None) or {}
     models: dict[str, Any] = {}
     for content_type, config in schemas.items():
@@ -351,27 +355,27 @@ def _request_models(stack: Any, event: HttpEvent, method_id: str, rest_api_ref: 
                 "Name": name,
                 "Description": description,
             }
-        stack.raw.definitions.pop(logical_id, None)  # v3 assigns (the last definition wins)
-        stack.raw.add(logical_id, {"Type": "AWS::ApiGateway::Model", "Properties": properties})
+        ctx.raw.definitions.pop(logical_id, None)  # v3 assigns (the last definition wins)
+        ctx.raw.add(logical_id, {"Type": "AWS::ApiGateway::Model", "Properties": properties})
         models[content_type] = {"Ref": logical_id}
     return models
 
 
-def _api_keys_and_usage_plans(stack: Any, deployment_id: str, rest_api_ref: Any) -> None:
+def _api_keys_and_usage_plans(ctx: BuildContext, deployment_id: str, rest_api_ref: Any) -> None:
     """``provider.apiGateway.apiKeys`` / ``usagePlan``: keys (``ApiGatewayApiKey<n>`` or, grouped
     under a usage plan's name, ``ApiGatewayApiKey<Plan><n>``), plans and the keys' plan links."""
-    gateway = stack.service.model.provider.api_gateway
+    gateway = ctx.service.model.provider.api_gateway
     keys = (gateway.api_keys if gateway else None) or []
     plan = gateway.usage_plan if gateway else None
     if not keys and plan is None:
         return
-    service, stage = stack.service.name, stack.service.stage
+    service, stage = ctx.service.name, ctx.service.stage
     plans: dict[str, Any] = (
         {name: config for item in plan for name, config in item.items()}
         if isinstance(plan, list)
         else {"default": plan}
     )
-    raw = stack.raw
+    raw = ctx.raw
 
     def key_resource(key: ApiKey) -> dict[str, Any]:
         return {
@@ -468,19 +472,19 @@ _ACCESS_LOG_FORMAT = (
 )
 
 
-def _stage_settings(stack: Any, deployment_id: str, stage_name: str) -> None:
+def _stage_settings(ctx: BuildContext, deployment_id: str, stage_name: str) -> None:
     """``tracing.apiGateway``, ``apiGateway.metrics``, ``logs.restApi`` (and then the stage's tags).
 
     The template parts are v3's (``ApiGatewayLogGroup``, the account's CloudWatch role); the
     stage patch v3 sends after deploying becomes ``ApiGatewayStageSettings`` (our addition)."""
-    provider = stack.service.model.provider
+    provider = ctx.service.model.provider
     gateway = provider.api_gateway
     tracing = provider.tracing.api_gateway if provider.tracing is not None else None
     metrics = gateway.metrics if gateway is not None else None
     logs = provider.logs.rest_api if provider.logs is not None else None
     if tracing is None and metrics is None and logs is None:
         return
-    service = stack.service.name
+    service = ctx.service.name
     operations: list[dict[str, str]] = []
     if tracing is not None:
         operations.append({"op": "replace", "path": "/tracingEnabled", "value": str(bool(tracing)).lower()})
@@ -518,7 +522,7 @@ def _stage_settings(stack: Any, deployment_id: str, stage_name: str) -> None:
                     "value": (settings.format if settings else None) or _ACCESS_LOG_FORMAT,
                 },
             ]
-            stack.raw.add(
+            ctx.raw.add(
                 naming.rest_log_group_logical_id(),
                 {
                     "Type": "AWS::Logs::LogGroup",
@@ -532,7 +536,7 @@ def _stage_settings(stack: Any, deployment_id: str, stage_name: str) -> None:
             depends.append(naming.rest_log_group_logical_id())
             from constructs_lib.events.api_logs import ensure_account_cloudwatch_role
 
-            ensure_account_cloudwatch_role(stack)
+            ensure_account_cloudwatch_role(ctx)
             depends.append("CustomApiGatewayAccountCloudWatchRole")
         else:
             operations.append({"op": "remove", "path": "/accessLogSettings"})
@@ -543,11 +547,11 @@ def _stage_settings(stack: Any, deployment_id: str, stage_name: str) -> None:
     tags = {**(provider.stack_tags or {}), **(provider.tags or {})}
     service_token = custom_resources.function_logical_id("apiGatewayStage")
     api = {"Ref": REST_API}
-    stack.raw.add(
+    ctx.raw.add(
         naming.rest_stage_settings_logical_id(),
         {
             "Type": "Custom::ApiGatewayStageSettings",
-            "DependsOn": [d for d in depends if stack.raw.get(d) is not None or d == deployment_id],
+            "DependsOn": [d for d in depends if ctx.raw.get(d) is not None or d == deployment_id],
             "Properties": {
                 "ServiceToken": {"Fn::GetAtt": [service_token, "Arn"]},
                 "RestApiId": api,
@@ -565,7 +569,7 @@ def _stage_settings(stack: Any, deployment_id: str, stage_name: str) -> None:
         ]
     }
     custom_resources.add_custom_resource(
-        stack,
+        ctx,
         "apiGatewayStage",
         [
             {
@@ -604,10 +608,10 @@ def _claims(template: str, auth: dict[str, Any] | None) -> str:
     return template.replace("extraCognitoPoolClaims", ",".join(parts) + "," if parts else "", 1)
 
 
-def _rest_api(stack: Any, provider: Any) -> None:
+def _rest_api(ctx: BuildContext, provider: Any) -> None:
     """``ApiGatewayRestApi``, as v3 configures it."""
     gateway = provider.api_gateway
-    service, stage = stack.service.name, stack.service.stage
+    service, stage = ctx.service.name, ctx.service.stage
     name = provider.api_name or (
         f"{service}-{stage}" if gateway and gateway.should_start_name_with_service else f"{stage}-{service}"
     )
@@ -633,7 +637,7 @@ def _rest_api(stack: Any, provider: Any) -> None:
         api["MinimumCompressionSize"] = gateway.minimum_compression_size
     if gateway and gateway.description:
         api["Description"] = gateway.description
-    stack.raw.add(REST_API, {"Type": "AWS::ApiGateway::RestApi", "Properties": api})
+    ctx.raw.add(REST_API, {"Type": "AWS::ApiGateway::RestApi", "Properties": api})
 
 
 #: provider.apiGateway keys that configure the REST API itself
@@ -681,11 +685,11 @@ def _missing_root() -> ConfigError:
     )
 
 
-def build(stack: Any, sites: Sequence[Any]) -> None:
-    model = stack.service.model
+def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+    model = ctx.service.model
     provider = model.provider
     gateway = provider.api_gateway
-    stage = stack.service.stage
+    stage = ctx.service.stage
     if not re.fullmatch(r"[-_a-zA-Z0-9]+", stage):
         raise ConfigError(
             f"stage {stage!r} may only hold [-_a-zA-Z0-9] when http events are present (API Gateway)"
@@ -705,9 +709,9 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                 raise ConfigError(
                     f"paths {other!r} and {path!r} would share the resource logical ID "
                     f"{naming.rest_resource_logical_id(path)} (v3 silently merged them into one)",
-                    path=("functions", site.function.props.key, "events", site.index, "http"),
+                    path=("functions", site.key, "events", site.index, "http"),
                 )
-        auth = _authorizer(stack, event, site.function.props.key) if event.authorizer is not None else None
+        auth = _authorizer(ctx, event, site.key) if event.authorizer is not None else None
         cors = None
         if event.cors:
             cors = _cors(event)
@@ -721,7 +725,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                 merged["maxAge"] = cors["maxAge"]
             if cors.get("cacheControl"):
                 merged["cacheControl"] = cors["cacheControl"]
-        events.append((site.function, event, auth, cors))
+        events.append((ctx.function(site), event, auth, cors))
 
     # ---- rest api (ours, or one another stack owns: provider.apiGateway.restApiId) ----
     resource_ids: dict[str, Any]
@@ -731,7 +735,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
     else:
         rest_api_ref = {"Ref": REST_API}
         resource_ids = {"": {"Fn::GetAtt": [REST_API, "RootResourceId"]}}
-        _rest_api(stack, provider)
+        _rest_api(ctx, provider)
 
     # ---- resources: one per path segment ----
     for _fn, event, _auth, _c in events:
@@ -747,7 +751,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
             if "/".join(parts[:i]) not in resource_ids:
                 raise _missing_root()
             logical_id = naming.rest_resource_logical_id(path)
-            stack.raw.add(
+            ctx.raw.add(
                 logical_id,
                 {
                     "Type": "AWS::ApiGateway::Resource",
@@ -796,7 +800,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                 + " || ".join(f'$origin.matches("{p}")' for p in patterns)
                 + ") #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin) #end"
             )
-        stack.raw.add(
+        ctx.raw.add(
             method_id,
             {
                 "Type": "AWS::ApiGateway::Method",
@@ -844,7 +848,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
             for k, v in parameters.items()
         }
         authorization, auth_depends = _authorization(auth)
-        integration = _integration(stack, event, fn, parameters, cors)
+        integration = _integration(ctx, event, fn, parameters, cors)
         templates = integration.get("RequestTemplates")
         if templates:
             integration["RequestTemplates"] = {k: _claims(v, auth) for k, v in templates.items()}
@@ -855,9 +859,9 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
         method_id = naming.rest_method_logical_id(
             naming.normalize_path(event.path) if event.path else "", event.method
         )
-        models = _request_models(stack, event, method_id, rest_api_ref)
-        validator = _request_validator(stack, parameters, rest_api_ref, force=models is not None)
-        stack.raw.add(
+        models = _request_models(ctx, event, method_id, rest_api_ref)
+        validator = _request_validator(ctx, parameters, rest_api_ref, force=models is not None)
+        ctx.raw.add(
             method_id,
             {
                 "Type": "AWS::ApiGateway::Method",
@@ -901,7 +905,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
         else:
             properties["AuthorizerUri"] = lambda_invocation_uri(arn)
             properties["Type"] = (auth.get("type") or "TOKEN").upper()
-        stack.raw.add(
+        ctx.raw.add(
             naming.rest_authorizer_logical_id(auth["name"]),
             {
                 "Type": "AWS::ApiGateway::Authorizer",
@@ -914,8 +918,8 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
     definition = json.dumps(
         strip_none(  # what is deployed, not how we hold it (unset keys do not count)
             {
-                lid: stack.raw.get(lid)
-                for lid in [REST_API, *sorted(stack.raw.definitions)]
+                lid: ctx.raw.get(lid)
+                for lid in [REST_API, *sorted(ctx.raw.definitions)]
                 if lid.startswith("ApiGateway")
             }
         ),
@@ -923,7 +927,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
         default=str,
     )
     deployment_id = naming.rest_deployment_logical_id(hashlib.sha256(definition.encode()).hexdigest()[:13])
-    stack.raw.add(
+    ctx.raw.add(
         deployment_id,
         {
             "Type": "AWS::ApiGateway::Deployment",
@@ -935,17 +939,17 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
             "DependsOn": method_ids,
         },
     )
-    _api_keys_and_usage_plans(stack, deployment_id, rest_api_ref)
+    _api_keys_and_usage_plans(ctx, deployment_id, rest_api_ref)
     if not (gateway is not None and gateway.rest_api_id is not None):  # v3 leaves others' stages alone
-        _stage_settings(stack, deployment_id, (gateway.stage if gateway and gateway.stage else None) or stage)
-    stack.add_framework_output(
+        _stage_settings(ctx, deployment_id, (gateway.stage if gateway and gateway.stage else None) or stage)
+    ctx.add_output(
         "ServiceEndpoint", api_endpoint("https", rest_api_ref, stage), "URL of the service endpoint"
     )
 
     # ---- permissions ----
     execute_api = execute_api_arn(rest_api_ref, "/*/*")
     for fn, auth in permissions:
-        stack.raw.add(
+        ctx.raw.add(
             naming.rest_permission_logical_id(fn.props.key),
             invoke_permission(
                 fn.target_arn,
@@ -960,9 +964,9 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
             cognito = (auth.get("type") or "").upper() == "COGNITO_USER_POOLS" or (
                 isinstance(arn, str) and _COGNITO_ARN.match(arn)
             )
-            if cognito or stack.raw.get(permission_id) or auth.get("managedExternally"):
+            if cognito or ctx.raw.get(permission_id) or auth.get("managedExternally"):
                 continue
-            stack.raw.add(
+            ctx.raw.add(
                 permission_id,
                 invoke_permission(
                     {"Ref": auth["logicalId"]} if auth.get("logicalId") else arn,

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from constructs_lib.events.build_context import BuildContext
+from constructs_lib.events.sites import EventSite
 
-def build(stack: Any, sites: Sequence[Any]) -> None:
+
+def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
     """Add each route; ``stack.http_api`` creates the service's API on first use."""
     for site in sites:
-        stack.http_api.add_route(site.event.route_key, site.function, authorizer=site.event.authorizer)
+        ctx.http_api.add_route(site.event.route_key, ctx.function(site), authorizer=site.event.authorizer)

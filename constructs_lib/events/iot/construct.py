@@ -11,16 +11,18 @@ from typing import Any
 from constructs_lib import naming
 from constructs_lib.constructs.raw import invoke_permission
 from constructs_lib.errors import ConfigError
+from constructs_lib.events.build_context import BuildContext
 from constructs_lib.events.iot import IotEvent, IotFleetProvisioningEvent
+from constructs_lib.events.sites import EventSite
 
 
 def _one_line(value: str | None) -> str | None:
     return re.sub(r"\r?\n", "", value) if value else None
 
 
-def build_iot(stack: Any, sites: Sequence[Any]) -> None:
+def build_iot(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
     for site in sites:
-        fn = site.function
+        fn = ctx.function(site)
         key = fn.props.key
         event: IotEvent = site.event
         alias = fn.target_alias[1] if fn.target_alias else None
@@ -37,8 +39,8 @@ def build_iot(stack: Any, sites: Sequence[Any]) -> None:
         properties: dict[str, Any] = {"TopicRulePayload": payload}
         if event.name:
             properties["RuleName"] = _one_line(event.name)
-        stack.raw.add(rule_id, {"Type": "AWS::IoT::TopicRule", "DependsOn": alias, "Properties": properties})
-        stack.raw.add(
+        ctx.raw.add(rule_id, {"Type": "AWS::IoT::TopicRule", "DependsOn": alias, "Properties": properties})
+        ctx.raw.add(
             naming.iot_permission_logical_id(key, site.ordinal),
             invoke_permission(
                 fn.target_arn,
@@ -63,10 +65,10 @@ def build_iot(stack: Any, sites: Sequence[Any]) -> None:
         )
 
 
-def build_fleet_provisioning(stack: Any, sites: Sequence[Any]) -> None:
+def build_fleet_provisioning(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
     seen: set[str] = set()
     for site in sites:
-        fn = site.function
+        fn = ctx.function(site)
         key = fn.props.key
         if key in seen:
             raise ConfigError(
@@ -85,7 +87,7 @@ def build_fleet_provisioning(stack: Any, sites: Sequence[Any]) -> None:
         }
         if event.template_name:
             properties["TemplateName"] = event.template_name
-        stack.raw.add(
+        ctx.raw.add(
             naming.iot_fleet_logical_id(key),
             {
                 "Type": "AWS::IoT::ProvisioningTemplate",
@@ -93,4 +95,4 @@ def build_fleet_provisioning(stack: Any, sites: Sequence[Any]) -> None:
                 "DependsOn": [d for d in (permission_id, alias) if d],
             },
         )
-        stack.raw.add(permission_id, invoke_permission(fn.target_arn, "iot.amazonaws.com", depends_on=alias))
+        ctx.raw.add(permission_id, invoke_permission(fn.target_arn, "iot.amazonaws.com", depends_on=alias))

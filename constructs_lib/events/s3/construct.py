@@ -13,19 +13,21 @@ from constructs_lib.constructs import custom_resources
 from constructs_lib.constructs.custom_resources import force_deploy_stamp
 from constructs_lib.constructs.raw import invoke_permission
 from constructs_lib.errors import ConfigError
+from constructs_lib.events.build_context import BuildContext
 from constructs_lib.events.s3 import BUCKET_NAME, S3Event
+from constructs_lib.events.sites import EventSite
 
 
-def build(stack: Any, sites: Sequence[Any]) -> None:
+def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
     new = [site for site in sites if not site.event.existing]
     if new:
-        _new_buckets(stack, new)
+        _new_buckets(ctx, new)
     existing = [site for site in sites if site.event.existing]
     if existing:
-        _existing_buckets(stack, existing)
+        _existing_buckets(ctx, existing)
 
 
-def _existing_buckets(stack: Any, sites: Sequence[Any]) -> None:
+def _existing_buckets(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
     """v3's ``existingS3Buckets``: one ``<F>CustomS31`` per function (one bucket each) listing its
     notifications; the custom resources of one bucket run one after the other."""
     statements: list[dict[str, Any]] = []
@@ -33,7 +35,7 @@ def _existing_buckets(stack: Any, sites: Sequence[Any]) -> None:
     by_bucket: dict[str, list[str]] = {}
     service_token = custom_resources.function_logical_id("s3")
     for site in sites:
-        fn = site.function
+        fn = ctx.function(site)
         event: S3Event = site.event
         key = fn.props.key
         bucket_text = event.bucket if isinstance(event.bucket, str) else json.dumps(event.bucket)
@@ -63,7 +65,7 @@ def _existing_buckets(stack: Any, sites: Sequence[Any]) -> None:
                 "ForceDeploy": force_deploy_stamp() if event.force_deploy else None,
             },
         }
-        stack.raw.add(logical_id, resource)
+        ctx.raw.add(logical_id, resource)
         by_function[key] = (bucket_text, resource)
         by_bucket.setdefault(bucket_text, []).append(logical_id)
         statements.append(
@@ -95,17 +97,17 @@ def _existing_buckets(stack: Any, sites: Sequence[Any]) -> None:
             "Action": ["lambda:AddPermission", "lambda:RemovePermission"],
         }
     )
-    custom_resources.one_at_a_time(stack, by_bucket.values())
-    custom_resources.add_custom_resource(stack, "s3", statements)
+    custom_resources.one_at_a_time(ctx, by_bucket.values())
+    custom_resources.add_custom_resource(ctx, "s3", statements)
 
 
-def _new_buckets(stack: Any, sites: Sequence[Any]) -> None:
-    provider_s3: dict[str, Any] = stack.service.model.provider.s3 or {}
+def _new_buckets(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+    provider_s3: dict[str, Any] = ctx.service.model.provider.s3 or {}
     configurations: dict[str, list[dict[str, Any]]] = {}
     refs: dict[str, str] = {}
     enabled: list[tuple[Any, str]] = []
     for site in sites:
-        fn = site.function
+        fn = ctx.function(site)
         event: S3Event = site.event
         bucket_ref = event.bucket
         bucket_name = bucket_ref
@@ -140,7 +142,7 @@ def _new_buckets(stack: Any, sites: Sequence[Any]) -> None:
             if fn.target_alias:
                 depends.append(fn.target_alias[1])
         logical_id = naming.bucket_logical_id(refs.get(bucket_name, bucket_name))
-        stack.raw.add(
+        ctx.raw.add(
             logical_id,
             {
                 "Type": "AWS::S3::Bucket",
@@ -157,7 +159,7 @@ def _new_buckets(stack: Any, sites: Sequence[Any]) -> None:
         )
 
     for fn, bucket_name in enabled:
-        stack.raw.add(
+        ctx.raw.add(
             naming.s3_permission_logical_id(fn.props.key, refs.get(bucket_name, bucket_name)),
             invoke_permission(
                 fn.target_arn,

@@ -15,7 +15,9 @@ from typing import Any
 
 from constructs_lib import naming
 from constructs_lib.constructs.raw import invoke_permission
+from constructs_lib.events.build_context import BuildContext
 from constructs_lib.events.schedule import ScheduleEvent
+from constructs_lib.events.sites import EventSite
 
 
 def _input(event: ScheduleEvent) -> str | None:
@@ -38,13 +40,13 @@ def _transformer(event: ScheduleEvent) -> dict[str, Any] | None:
     return out
 
 
-def build(stack: Any, sites: Sequence[Any]) -> None:
+def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
     scheduler_resources: list[Any] = []
     by_function: dict[str, list[Any]] = {}
     for site in sites:
-        by_function.setdefault(site.function.props.key, []).append(site)
+        by_function.setdefault(site.key, []).append(site)
     for key, function_sites in by_function.items():
-        fn = function_sites[0].function
+        fn = ctx.function(function_sites[0])
         target = fn.target_arn
         depends = fn.target_alias[1] if fn.target_alias else None
         number = 0
@@ -56,7 +58,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                 number += 1
                 if event.method == "scheduler":
                     uses_scheduler = True
-                    stack.raw.add(
+                    ctx.raw.add(
                         naming.scheduler_schedule_logical_id(key, number),
                         {
                             "Type": "AWS::Scheduler::Schedule",
@@ -85,7 +87,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                     "Arn": target,
                     "Id": naming.schedule_target_id(key),
                 }
-                stack.raw.add(
+                ctx.raw.add(
                     rule_id,
                     {
                         "Type": "AWS::Events::Rule",
@@ -99,7 +101,7 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                         },
                     },
                 )
-                stack.raw.add(
+                ctx.raw.add(
                     naming.schedule_permission_logical_id(key, number),
                     invoke_permission(
                         target,
@@ -111,8 +113,8 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
         if uses_scheduler:
             arn = naming.function_arn_sub(fn.props.name)["Fn::Sub"]
             scheduler_resources.extend([{"Fn::Sub": arn}, {"Fn::Sub": f"{arn}:*"}])
-    if scheduler_resources and stack.role is not None:
-        stack.role.trust("scheduler.amazonaws.com")
-        stack.role.add_statement(
+    if scheduler_resources and ctx.role is not None:
+        ctx.role.trust("scheduler.amazonaws.com")
+        ctx.role.add_statement(
             {"Effect": "Allow", "Action": ["lambda:InvokeFunction"], "Resource": scheduler_resources}
         )

@@ -13,6 +13,8 @@ from typing import Any
 
 from constructs_lib import naming
 from constructs_lib.constructs.raw import invoke_permission
+from constructs_lib.events.build_context import BuildContext
+from constructs_lib.events.sites import EventSite
 from constructs_lib.events.sns import SnsEvent
 
 
@@ -20,9 +22,9 @@ def _arn_parts(arn: str) -> list[str]:
     return [part.replace("@@", "::") for part in arn.replace("::", "@@").split(":")]
 
 
-def build(stack: Any, sites: Sequence[Any]) -> None:
+def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
     for site in sites:
-        fn = site.function
+        fn = ctx.function(site)
         key = fn.props.key
         event: SnsEvent = site.event
         topic_arn: Any = event.arn
@@ -31,17 +33,17 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
         if isinstance(topic_arn, str):
             parts = _arn_parts(topic_arn)
             topic_name = event.topic_name or parts[-1]
-            if parts[3] != stack.service.region and not event.text_form:
+            if parts[3] != ctx.service.region and not event.text_form:
                 region = parts[3]
         assert topic_name is not None
         redrive = None
         if event.redrive_policy is not None:
-            redrive = _redrive(stack, key, topic_name, topic_arn, event)
+            redrive = _redrive(ctx, key, topic_name, topic_arn, event)
         endpoint = fn.target_arn
         alias = fn.target_alias[1] if fn.target_alias else None
         subscription_id = naming.sns_subscription_logical_id(key, topic_name)
         if topic_arn is not None:
-            stack.raw.add(
+            ctx.raw.add(
                 subscription_id,
                 {
                     "Type": "AWS::SNS::Subscription",
@@ -74,17 +76,17 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                 ]
             }
             topic_id = naming.topic_logical_id(topic_name)
-            topic = stack.raw.get(topic_id)
+            topic = ctx.raw.get(topic_id)
             if topic is None:
                 properties: dict[str, Any] = {"TopicName": topic_name}
                 if event.display_name:
                     properties["DisplayName"] = event.display_name
-                topic = stack.raw.add(
+                topic = ctx.raw.add(
                     topic_id, {"Type": "AWS::SNS::Topic", "DependsOn": alias, "Properties": properties}
                 )
             subscription = {"Endpoint": endpoint, "Protocol": "lambda"}
             if event.filter_policy or redrive:
-                stack.raw.add(
+                ctx.raw.add(
                     subscription_id,
                     {
                         "Type": "AWS::SNS::Subscription",
@@ -99,13 +101,13 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                 )
             else:
                 topic["Properties"].setdefault("Subscription", []).append(subscription)
-        stack.raw.add(
+        ctx.raw.add(
             naming.sns_permission_logical_id(key, topic_name),
             invoke_permission(endpoint, "sns.amazonaws.com", source_arn=topic_arn, depends_on=alias),
         )
 
 
-def _redrive(stack: Any, key: str, topic_name: str, topic_arn: Any, event: SnsEvent) -> dict[str, Any]:
+def _redrive(ctx: BuildContext, key: str, topic_name: str, topic_arn: Any, event: SnsEvent) -> dict[str, Any]:
     policy = event.redrive_policy
     assert policy is not None
     if policy.dead_letter_target_arn:
@@ -122,7 +124,7 @@ def _redrive(stack: Any, key: str, topic_name: str, topic_arn: Any, event: SnsEv
         target_arn = {"Fn::ImportValue": policy.dead_letter_target_import.arn}
         target_url = {"Fn::ImportValue": policy.dead_letter_target_import.url}
     policy_id = naming.topic_dlq_policy_logical_id(key, topic_name)
-    stack.raw.add(
+    ctx.raw.add(
         policy_id,
         {
             "Type": "AWS::SQS::QueuePolicy",

@@ -8,13 +8,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from constructs_lib import naming
+from constructs_lib.events.build_context import BuildContext
+from constructs_lib.events.sites import EventSite
 from constructs_lib.events.sqs import SqsEvent
 
 
-def build(stack: Any, sites: Sequence[Any]) -> None:
+def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
     queues: list[Any] = []
     for site in sites:
-        fn = site.function
+        fn = ctx.function(site)
         event: SqsEvent = site.event
         depends = [d for d in (fn.role_resource_name, fn.target_alias[1] if fn.target_alias else None) if d]
         properties: dict[str, Any] = {
@@ -33,12 +35,12 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
         if event.maximum_concurrency:
             properties["ScalingConfig"] = {"MaximumConcurrency": event.maximum_concurrency}
         queues.append(event.arn)
-        stack.raw.add(
+        ctx.raw.add(
             naming.queue_logical_id(fn.props.key, event.queue_name),
             {"Type": "AWS::Lambda::EventSourceMapping", "DependsOn": depends, "Properties": properties},
         )
-    if queues and stack.role is not None:
-        stack.role.add_statement(
+    if queues and ctx.role is not None:
+        ctx.role.add_statement(
             {
                 "Effect": "Allow",
                 "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],

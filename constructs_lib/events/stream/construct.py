@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from constructs_lib import naming
+from constructs_lib.events.build_context import BuildContext
+from constructs_lib.events.sites import EventSite
 from constructs_lib.events.stream import OnFailure, StreamEvent
 
 _ACTIONS = {
@@ -36,15 +38,15 @@ _ACTIONS = {
 }
 
 
-def build(stack: Any, sites: Sequence[Any]) -> None:
+def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
     by_function: dict[str, list[Any]] = {}
     for site in sites:
-        by_function.setdefault(site.function.props.key, []).append(site)
-    service_specific = stack.service.model.provider.kinesis_consumer_naming_service_specific
+        by_function.setdefault(site.key, []).append(site)
+    service_specific = ctx.service.model.provider.kinesis_consumer_naming_service_specific
     for key, function_sites in by_function.items():
         resources: dict[str, list[Any]] = {name: [] for name in _ACTIONS}
         for site in function_sites:
-            fn = site.function
+            fn = ctx.function(site)
             event: StreamEvent = site.event
             stream_type, stream_name = event.stream_type, event.stream_name
             depends = [
@@ -90,10 +92,10 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
             if event.consumer and stream_type == "kinesis":
                 if event.consumer is True:
                     consumer = naming.stream_consumer_name(
-                        key, stream_name, stack.service.name, stack.service.stage, service_specific
+                        key, stream_name, ctx.service.name, ctx.service.stage, service_specific
                     )
                     consumer_id = naming.stream_consumer_logical_id(consumer)
-                    stack.raw.add(
+                    ctx.raw.add(
                         consumer_id,
                         {
                             "Type": "AWS::Kinesis::StreamConsumer",
@@ -108,13 +110,13 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                     resources["subscribe"].append(event.consumer)
                 if event.starting_position_timestamp is not None:
                     properties["StartingPositionTimestamp"] = event.starting_position_timestamp
-            stack.raw.add(
+            ctx.raw.add(
                 naming.stream_logical_id(key, stream_type, stream_name),
                 {"Type": "AWS::Lambda::EventSourceMapping", "DependsOn": depends, "Properties": properties},
             )
-        if stack.role is not None:
+        if ctx.role is not None:
             for name, actions in _ACTIONS.items():
                 if resources[name]:
-                    stack.role.add_statement(
+                    ctx.role.add_statement(
                         {"Effect": "Allow", "Action": list(actions), "Resource": resources[name]}
                     )

@@ -20,6 +20,8 @@ from constructs_lib import naming
 from constructs_lib.constructs.intrinsics import api_endpoint, lambda_invocation_uri
 from constructs_lib.constructs.raw import invoke_permission, strip_none
 from constructs_lib.errors import ConfigError
+from constructs_lib.events.build_context import BuildContext
+from constructs_lib.events.sites import EventSite
 from constructs_lib.events.websocket import WebsocketAuthorizer, WebsocketEvent
 
 _API = naming.websockets_api_logical_id()
@@ -30,7 +32,7 @@ _ACCESS_LOG_FORMAT = (
 )
 
 
-def _authorizer(stack: Any, auth: WebsocketAuthorizer, key: str, index: int) -> dict[str, Any]:
+def _authorizer(ctx: BuildContext, auth: WebsocketAuthorizer, key: str, index: int) -> dict[str, Any]:
     """v3's validated authorizer: name, uri, identity source, and what its permission targets."""
     if auth.arn is not None:
         name = auth.name if isinstance(auth.arn, dict) else str(auth.arn).split(":")[-1]
@@ -43,7 +45,7 @@ def _authorizer(stack: Any, auth: WebsocketAuthorizer, key: str, index: int) -> 
             "function": None,
         }
     assert auth.name is not None
-    fn = stack.functions.get(auth.name)
+    fn = ctx.functions.get(auth.name)
     if fn is None:
         raise ConfigError(
             f"websocket authorizer {auth.name!r} is not a function of this service",
@@ -59,16 +61,16 @@ def _authorizer(stack: Any, auth: WebsocketAuthorizer, key: str, index: int) -> 
     }
 
 
-def build(stack: Any, sites: Sequence[Any]) -> None:
-    provider = stack.service.model.provider
-    service, stage = stack.service.name, stack.service.stage
+def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+    provider = ctx.service.model.provider
+    service, stage = ctx.service.name, ctx.service.stage
     description = provider.websockets_description or "Serverless Websockets"
-    raw = stack.raw
+    raw = ctx.raw
     seen: dict[str, tuple[str, str]] = {}  # route logical ID -> (route, function)
     events: list[tuple[Any, WebsocketEvent, dict[str, Any] | None]] = []
     for site in sites:
         event: WebsocketEvent = site.event
-        key = site.function.props.key
+        key = site.key
         where = ("functions", key, "events", site.index, "websocket")
         logical_id = naming.websockets_route_logical_id(event.route)
         if logical_id in seen:
@@ -86,15 +88,15 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
                     path=where,
                 )
         seen[logical_id] = (event.route, key)
-        auth = _authorizer(stack, event.authorizer, key, site.index) if event.authorizer else None
-        events.append((site.function, event, auth))
+        auth = _authorizer(ctx, event.authorizer, key, site.index) if event.authorizer else None
+        events.append((ctx.function(site), event, auth))
 
     # ---- api (ours, or one another stack owns: provider.apiGateway.websocketApiId) ----
     gateway = provider.api_gateway
     external = gateway.websocket_api_id if gateway is not None else None
     if external is not None:
         _refuse_api_settings(provider)
-        _events(stack, events, external, stage, description)
+        _events(ctx, events, external, stage, description)
         return
     api: dict[str, Any] = {
         "Name": provider.websockets_api_name or f"{stage}-{service}-websockets",
@@ -106,15 +108,15 @@ def build(stack: Any, sites: Sequence[Any]) -> None:
     if provider.tags and provider.websocket is not None and provider.websocket.use_provider_tags:
         api["Tags"] = dict(provider.tags)
     raw.add(_API, {"Type": "AWS::ApiGatewayV2::Api", "Properties": api})
-    if stack.role is not None:
-        stack.role.add_statement(
+    if ctx.role is not None:
+        ctx.role.add_statement(
             {
                 "Effect": "Allow",
                 "Action": ["execute-api:ManageConnections"],
                 "Resource": [{"Fn::Sub": "arn:${AWS::Partition}:execute-api:*:*:*/@connections/*"}],
             }
         )
-    _events(stack, events, {"Ref": _API}, stage, description)
+    _events(ctx, events, {"Ref": _API}, stage, description)
 
 
 def _refuse_api_settings(provider: Any) -> None:
@@ -138,7 +140,7 @@ def _refuse_api_settings(provider: Any) -> None:
 
 
 def _events(
-    stack: Any,
+    ctx: BuildContext,
     events: list[tuple[Any, WebsocketEvent, dict[str, Any] | None]],
     api_ref: Any,
     stage: str,
@@ -146,8 +148,8 @@ def _events(
 ) -> None:
     """Integrations, route responses, authorizers, permissions, routes, stage and deployment on
     ``api_ref`` (with an external API: no stage; the deployment names the stage itself)."""
-    provider = stack.service.model.provider
-    raw = stack.raw
+    provider = ctx.service.model.provider
+    raw = ctx.raw
     own = api_ref == {"Ref": _API}
 
     # ---- integrations ----
@@ -260,7 +262,7 @@ def _events(
         )
         logs = provider.logs.websocket if provider.logs is not None else None
         if logs:
-            _stage_logs(stack, stage_properties, logs)
+            _stage_logs(ctx, stage_properties, logs)
 
     # ---- deployment, named by v3's hash of the API's resources (v3 picks them by ``Ref:
     # WebsocketsApi``, so with an external API the hash is that of ``{}``) ----
@@ -293,12 +295,12 @@ def _events(
     )
     if stage_resource is not None:
         stage_resource["Properties"]["DeploymentId"] = {"Ref": deployment_id}
-    stack.add_framework_output(
+    ctx.add_output(
         "ServiceEndpointWebsocket", api_endpoint("wss", api_ref, stage), "URL of the service endpoint"
     )
 
 
-def _stage_logs(stack: Any, properties: dict[str, Any], logs: Any) -> None:
+def _stage_logs(ctx: BuildContext, properties: dict[str, Any], logs: Any) -> None:
     """``provider.logs.websocket``: execution and access logs, in ``/aws/websocket/<service>-<stage>``."""
     from constructs_lib.events.api_logs import ensure_account_cloudwatch_role
 
@@ -318,16 +320,16 @@ def _stage_logs(stack: Any, properties: dict[str, Any], logs: Any) -> None:
             },
             "Format": (settings.format if settings and settings.format else None) or _ACCESS_LOG_FORMAT,
         }
-    provider = stack.service.model.provider
-    stack.raw.add(
+    provider = ctx.service.model.provider
+    ctx.raw.add(
         log_group_id,
         {
             "Type": "AWS::Logs::LogGroup",
             "Properties": {
-                "LogGroupName": f"/aws/websocket/{stack.service.name}-{stack.service.stage}",
+                "LogGroupName": f"/aws/websocket/{ctx.service_name}-{ctx.stage}",
                 "RetentionInDays": provider.log_retention_in_days,
                 "DataProtectionPolicy": provider.log_data_protection_policy,
             },
         },
     )
-    ensure_account_cloudwatch_role(stack)
+    ensure_account_cloudwatch_role(ctx)

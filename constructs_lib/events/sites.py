@@ -1,0 +1,73 @@
+"""What every event type's ``check`` and ``build`` receive: the sites of its events and a context.
+
+A *site* is one event of one function. Sites are computed once per service (by the loader, from
+the effective functions) in the order v3 compiles them, so per-type counters and logical IDs
+come out the same in ``check`` and in ``build``. Importing this module never loads aws_cdk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from constructs_lib.errors import ConfigError, SlsCdkError
+
+if TYPE_CHECKING:
+    from constructs_lib.config.model import EffectiveFunction, Service
+    from constructs_lib.config.source import SourceMap
+
+__all__ = ["CheckContext", "EventSite", "Path", "event_sites"]
+
+E = TypeVar("E")
+#: A key path into serverless.yml, e.g. ``("functions", "hello", "events", 0, "http")``.
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class EventSite(Generic[E]):
+    """One event of one function."""
+
+    key: str
+    """The function's key under ``functions:``."""
+    event_type: str
+    event: E
+    index: int
+    """Position among all events of the function (0-based)."""
+    ordinal: int
+    """Position among the function's events of this type (1-based), as v3's counters."""
+
+    @property
+    def path(self) -> Path:
+        """Where the event is written: ``functions.<key>.events.<index>.<type>``."""
+        return ("functions", self.key, "events", self.index, self.event_type)
+
+
+def event_sites(functions: Mapping[str, EffectiveFunction]) -> dict[str, list[EventSite[Any]]]:
+    """Every function's events grouped by type, functions and events in the order written."""
+    sites: dict[str, list[EventSite[Any]]] = {}
+    for key, fn in functions.items():
+        counts: dict[str, int] = {}
+        for index, (event_type, event) in enumerate(fn.events):
+            counts[event_type] = counts.get(event_type, 0) + 1
+            sites.setdefault(event_type, []).append(
+                EventSite(key, event_type, event, index, counts[event_type])
+            )
+    return sites
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What an event type's ``check`` may read: the typed service, its effective functions (stage,
+    defaults and provider settings applied), and the source map that locates a key path."""
+
+    service: Service
+    functions: Mapping[str, EffectiveFunction]
+    stage: str
+    region: str
+    sources: SourceMap
+
+    def error(self, message: str, path: Sequence[str | int], *, hint: str | None = None) -> SlsCdkError:
+        """A user error located at ``path`` in serverless.yml."""
+        where = tuple(path)
+        return ConfigError(message, location=self.sources.locate(where), path=where, hint=hint)
