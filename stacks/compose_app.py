@@ -7,17 +7,15 @@ in compose's order.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from aws_cdk import App
 
-from constructs_lib.config.model import Service
-from constructs_lib.config.validate import validate
 from constructs_lib.errors import ComposeError, did_you_mean
-from constructs_lib.loader.project import LoadedService, Project, load_project
+from constructs_lib.loader.project import load_project, rebind_imports
+from constructs_lib.loader.service import LoadedService, Project
 from stacks.service_stack import ServiceStack
 
 __all__ = ["ComposeApp"]
@@ -101,23 +99,3 @@ class ComposeApp(App):
         if all(value == {"Fn::ImportValue": export} for export, value in replacements.items()):
             return service, cross_region
         return rebind_imports(service, replacements), cross_region
-
-
-def rebind_imports(service: LoadedService, replacements: dict[str, Any]) -> LoadedService:
-    """``service`` with each ``{"Fn::ImportValue": name}`` in ``replacements`` swapped, re-validated."""
-
-    def swap(value: Any) -> Any:
-        if isinstance(value, dict):
-            if set(value) == {"Fn::ImportValue"} and value["Fn::ImportValue"] in replacements:
-                return replacements[value["Fn::ImportValue"]]
-            return {k: swap(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [swap(v) for v in value]
-        return value
-
-    data = swap(service.data)
-    mode = data.get("configValidationMode", "error")
-    model, _ = validate(
-        Service, data, service.sources, unknown_keys=mode if mode in ("warn", "off") else "error"
-    )
-    return dataclasses.replace(service, model=model, data=data)

@@ -24,7 +24,6 @@ from aws_cdk import (
 from constructs import Construct
 
 from constructs_lib import events, naming
-from constructs_lib.config.aws_lookup import AwsLookup, resolve_image
 from constructs_lib.constructs.assets import ASSET_LOCATION
 from constructs_lib.constructs.deployment_bucket import ServerlessDeploymentBucket
 from constructs_lib.constructs.function import ServerlessFunction
@@ -35,8 +34,7 @@ from constructs_lib.constructs.raw import RawResources
 from constructs_lib.constructs.resources import merge_resources
 from constructs_lib.errors import ConfigError, SlsCdkError
 from constructs_lib.events.build_context import BuildContext
-from constructs_lib.events.sites import event_sites
-from constructs_lib.loader.project import LoadedService
+from constructs_lib.loader.service import LoadedService
 
 __all__ = ["STACK_DESCRIPTION", "ServiceStack"]
 
@@ -88,7 +86,7 @@ class ServiceStack(Stack):
         self.deployment_method = provider.deployment_method or "changesets"
         self._http_api: ServiceHttpApi | None = None
         self.functions: dict[str, ServerlessFunction] = {}
-        effective = {key: model.function(key, stage=service.stage) for key in model.functions}
+        effective = service.functions
 
         bucket = provider.deployment_bucket.name if provider.deployment_bucket else None
         self.deployment_bucket: ServerlessDeploymentBucket | None = None
@@ -130,13 +128,8 @@ class ServiceStack(Stack):
             )
         layer_inputs = {layer.logical_id: layer.hash_input for layer in self.layers.values()}
 
-        lookup: AwsLookup | None = None
         for key, props in effective.items():
-            image = None
-            if props.image is not None:
-                lookup = lookup or AwsLookup(default_region=service.region)
-                assert props.image.uri is not None
-                image = resolve_image(props.image.uri, service.region, lookup)
+            image = service.images.get(key)
             self.functions[key] = ServerlessFunction(
                 self,
                 naming.function_logical_id_prefix(key),
@@ -163,11 +156,10 @@ class ServiceStack(Stack):
             _add_output=self.add_framework_output,
             _http_api=lambda: self.http_api,
         )
-        sites = event_sites(effective)
         for event_type in events.REGISTRY:  # v3's plugin order
-            if event_type in sites:
+            if event_type in service.sites:
                 try:
-                    events.builder(event_type)(ctx, sites[event_type])
+                    events.builder(event_type)(ctx, service.sites[event_type])
                 except SlsCdkError as exc:  # builders name the key; the source map knows its line
                     if exc.location is None and exc.path:
                         exc.location = service.sources.locate(exc.path)

@@ -119,7 +119,7 @@ def test_zips_are_deterministic(project: Path, tmp_path_factory: pytest.TempPath
 def test_functions_packaged_together_walk_the_folder_once(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import constructs_lib.loader.project as project_module
+    import constructs_lib.loader.artifacts as project_module
 
     calls: list[str] = []
     real = project_module.package_folder

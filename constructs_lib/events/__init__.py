@@ -25,6 +25,7 @@ from constructs_lib.events.cognito import CognitoUserPoolEvent
 from constructs_lib.events.event_bridge import EventBridgeEvent
 from constructs_lib.events.http import HttpEvent
 from constructs_lib.events.http_api import HttpApiEvent
+from constructs_lib.events.http_api import check as http_api_check
 from constructs_lib.events.iot import IotEvent, IotFleetProvisioningEvent
 from constructs_lib.events.s3 import S3Event
 from constructs_lib.events.schedule import ScheduleEvent
@@ -83,7 +84,7 @@ REGISTRY: dict[str, EventType] = {
     "cognitoUserPool": EventType(CognitoUserPoolEvent, f"{_E}.cognito.construct"),
     "eventBridge": EventType(EventBridgeEvent, f"{_E}.event_bridge.construct"),
     "sqs": EventType(SqsEvent, f"{_E}.sqs.construct"),
-    "httpApi": EventType(HttpApiEvent, f"{_E}.http_api.construct"),
+    "httpApi": EventType(HttpApiEvent, f"{_E}.http_api.construct", http_api_check.check),
 }
 
 #: Event types of Serverless v3 that are not translated yet.
