@@ -24,9 +24,12 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constructs_lib.errors import SlsCdkError
+
+if TYPE_CHECKING:
+    from constructs_lib.loader.service import Project
 
 __all__ = ["main"]
 
@@ -101,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args: argparse.Namespace) -> Any:
+def _load(args: argparse.Namespace) -> Project:
     from constructs_lib.loader.project import load_project
 
     return load_project(
@@ -116,7 +119,7 @@ def _load(args: argparse.Namespace) -> Any:
 
 def _load_to_synth(
     args: argparse.Namespace, *, jobs: int | None = None, nag: bool = False
-) -> tuple[Any, int]:
+) -> tuple[Project, int]:
     """:func:`_load` for a command that synthesizes next: aws-cdk-lib starts meanwhile, and the
     number of processes to synthesize with is decided (see :func:`.synthesis.prepare`)."""
     from constructs_lib.cli.synthesis import prepare
@@ -126,7 +129,7 @@ def _load_to_synth(
     return project, planned
 
 
-def report(project: Any) -> None:
+def report(project: Project) -> None:
     """Each service's plugin notices and configuration warnings, on stderr (also for app.py)."""
     for svc in project.services:
         for notice in svc.notices:
@@ -247,8 +250,7 @@ def cmd_policy(args: argparse.Namespace) -> int:
             # every function of the template (custom-resource Lambdas too), by its literal name
             functions=list(
                 dict.fromkeys(
-                    [svc.model.function(k, stage=svc.stage).name for k in svc.model.functions]
-                    + [n for n in named if isinstance(n, str)]
+                    [fn.name for fn in svc.functions.values()] + [n for n in named if isinstance(n, str)]
                 )
             ),
             log_groups=[
@@ -333,7 +335,7 @@ def cmd_info(args: argparse.Namespace) -> int:
                 print(f"  {key}: {value}")
         print("functions:")
         for key in svc.model.functions:
-            print(f"  {key}: {svc.model.function(key, stage=svc.stage).name}")
+            print(f"  {key}: {svc.functions[key].name}")
         others = {k: v for k, v in outputs.items() if k not in endpoints}
         if others:
             print("outputs:")

@@ -44,7 +44,7 @@ def skip_runtime_type_checks() -> bool:
         return False
     if not hasattr(_type_checking, "_resolved_check"):  # a jsii that changed its internals
         return False
-    _type_checking._resolved_check = _accept  # type: ignore[attr-defined]
+    _type_checking._resolved_check = _accept
     return True
 
 

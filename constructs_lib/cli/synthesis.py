@@ -28,10 +28,14 @@ import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constructs_lib.cli.jsii_speed import exit_now
 from constructs_lib.errors import SlsCdkError
+
+if TYPE_CHECKING:
+    from constructs_lib.loader.service import LoadedService, Project
+    from stacks.compose_app import ComposeApp
 
 __all__ = ["merge_assemblies", "partition", "plan_jobs", "prepare", "synthesize"]
 
@@ -143,7 +147,7 @@ def prepare(path: Path, requested: int | None = None, *, nag: bool = False) -> I
 
 
 def synthesize(
-    project: Any,
+    project: Project,
     out: Path,
     *,
     validate: bool = False,
@@ -174,7 +178,7 @@ def synthesize(
     return [out / name for name in templates]
 
 
-def _synth_here(project: Any, outdir: Path, *, validate: bool, nag: bool) -> list[str]:
+def _synth_here(project: Project, outdir: Path, *, validate: bool, nag: bool) -> list[str]:
     from constructs_lib.cli.jsii_speed import skip_runtime_type_checks
     from stacks.compose_app import ComposeApp
 
@@ -187,7 +191,7 @@ def _synth_here(project: Any, outdir: Path, *, validate: bool, nag: bool) -> lis
     return [f"{stack.stack_name}.template.json" for stack in app.stacks.values()]
 
 
-def _nag(app: Any, project: Any, outdir: Path) -> None:
+def _nag(app: ComposeApp, project: Project, outdir: Path) -> None:
     from constructs_lib.checks.nag import enable_nag, nag_findings, user_acknowledgements
 
     enable_nag(app, user_acknowledgements(project))
@@ -231,11 +235,11 @@ def _can_fork() -> bool:
     return hasattr(os, "fork") and "aws_cdk" not in sys.modules and threading.active_count() == 1
 
 
-def _service_name(service: Any) -> str:
+def _service_name(service: LoadedService) -> str:
     return service.compose_name or service.name
 
 
-def partition(project: Any, jobs: int) -> list[tuple[Any, ...]]:
+def partition(project: Project, jobs: int) -> list[tuple[LoadedService, ...]]:
     """``project.services`` in at most ``jobs`` groups, balanced by function count.
 
     Services joined by ``dependsOn`` or an output reference stay in one group (their stacks
@@ -253,14 +257,14 @@ def partition(project: Any, jobs: int) -> list[tuple[Any, ...]]:
         for other in (*svc.depends_on, *(ref.service for ref in svc.output_refs)):
             if other in parent:
                 parent[root(other)] = root(_service_name(svc))
-    components: dict[str, list[Any]] = {}
+    components: dict[str, list[LoadedService]] = {}
     for svc in services:
         components.setdefault(root(_service_name(svc)), []).append(svc)
 
-    def weight(group: list[Any]) -> int:
+    def weight(group: list[LoadedService]) -> int:
         return sum(1 + len(s.model.functions) for s in group)
 
-    buckets: list[list[Any]] = [[] for _ in range(max(1, min(jobs, len(components))))]
+    buckets: list[list[LoadedService]] = [[] for _ in range(max(1, min(jobs, len(components))))]
     for component in sorted(components.values(), key=weight, reverse=True):
         min(buckets, key=weight).extend(component)
     order = {_service_name(s): i for i, s in enumerate(services)}
@@ -268,7 +272,7 @@ def partition(project: Any, jobs: int) -> list[tuple[Any, ...]]:
 
 
 def _synth_forked(
-    project: Any, groups: Sequence[tuple[Any, ...]], outdir: Path, *, validate: bool
+    project: Project, groups: Sequence[tuple[LoadedService, ...]], outdir: Path, *, validate: bool
 ) -> list[str]:
     """Each group but the first in a forked child, the first here; then merge the assemblies."""
     parts = [Path(tempfile.mkdtemp(prefix=f".{outdir.name}.part.", dir=outdir.parent)) for _ in groups]
@@ -299,7 +303,7 @@ def _synth_forked(
     return [f"{name}.template.json" for name in stack_order]
 
 
-def _fork(project: Any, outdir: Path, validate: bool) -> tuple[int, int]:
+def _fork(project: Project, outdir: Path, validate: bool) -> tuple[int, int]:
     """Start a child that synthesizes ``project`` into ``outdir``; returns its pid and the read end
     of a pipe on which it reports a failure as one line of text."""
     read_fd, write_fd = os.pipe()

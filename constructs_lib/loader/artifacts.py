@@ -105,13 +105,15 @@ def _hooks_hint(model: Service) -> str | None:
     return f"the build hook would create it ({names}); run with --build (or -c build=true)"
 
 
-def _function_problems(
+def check_artifacts(
     model: Service,
     functions: dict[str, EffectiveFunction],
     folder: Path,
     sources: SourceMap,
     config_file: str,
 ) -> list[SlsCdkError]:
+    """Every missing artifact and empty selection, located; a missing artifact names the build
+    hook that would make it."""
     errors: list[SlsCdkError] = []
     seen: set[str] = set()
     for key, fn in functions.items():
@@ -145,7 +147,7 @@ def _function_problems(
                     hint=_hooks_hint(model),
                 )
             )
-    return errors
+    return [*errors, *_layer_problems(model, folder, sources, config_file)]
 
 
 def _layer_problems(model: Service, folder: Path, sources: SourceMap, config_file: str) -> list[SlsCdkError]:
@@ -175,21 +177,6 @@ def _layer_problems(model: Service, folder: Path, sources: SourceMap, config_fil
         if problem:
             errors.append(PackagingError(problem, location=sources.locate(spec.where), path=spec.where))
     return errors
-
-
-def check_artifacts(
-    model: Service,
-    functions: dict[str, EffectiveFunction],
-    folder: Path,
-    sources: SourceMap,
-    config_file: str,
-) -> list[SlsCdkError]:
-    """Every missing artifact and empty selection, located; a missing artifact names the build
-    hook that would make it."""
-    return [
-        *_function_problems(model, functions, folder, sources, config_file),
-        *_layer_problems(model, folder, sources, config_file),
-    ]
 
 
 @dataclass(frozen=True)

@@ -77,9 +77,9 @@ def check_plugins(
             )
             continue
         if name in acknowledged:
-            what = CHANGES_TEMPLATE.get(name, "unknown effects")
+            changes = CHANGES_TEMPLATE.get(name, "unknown effects")
             notices.append(
-                PluginNotice(name, f"plugin {name} acknowledged: its changes ({what}) are NOT applied")
+                PluginNotice(name, f"plugin {name} acknowledged: its changes ({changes}) are NOT applied")
             )
             continue
         what = CHANGES_TEMPLATE.get(name)
