@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from constructs_lib.events.alb import AlbEvent
+from constructs_lib.events.alb import check as alb_check
 from constructs_lib.events.alexa import AlexaSkillEvent, AlexaSmartHomeEvent
 from constructs_lib.events.brokers import ActiveMqEvent, KafkaEvent, MskEvent, RabbitMqEvent
 from constructs_lib.events.cloudwatch_event import CloudwatchEventEvent
@@ -72,7 +73,7 @@ REGISTRY: dict[str, EventType] = {
     "activemq": EventType(ActiveMqEvent, f"{_E}.brokers.construct:build_activemq"),
     "rabbitmq": EventType(RabbitMqEvent, f"{_E}.brokers.construct:build_rabbitmq"),
     "msk": EventType(MskEvent, f"{_E}.brokers.construct:build_msk"),
-    "alb": EventType(AlbEvent, f"{_E}.alb.construct"),
+    "alb": EventType(AlbEvent, f"{_E}.alb.construct", alb_check.check),
     "alexaSkill": EventType(AlexaSkillEvent, f"{_E}.alexa.construct:build_skill"),
     "alexaSmartHome": EventType(AlexaSmartHomeEvent, f"{_E}.alexa.construct:build_smart_home"),
     "iot": EventType(IotEvent, f"{_E}.iot.construct:build_iot"),
