@@ -35,6 +35,7 @@ from constructs_lib.events.sns import SnsEvent
 from constructs_lib.events.sqs import SqsEvent
 from constructs_lib.events.stream import StreamEvent
 from constructs_lib.events.websocket import WebsocketEvent
+from constructs_lib.events.websocket import check as websocket_check
 
 if TYPE_CHECKING:
     from constructs_lib.errors import SlsCdkError
@@ -66,7 +67,7 @@ REGISTRY: dict[str, EventType] = {
     "schedule": EventType(ScheduleEvent, f"{_E}.schedule.construct"),
     "s3": EventType(S3Event, f"{_E}.s3.construct"),
     "http": EventType(HttpEvent, f"{_E}.http.construct"),
-    "websocket": EventType(WebsocketEvent, f"{_E}.websocket.construct"),
+    "websocket": EventType(WebsocketEvent, f"{_E}.websocket.construct", websocket_check.check),
     "sns": EventType(SnsEvent, f"{_E}.sns.construct"),
     "stream": EventType(StreamEvent, f"{_E}.stream.construct"),
     "kafka": EventType(KafkaEvent, f"{_E}.brokers.construct:build_kafka"),
