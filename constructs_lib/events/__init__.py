@@ -25,6 +25,7 @@ from constructs_lib.events.cloudwatch_log import CloudwatchLogEvent
 from constructs_lib.events.cognito import CognitoUserPoolEvent
 from constructs_lib.events.cognito import check as cognito_check
 from constructs_lib.events.event_bridge import EventBridgeEvent
+from constructs_lib.events.event_bridge import check as event_bridge_check
 from constructs_lib.events.http import HttpEvent
 from constructs_lib.events.http_api import HttpApiEvent
 from constructs_lib.events.http_api import check as http_api_check
@@ -85,7 +86,7 @@ REGISTRY: dict[str, EventType] = {
     "cloudwatchEvent": EventType(CloudwatchEventEvent, f"{_E}.cloudwatch_event.construct"),
     "cloudwatchLog": EventType(CloudwatchLogEvent, f"{_E}.cloudwatch_log.construct"),
     "cognitoUserPool": EventType(CognitoUserPoolEvent, f"{_E}.cognito.construct", cognito_check.check),
-    "eventBridge": EventType(EventBridgeEvent, f"{_E}.event_bridge.construct"),
+    "eventBridge": EventType(EventBridgeEvent, f"{_E}.event_bridge.construct", event_bridge_check.check),
     "sqs": EventType(SqsEvent, f"{_E}.sqs.construct"),
     "httpApi": EventType(HttpApiEvent, f"{_E}.http_api.construct", http_api_check.check),
 }
