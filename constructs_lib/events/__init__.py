@@ -22,6 +22,7 @@ from constructs_lib.events.alexa import AlexaSkillEvent, AlexaSmartHomeEvent
 from constructs_lib.events.brokers import ActiveMqEvent, KafkaEvent, MskEvent, RabbitMqEvent
 from constructs_lib.events.cloudwatch_event import CloudwatchEventEvent
 from constructs_lib.events.cloudwatch_log import CloudwatchLogEvent
+from constructs_lib.events.cloudwatch_log import check as cloudwatch_log_check
 from constructs_lib.events.cognito import CognitoUserPoolEvent
 from constructs_lib.events.cognito import check as cognito_check
 from constructs_lib.events.event_bridge import EventBridgeEvent
@@ -84,7 +85,9 @@ REGISTRY: dict[str, EventType] = {
         IotFleetProvisioningEvent, f"{_E}.iot.construct:build_fleet_provisioning"
     ),
     "cloudwatchEvent": EventType(CloudwatchEventEvent, f"{_E}.cloudwatch_event.construct"),
-    "cloudwatchLog": EventType(CloudwatchLogEvent, f"{_E}.cloudwatch_log.construct"),
+    "cloudwatchLog": EventType(
+        CloudwatchLogEvent, f"{_E}.cloudwatch_log.construct", cloudwatch_log_check.check
+    ),
     "cognitoUserPool": EventType(CognitoUserPoolEvent, f"{_E}.cognito.construct", cognito_check.check),
     "eventBridge": EventType(EventBridgeEvent, f"{_E}.event_bridge.construct", event_bridge_check.check),
     "sqs": EventType(SqsEvent, f"{_E}.sqs.construct"),
