@@ -31,6 +31,7 @@ from constructs_lib.events.http import HttpEvent
 from constructs_lib.events.http_api import HttpApiEvent
 from constructs_lib.events.http_api import check as http_api_check
 from constructs_lib.events.iot import IotEvent, IotFleetProvisioningEvent
+from constructs_lib.events.iot import check as iot_check
 from constructs_lib.events.s3 import S3Event
 from constructs_lib.events.schedule import ScheduleEvent
 from constructs_lib.events.sites import CheckContext, EventSite
@@ -82,7 +83,9 @@ REGISTRY: dict[str, EventType] = {
     "alexaSmartHome": EventType(AlexaSmartHomeEvent, f"{_E}.alexa.construct:build_smart_home"),
     "iot": EventType(IotEvent, f"{_E}.iot.construct:build_iot"),
     "iotFleetProvisioning": EventType(
-        IotFleetProvisioningEvent, f"{_E}.iot.construct:build_fleet_provisioning"
+        IotFleetProvisioningEvent,
+        f"{_E}.iot.construct:build_fleet_provisioning",
+        iot_check.check_fleet_provisioning,
     ),
     "cloudwatchEvent": EventType(CloudwatchEventEvent, f"{_E}.cloudwatch_event.construct"),
     "cloudwatchLog": EventType(
