@@ -33,6 +33,7 @@ from constructs_lib.events.http_api import check as http_api_check
 from constructs_lib.events.iot import IotEvent, IotFleetProvisioningEvent
 from constructs_lib.events.iot import check as iot_check
 from constructs_lib.events.s3 import S3Event
+from constructs_lib.events.s3 import check as s3_check
 from constructs_lib.events.schedule import ScheduleEvent
 from constructs_lib.events.sites import CheckContext, EventSite
 from constructs_lib.events.sns import SnsEvent
@@ -69,7 +70,7 @@ _E = "constructs_lib.events"
 #: (``lib/plugins/index.js``)
 REGISTRY: dict[str, EventType] = {
     "schedule": EventType(ScheduleEvent, f"{_E}.schedule.construct"),
-    "s3": EventType(S3Event, f"{_E}.s3.construct"),
+    "s3": EventType(S3Event, f"{_E}.s3.construct", s3_check.check),
     "http": EventType(HttpEvent, f"{_E}.http.construct"),
     "websocket": EventType(WebsocketEvent, f"{_E}.websocket.construct", websocket_check.check),
     "sns": EventType(SnsEvent, f"{_E}.sns.construct"),
