@@ -39,6 +39,7 @@ from constructs_lib.events.sites import CheckContext, EventSite
 from constructs_lib.events.sns import SnsEvent
 from constructs_lib.events.sqs import SqsEvent
 from constructs_lib.events.stream import StreamEvent
+from constructs_lib.events.stream import check as stream_check
 from constructs_lib.events.websocket import WebsocketEvent
 from constructs_lib.events.websocket import check as websocket_check
 
@@ -74,7 +75,7 @@ REGISTRY: dict[str, EventType] = {
     "http": EventType(HttpEvent, f"{_E}.http.construct"),
     "websocket": EventType(WebsocketEvent, f"{_E}.websocket.construct", websocket_check.check),
     "sns": EventType(SnsEvent, f"{_E}.sns.construct"),
-    "stream": EventType(StreamEvent, f"{_E}.stream.construct"),
+    "stream": EventType(StreamEvent, f"{_E}.stream.construct", stream_check.check),
     "kafka": EventType(KafkaEvent, f"{_E}.brokers.construct:build_kafka"),
     "activemq": EventType(ActiveMqEvent, f"{_E}.brokers.construct:build_activemq"),
     "rabbitmq": EventType(RabbitMqEvent, f"{_E}.brokers.construct:build_rabbitmq"),
