@@ -32,7 +32,7 @@ from constructs_lib.constructs.iam_role import ServiceRole, service_generates_ro
 from constructs_lib.constructs.layer import ServerlessLayer
 from constructs_lib.constructs.raw import RawResources
 from constructs_lib.constructs.resources import merge_resources
-from constructs_lib.errors import ConfigError, SlsCdkError
+from constructs_lib.errors import SlsCdkError
 from constructs_lib.events.build_context import BuildContext
 from constructs_lib.loader.service import LoadedService
 
@@ -235,13 +235,7 @@ class ServiceStack(Stack):
             config = provider.http_api or HttpApiConfig()
             logs_config = provider.logs.http_api if provider.logs else None
             access_logs = None
-            if logs_config and config.id is not None:
-                raise ConfigError(
-                    "access logs belong to the HTTP API's stage, which provider.httpApi.id says another "
-                    "stack owns",
-                    path=("provider", "logs", "httpApi"),
-                )
-            if logs_config:
+            if logs_config:  # with provider.httpApi.id: refused at load
                 access_logs = HttpApiAccessLogs(
                     log_group_name=naming.http_api_log_group_name(self.service.stack_name),
                     format=(logs_config.format if isinstance(logs_config, HttpApiLogs) else None)

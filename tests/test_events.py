@@ -6,11 +6,14 @@ reader should find in it, and fail with a message that names the feature.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from constructs_lib.errors import ConfigError, ErrorGroup, SlsCdkError, format_path
+from constructs_lib.loader.project import load_service
 from tests.helpers import OWN_REFERENCE, synth
 
 CASES = ("f7-events-queues-topics-streams", "f8-events-buckets-buses-logs", "f9-events-devices-brokers-pools")
@@ -186,3 +189,160 @@ def test_existing_resources_of_one_bucket_or_pool_run_one_after_the_other(tmp_pa
         "F1LambdaFunction",
         "CustomDashresourceDashexistingDashs3LambdaFunction",
     ]
+
+
+# ---- every event error is found at load (what `sls-cdk check` runs), located ----
+
+_ALB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/lb/50dc6c495c0c9188/f2f7dc8efc522ab2"
+
+
+def _service(tmp_path: Path, text: str) -> Path:
+    """A service from ``text`` (the functions and what they need), with a stub artifact."""
+    (tmp_path / "boot.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    head = (
+        "service: bad\nprovider:\n  name: aws\n  runtime: provided.al2023\n"
+        "  deploymentBucket:\n    name: my.serverless\npackage:\n  artifact: boot.zip\n"
+    )
+    file = tmp_path / "serverless.yml"
+    file.write_text(head + textwrap.dedent(text))
+    return file
+
+
+def _problems(file: Path) -> list[SlsCdkError]:
+    with pytest.raises(SlsCdkError) as caught:
+        load_service(file)
+    error = caught.value
+    return list(error.errors) if isinstance(error, ErrorGroup) else [error]
+
+
+def test_two_functions_on_one_websocket_route_fail_at_load(tmp_path: Path) -> None:
+    """A route has one integration: v3 silently kept the last; synth refused it, now check does."""
+    file = _service(
+        tmp_path,
+        """\
+        functions:
+          a:
+            handler: bootstrap
+            events:
+              - websocket: $connect
+          b:
+            handler: bootstrap
+            events:
+              - websocket: $connect
+        """,
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_service(file)
+    error = caught.value
+    assert error.location is not None and error.location.file.endswith("serverless.yml")
+    assert (error.location.line, error.location.column) == (17, 9)  # the `websocket` key of b's event
+    assert "functions.b.events[0].websocket: websocket route '$connect' is also bound to function 'a'" in str(
+        error
+    )
+
+
+def test_event_problems_of_several_types_are_reported_together(tmp_path: Path) -> None:
+    file = _service(
+        tmp_path,
+        f"""\
+        functions:
+          a:
+            handler: bootstrap
+            events:
+              - websocket:
+                  route: $connect
+                  authorizer: nope
+              - alb: {{listenerArn: '{_ALB}', priority: 1, conditions: {{path: /a}}}}
+              - alb: {{listenerArn: '{_ALB}', priority: 1, conditions: {{path: /b}}}}
+              - s3: {{bucket: one, existing: true}}
+              - s3: {{bucket: two, existing: true}}
+              - iotFleetProvisioning:
+                  provisioningRoleArn: arn:aws:iam::123456789012:role/p
+                  templateBody: {{}}
+              - iotFleetProvisioning:
+                  provisioningRoleArn: arn:aws:iam::123456789012:role/p
+                  templateBody: {{}}
+              - cognitoUserPool: {{pool: p, trigger: CustomSMSSender}}
+              - httpApi:
+                  method: GET
+                  path: /x
+                  authorizer: missing
+        """,
+    )
+    problems = [f"{format_path(e.path)}: {e.message}" for e in _problems(file)]
+    assert problems == [
+        "functions.a.events[4].s3.bucket: function 'a' already has an existing bucket (one); "
+        "v3 allows one per function",
+        "functions.a.events[0].websocket.authorizer: websocket authorizer 'nope' is not a function of this "
+        "service",
+        "functions.a.events[2].alb.priority: alb priority 1 is already used by another alb event of 'a' "
+        "(one function's alb events need distinct priorities, even on different listeners)",
+        "functions.a.events[6]: function 'a' has more than one iotFleetProvisioning event",
+        "functions.a.events[7].cognitoUserPool: trigger CustomSMSSender of pool 'p' needs a kmsKeyId",
+        "functions.a.events: route authorizer 'missing' is not one of provider.httpApi.authorizers",
+    ]
+    assert all(e.location is not None and e.location.line for e in _problems(file))
+
+
+@pytest.mark.parametrize(
+    ("provider", "events", "expected"),
+    [
+        (
+            "  httpApi:\n    authorizers:\n      auth:\n        type: request\n        functionName: nope\n",
+            "- httpApi: GET /x\n",
+            "provider.httpApi.authorizers.auth.functionName: function 'nope' of HTTP API authorizer 'auth' "
+            "is not in this service",
+        ),
+        (
+            "",
+            "- httpApi: {method: GET, path: /x, authorizer: {id: abc}}\n",
+            "functions.a.events: a route authorizer 'id' names an authorizer of an external HTTP API",
+        ),
+        (
+            "  httpApi:\n    id: abc123\n  logs:\n    httpApi: true\n",
+            "- httpApi: GET /x\n",
+            "provider.logs.httpApi: access logs belong to the HTTP API's stage, which provider.httpApi.id "
+            "says another stack owns",
+        ),
+        (
+            "  eventBridge:\n    useCloudFormation: false\n",
+            "- eventBridge: {pattern: {source: [a]}}\n",
+            "provider.eventBridge.useCloudFormation: provider.eventBridge.useCloudFormation: false",
+        ),
+        (
+            "  apiGateway:\n    websocketApiId: abc\n  websocketsApiName: mine\n",
+            "- websocket: $connect\n",
+            "provider.websocketsApiName: websocketsApiName configures the WebSocket API itself",
+        ),
+        (
+            "",
+            "- stream: {arn: {'Fn::Sub': 'arn:aws:kinesis:x'}, type: kinesis}\n",
+            "functions.a.events[0].stream.arn: stream arn must be text, Fn::GetAtt, Fn::ImportValue, Ref or "
+            "Fn::Join",
+        ),
+        (
+            "",
+            "".join("- cloudwatchLog: /aws/lambda/x\n" for _ in range(3)),
+            "functions.a.events[2].cloudwatchLog: only 2 subscription filters can be configured per log group",
+        ),
+    ],
+    ids=[
+        "httpapi-authorizer-function",
+        "httpapi-route-authorizer-id",
+        "httpapi-external-logs",
+        "eventbridge-custom-resource",
+        "websocket-external-api",
+        "stream-arn-intrinsic",
+        "cloudwatch-log-limit",
+    ],
+)
+def test_event_errors_found_at_load(tmp_path: Path, provider: str, events: str, expected: str) -> None:
+    """Errors the builders used to raise at synth (or crash on) are found by load_service, located."""
+    body = textwrap.indent("events:\n" + events, "    ")
+    text = f"functions:\n  a:\n    handler: bootstrap\n{body}"
+    file = _service(tmp_path, text)
+    if provider:
+        file.write_text(file.read_text().replace("  deploymentBucket:\n", provider + "  deploymentBucket:\n"))
+    (problem,) = _problems(file)
+    assert expected in f"{format_path(problem.path)}: {problem.message}"
+    assert problem.location is not None and problem.location.line is not None

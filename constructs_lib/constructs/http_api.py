@@ -26,7 +26,6 @@ from constructs_lib.config.model import API_CORS_DEFAULT_HEADERS, Cors, HttpApiA
 from constructs_lib.constructs.function import ServerlessFunction, raw
 from constructs_lib.constructs.intrinsics import execute_api_arn, lambda_invocation_uri
 from constructs_lib.constructs.placement import remember_stack, stack_of
-from constructs_lib.errors import ConfigError
 
 __all__ = [
     "DEFAULT_ACCESS_LOG_FORMAT",
@@ -88,7 +87,6 @@ class ServiceHttpApi(Construct):
         self.service = service
         self.stage = stage
         self._routes: dict[str, apigwv2.CfnRoute] = {}
-        self._route_ids: dict[str, str] = {}
         self._integrations: dict[str, apigwv2.CfnIntegration] = {}
         self._permissions: dict[str, lambda_.CfnPermission] = {}
         self._fill_methods = config.cors is True or (
@@ -240,12 +238,7 @@ class ServiceHttpApi(Construct):
             alias = None
             if config.function_name:
                 function = self._functions(config.function_name)
-                if function is None:
-                    raise ConfigError(
-                        f"function {config.function_name!r} of HTTP API authorizer {key!r} "
-                        "is not in this service",
-                        path=("provider", "httpApi", "authorizers", key, "functionName"),
-                    )
+                assert function is not None  # a function of the service: checked at load
                 target = function.target_arn
                 alias = function.target_alias[1] if function.target_alias else None
             else:
@@ -283,18 +276,9 @@ class ServiceHttpApi(Construct):
     def add_route(
         self, route_key: str, function: ServerlessFunction, *, authorizer: Any = None
     ) -> apigwv2.CfnRoute:
-        """Route ``METHOD /path`` (or ``$default``) to ``function``, optionally behind an authorizer."""
-        if route_key in self._routes:
-            raise ConfigError(
-                f"duplicate HTTP API route {route_key!r}", path=("functions", function.props.key)
-            )
+        """Route ``METHOD /path`` (or ``$default``) to ``function``, optionally behind an authorizer
+        (routes and their logical IDs are unique, authorizers known: checked at load)."""
         logical_id = naming.http_api_route_logical_id(route_key)
-        clash = self._route_ids.get(logical_id)
-        if clash is not None:
-            raise ConfigError(
-                f"routes {clash!r} and {route_key!r} would share the logical ID {logical_id}",
-                path=("functions", function.props.key),
-            )
         integration = self._integration(function)
         self._permission(function)
         route = apigwv2.CfnRoute(
@@ -306,9 +290,8 @@ class ServiceHttpApi(Construct):
         )
         route.add_resource_dependency(integration)
         if authorizer is not None:
-            self._authorize(route, authorizer, function)
+            self._authorize(route, authorizer)
         self._routes[route_key] = route
-        self._route_ids[logical_id] = route_key
         if self._fill_methods and self.cfn_api is not None:
             method = "ANY" if route_key == "$default" else route_key.split(" ", 1)[0]
             added = _ALL_METHODS if method == "ANY" else (method,)
@@ -318,17 +301,11 @@ class ServiceHttpApi(Construct):
                 self.cfn_api.cors_configuration = self._cors()
         return route
 
-    def _authorize(self, route: apigwv2.CfnRoute, authorizer: Any, function: ServerlessFunction) -> None:
+    def _authorize(self, route: apigwv2.CfnRoute, authorizer: Any) -> None:
         if authorizer.type == "aws_iam":
             route.add_property_override("AuthorizationType", "AWS_IAM")
             return
-        if authorizer.id is not None:  # an authorizer of the external API
-            if self.external_id is None:
-                raise ConfigError(
-                    "a route authorizer 'id' names an authorizer of an external HTTP API; "
-                    "this service's API is its own (set provider.httpApi.id, or use 'name')",
-                    path=("functions", function.props.key, "events"),
-                )
+        if authorizer.id is not None:  # an authorizer of the external API (provider.httpApi.id)
             route.add_property_override(
                 "AuthorizationType", "CUSTOM" if authorizer.type == "request" else "JWT"
             )
@@ -336,12 +313,7 @@ class ServiceHttpApi(Construct):
             if authorizer.scopes:
                 route.add_property_override("AuthorizationScopes", list(dict.fromkeys(authorizer.scopes)))
             return
-        logical_id = self._authorizer_ids.get(authorizer.name)
-        if logical_id is None:
-            raise ConfigError(
-                f"route authorizer {authorizer.name!r} is not one of provider.httpApi.authorizers",
-                path=("functions", function.props.key, "events"),
-            )
+        logical_id = self._authorizer_ids[authorizer.name]
         config = self.config.authorizers[authorizer.name]
         route.add_property_override("AuthorizationType", "CUSTOM" if config.type == "request" else "JWT")
         route.add_property_override("AuthorizerId", {"Ref": logical_id})

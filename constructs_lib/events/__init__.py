@@ -17,23 +17,31 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from constructs_lib.events.alb import AlbEvent
+from constructs_lib.events.alb import check as alb_check
 from constructs_lib.events.alexa import AlexaSkillEvent, AlexaSmartHomeEvent
 from constructs_lib.events.brokers import ActiveMqEvent, KafkaEvent, MskEvent, RabbitMqEvent
 from constructs_lib.events.cloudwatch_event import CloudwatchEventEvent
 from constructs_lib.events.cloudwatch_log import CloudwatchLogEvent
+from constructs_lib.events.cloudwatch_log import check as cloudwatch_log_check
 from constructs_lib.events.cognito import CognitoUserPoolEvent
+from constructs_lib.events.cognito import check as cognito_check
 from constructs_lib.events.event_bridge import EventBridgeEvent
+from constructs_lib.events.event_bridge import check as event_bridge_check
 from constructs_lib.events.http import HttpEvent
 from constructs_lib.events.http_api import HttpApiEvent
 from constructs_lib.events.http_api import check as http_api_check
 from constructs_lib.events.iot import IotEvent, IotFleetProvisioningEvent
+from constructs_lib.events.iot import check as iot_check
 from constructs_lib.events.s3 import S3Event
+from constructs_lib.events.s3 import check as s3_check
 from constructs_lib.events.schedule import ScheduleEvent
 from constructs_lib.events.sites import CheckContext, EventSite
 from constructs_lib.events.sns import SnsEvent
 from constructs_lib.events.sqs import SqsEvent
 from constructs_lib.events.stream import StreamEvent
+from constructs_lib.events.stream import check as stream_check
 from constructs_lib.events.websocket import WebsocketEvent
+from constructs_lib.events.websocket import check as websocket_check
 
 if TYPE_CHECKING:
     from constructs_lib.errors import SlsCdkError
@@ -63,26 +71,30 @@ _E = "constructs_lib.events"
 #: (``lib/plugins/index.js``)
 REGISTRY: dict[str, EventType] = {
     "schedule": EventType(ScheduleEvent, f"{_E}.schedule.construct"),
-    "s3": EventType(S3Event, f"{_E}.s3.construct"),
+    "s3": EventType(S3Event, f"{_E}.s3.construct", s3_check.check),
     "http": EventType(HttpEvent, f"{_E}.http.construct"),
-    "websocket": EventType(WebsocketEvent, f"{_E}.websocket.construct"),
+    "websocket": EventType(WebsocketEvent, f"{_E}.websocket.construct", websocket_check.check),
     "sns": EventType(SnsEvent, f"{_E}.sns.construct"),
-    "stream": EventType(StreamEvent, f"{_E}.stream.construct"),
+    "stream": EventType(StreamEvent, f"{_E}.stream.construct", stream_check.check),
     "kafka": EventType(KafkaEvent, f"{_E}.brokers.construct:build_kafka"),
     "activemq": EventType(ActiveMqEvent, f"{_E}.brokers.construct:build_activemq"),
     "rabbitmq": EventType(RabbitMqEvent, f"{_E}.brokers.construct:build_rabbitmq"),
     "msk": EventType(MskEvent, f"{_E}.brokers.construct:build_msk"),
-    "alb": EventType(AlbEvent, f"{_E}.alb.construct"),
+    "alb": EventType(AlbEvent, f"{_E}.alb.construct", alb_check.check),
     "alexaSkill": EventType(AlexaSkillEvent, f"{_E}.alexa.construct:build_skill"),
     "alexaSmartHome": EventType(AlexaSmartHomeEvent, f"{_E}.alexa.construct:build_smart_home"),
     "iot": EventType(IotEvent, f"{_E}.iot.construct:build_iot"),
     "iotFleetProvisioning": EventType(
-        IotFleetProvisioningEvent, f"{_E}.iot.construct:build_fleet_provisioning"
+        IotFleetProvisioningEvent,
+        f"{_E}.iot.construct:build_fleet_provisioning",
+        iot_check.check_fleet_provisioning,
     ),
     "cloudwatchEvent": EventType(CloudwatchEventEvent, f"{_E}.cloudwatch_event.construct"),
-    "cloudwatchLog": EventType(CloudwatchLogEvent, f"{_E}.cloudwatch_log.construct"),
-    "cognitoUserPool": EventType(CognitoUserPoolEvent, f"{_E}.cognito.construct"),
-    "eventBridge": EventType(EventBridgeEvent, f"{_E}.event_bridge.construct"),
+    "cloudwatchLog": EventType(
+        CloudwatchLogEvent, f"{_E}.cloudwatch_log.construct", cloudwatch_log_check.check
+    ),
+    "cognitoUserPool": EventType(CognitoUserPoolEvent, f"{_E}.cognito.construct", cognito_check.check),
+    "eventBridge": EventType(EventBridgeEvent, f"{_E}.event_bridge.construct", event_bridge_check.check),
     "sqs": EventType(SqsEvent, f"{_E}.sqs.construct"),
     "httpApi": EventType(HttpApiEvent, f"{_E}.http_api.construct", http_api_check.check),
 }

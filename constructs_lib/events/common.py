@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator, Field
 
 from constructs_lib.config.schema import Base, is_intrinsic
 
-__all__ = ["ArnOrCfn", "ArnText", "FilterPatterns", "InputTransformer", "Intrinsic", "one_input"]
+if TYPE_CHECKING:
+    #: What type checkers see of :data:`constructs_lib.config.schema.ListOf` (a list once
+    #: validated; a single value is accepted too, which only the runtime alias knows).
+    ListOf = list
+else:
+    from constructs_lib.config.schema import ListOf
+
+__all__ = [
+    "ArnOrCfn",
+    "ArnText",
+    "FilterPatterns",
+    "InputTransformer",
+    "Intrinsic",
+    "ListOf",
+    "one_input",
+]
 
 
 def _arn(value: str) -> str:

@@ -1,17 +1,19 @@
 """``alb`` event (an Application Load Balancer listener rule forwarding to the function): the model,
-and ``provider.alb`` (target group name prefix, Cognito / OIDC authorizers)."""
+``provider.alb`` (target group name prefix, Cognito / OIDC authorizers), and the target group
+settings the builder writes and the check compares (pure, no CDK)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from constructs_lib.config.schema import Base, ListOf
-from constructs_lib.events.common import ArnOrCfn
+from constructs_lib.config.schema import Base
+from constructs_lib.events.common import ArnOrCfn, ListOf
 
-__all__ = ["AlbConfig", "AlbEvent", "listener_ids"]
+__all__ = ["AlbConfig", "AlbEvent", "listener_ids", "target_group_properties"]
 
 #: v3's ``ALB_LISTENER_REGEXP``: captures the load balancer id and the listener id
 LISTENER_ARN = re.compile(
@@ -106,10 +108,63 @@ class AlbEvent(Base):
         return value
 
 
-def listener_ids(listener_arn: str | dict[str, str]) -> tuple[str, str]:
+def listener_ids(listener_arn: str | dict[Literal["Ref"], str]) -> tuple[str, str]:
     """``(albId, listenerId)``: from the ARN, or the logical ID of a ``{Ref}`` listener (v3)."""
     if isinstance(listener_arn, dict):
         return listener_arn["Ref"], listener_arn["Ref"]
     m = LISTENER_ARN.match(listener_arn)
     assert m is not None
     return m.group(1), m.group(2)
+
+
+_HEALTH_CHECK_DEFAULTS: dict[str, Any] = {
+    "HealthCheckEnabled": False,
+    "HealthCheckPath": "/",
+    "HealthCheckIntervalSeconds": 35,
+    "HealthCheckTimeoutSeconds": 30,
+    "HealthyThresholdCount": 5,
+    "UnhealthyThresholdCount": 5,
+    "Matcher": {"HttpCode": "200"},
+}
+_HEALTH_CHECK_FIELDS = (
+    ("interval_seconds", "HealthCheckIntervalSeconds"),
+    ("path", "HealthCheckPath"),
+    ("timeout_seconds", "HealthCheckTimeoutSeconds"),
+    ("healthy_threshold_count", "HealthyThresholdCount"),
+    ("unhealthy_threshold_count", "UnhealthyThresholdCount"),
+)
+
+
+def _health_check(event: AlbEvent) -> dict[str, Any]:
+    """v3's health check properties: off unless ``healthCheck`` is set, then defaults + overrides."""
+    if not event.health_check:
+        return {"HealthCheckEnabled": False}
+    check = event.health_check if isinstance(event.health_check, HealthCheck) else HealthCheck()
+    health = dict(_HEALTH_CHECK_DEFAULTS)
+    health["HealthCheckEnabled"] = check.enabled
+    for field, cfn in _HEALTH_CHECK_FIELDS:
+        if getattr(check, field) is not None:
+            health[cfn] = getattr(check, field)
+    if check.matcher and check.matcher.get("httpCode"):
+        health["Matcher"] = {"HttpCode": check.matcher["httpCode"]}
+    return health
+
+
+def target_group_properties(
+    event: AlbEvent, *, service: str, stage: str, key: str, prefix: str, target: Any
+) -> dict[str, Any]:
+    """The ``Properties`` of the event's target group, as v3 writes them (``target``: the
+    function's ARN). Events of one function on one load balancer share the group, so their
+    properties must be equal."""
+    alb_id, _listener = listener_ids(event.listener_arn)
+    multi = bool(event.multi_value_headers)
+    name_input = f"{service}-{key}-{alb_id}-{'multi-value-' if multi else ''}{stage}"
+    return {
+        "TargetType": "lambda",
+        "Targets": [{"Id": target}],
+        "Name": event.target_group_name
+        or (prefix + hashlib.md5(name_input.encode(), usedforsecurity=False).hexdigest())[:32],
+        "Tags": [{"Key": "Name", "Value": f"{service}-{key}-{alb_id}-{stage}"}],  # never multi-value (v3)
+        "TargetGroupAttributes": [{"Key": "lambda.multi_value_headers.enabled", "Value": multi}],
+        **_health_check(event),
+    }

@@ -4,21 +4,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TypeVar
 
 from constructs_lib import naming
 from constructs_lib.constructs.raw import invoke_permission
-from constructs_lib.events.alexa import AlexaEvent
+from constructs_lib.events.alexa import AlexaEvent, AlexaSkillEvent, AlexaSmartHomeEvent
 from constructs_lib.events.build_context import BuildContext
 from constructs_lib.events.sites import EventSite
 
+_A = TypeVar("_A", bound=AlexaEvent)
 _PRINCIPALS = {"alexaSkill": "alexa-appkit.amazon.com", "alexaSmartHome": "alexa-connectedhome.amazon.com"}
 
 
-def _build(ctx: BuildContext, sites: Sequence[EventSite[Any]], kind: str) -> None:
+def _build(ctx: BuildContext, sites: Sequence[EventSite[_A]], kind: str) -> None:
     for site in sites:
         fn = ctx.function(site)
-        event: AlexaEvent = site.event
+        event = site.event
         ctx.raw.add(
             naming.alexa_permission_logical_id(fn.props.key, kind, site.ordinal),
             invoke_permission(
@@ -31,9 +32,9 @@ def _build(ctx: BuildContext, sites: Sequence[EventSite[Any]], kind: str) -> Non
         )
 
 
-def build_skill(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+def build_skill(ctx: BuildContext, sites: Sequence[EventSite[AlexaSkillEvent]]) -> None:
     _build(ctx, sites, "alexaSkill")
 
 
-def build_smart_home(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+def build_smart_home(ctx: BuildContext, sites: Sequence[EventSite[AlexaSmartHomeEvent]]) -> None:
     _build(ctx, sites, "alexaSmartHome")

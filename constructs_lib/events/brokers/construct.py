@@ -6,12 +6,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from constructs_lib import naming
 from constructs_lib.events.brokers import ActiveMqEvent, KafkaEvent, MskEvent, RabbitMqEvent
 from constructs_lib.events.build_context import BuildContext
 from constructs_lib.events.sites import EventSite
+
+if TYPE_CHECKING:
+    from constructs_lib.constructs.function import ServerlessFunction
+
+_E = TypeVar("_E")
+_Mq = TypeVar("_Mq", bound=ActiveMqEvent)
 
 EC2_STATEMENT = {
     "Effect": "Allow",
@@ -37,14 +43,14 @@ _KAFKA_ACCESS = {
 }
 
 
-def _by_function(sites: Sequence[EventSite[Any]]) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = {}
+def _by_function(sites: Sequence[EventSite[_E]]) -> dict[str, list[EventSite[_E]]]:
+    out: dict[str, list[EventSite[_E]]] = {}
     for site in sites:
         out.setdefault(site.key, []).append(site)
     return out
 
 
-def _depends(fn: Any) -> list[str]:
+def _depends(fn: ServerlessFunction) -> list[str]:
     return [d for d in (fn.role_resource_name, fn.target_alias[1] if fn.target_alias else None) if d]
 
 
@@ -54,7 +60,7 @@ def _filters(patterns: list[dict[str, Any]] | None) -> dict[str, Any] | None:
     return {"Filters": [{"Pattern": json.dumps(p, separators=(",", ":"))} for p in patterns]}
 
 
-def _batching(properties: dict[str, Any], event: Any) -> None:
+def _batching(properties: dict[str, Any], event: MskEvent | KafkaEvent | ActiveMqEvent) -> None:
     if event.batch_size:
         properties["BatchSize"] = event.batch_size
     if event.maximum_batching_window:
@@ -63,12 +69,11 @@ def _batching(properties: dict[str, Any], event: Any) -> None:
         properties["Enabled"] = event.enabled
 
 
-def build_msk(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+def build_msk(ctx: BuildContext, sites: Sequence[EventSite[MskEvent]]) -> None:
     for function_sites in _by_function(sites).values():
         clusters: list[Any] = []
         for site in function_sites:
             fn, event = ctx.function(site), site.event
-            assert isinstance(event, MskEvent)
             properties: dict[str, Any] = {
                 "EventSourceArn": event.arn,
                 "FunctionName": fn.target_arn,
@@ -107,13 +112,12 @@ def build_msk(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
             ctx.role.add_statement(dict(EC2_STATEMENT))
 
 
-def build_kafka(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+def build_kafka(ctx: BuildContext, sites: Sequence[EventSite[KafkaEvent]]) -> None:
     for function_sites in _by_function(sites).values():
         secrets: list[Any] = []
         needs_ec2 = False
         for site in function_sites:
             fn, event = ctx.function(site), site.event
-            assert isinstance(event, KafkaEvent)
             access: list[dict[str, Any]] = []
             for name, values in event.access_configurations.items():  # in the order written, as v3
                 kind, prefix, secret = _KAFKA_ACCESS[name]
@@ -155,13 +159,12 @@ def build_kafka(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
                 ctx.role.add_statement(dict(EC2_STATEMENT))
 
 
-def _build_mq(ctx: BuildContext, sites: Sequence[EventSite[Any]], kind: str) -> None:
+def _build_mq(ctx: BuildContext, sites: Sequence[EventSite[_Mq]], kind: str) -> None:
     for function_sites in _by_function(sites).values():
         secrets: list[Any] = []
         brokers: list[Any] = []
         for site in function_sites:
             fn, event = ctx.function(site), site.event
-            assert isinstance(event, ActiveMqEvent)
             access = [{"Type": "BASIC_AUTH", "URI": event.basic_auth_arn}]
             if isinstance(event, RabbitMqEvent) and event.virtual_host:
                 access.append({"Type": "VIRTUAL_HOST", "URI": event.virtual_host})
@@ -191,9 +194,9 @@ def _build_mq(ctx: BuildContext, sites: Sequence[EventSite[Any]], kind: str) -> 
             ctx.role.add_statement(dict(EC2_STATEMENT))
 
 
-def build_activemq(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+def build_activemq(ctx: BuildContext, sites: Sequence[EventSite[ActiveMqEvent]]) -> None:
     _build_mq(ctx, sites, "ActiveMQ")
 
 
-def build_rabbitmq(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+def build_rabbitmq(ctx: BuildContext, sites: Sequence[EventSite[RabbitMqEvent]]) -> None:
     _build_mq(ctx, sites, "RabbitMQ")

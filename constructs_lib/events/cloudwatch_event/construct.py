@@ -15,11 +15,11 @@ from constructs_lib.events.cloudwatch_event import CloudwatchEventEvent
 from constructs_lib.events.sites import EventSite
 
 
-def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+def build(ctx: BuildContext, sites: Sequence[EventSite[CloudwatchEventEvent]]) -> None:
     for site in sites:
         fn = ctx.function(site)
         key = fn.props.key
-        event: CloudwatchEventEvent = site.event
+        event = site.event
         rule_id = naming.cloudwatch_event_logical_id(key, site.ordinal)
         alias = fn.target_alias[1] if fn.target_alias else None
         value = event.input

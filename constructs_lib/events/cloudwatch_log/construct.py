@@ -7,16 +7,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from constructs_lib import naming
 from constructs_lib.constructs.raw import invoke_permission
-from constructs_lib.errors import ConfigError
 from constructs_lib.events.build_context import BuildContext
-from constructs_lib.events.cloudwatch_log import CloudwatchLogEvent
+from constructs_lib.events.cloudwatch_log import CloudwatchLogEvent, log_group_name
 from constructs_lib.events.sites import EventSite
-
-LIMIT_PER_LOG_GROUP = 2
 
 
 def common_prefix(names: list[str]) -> str:
@@ -40,22 +36,15 @@ def _filter(pattern: str) -> str:
     return pattern
 
 
-def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
-    per_group: dict[str, int] = {}
+def build(ctx: BuildContext, sites: Sequence[EventSite[CloudwatchLogEvent]]) -> None:
+    """At most two filters per log group: checked at load."""
     groups_of: dict[str, list[str]] = {}
     for site in sites:
         fn = ctx.function(site)
         key = fn.props.key
-        event: CloudwatchLogEvent = site.event
-        group = re.sub(r"\r?\n", "", event.log_group)
+        event = site.event
+        group = log_group_name(event)
         pattern = _filter(re.sub(r"\r?\n", "", event.filter)) if event.filter else ""
-        per_group[group] = per_group.get(group, 0) + 1
-        if per_group[group] > LIMIT_PER_LOG_GROUP:
-            raise ConfigError(
-                f"only {LIMIT_PER_LOG_GROUP} subscription filters can be configured per log group; "
-                f"{group!r} has more",
-                path=("functions", key, "events", site.index, "cloudwatchLog"),
-            )
         groups = groups_of.setdefault(key, [])
         groups.append(group)
         permission_id = naming.cloudwatch_log_permission_logical_id(key)

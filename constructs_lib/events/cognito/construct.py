@@ -12,13 +12,14 @@ from constructs_lib import naming
 from constructs_lib.constructs import custom_resources
 from constructs_lib.constructs.custom_resources import force_deploy_stamp
 from constructs_lib.constructs.raw import invoke_permission
-from constructs_lib.errors import ConfigError
 from constructs_lib.events.build_context import BuildContext
 from constructs_lib.events.cognito import CUSTOM_SENDER_SOURCES, CognitoUserPoolEvent
 from constructs_lib.events.sites import EventSite
 
+Sites = Sequence[EventSite[CognitoUserPoolEvent]]
 
-def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+
+def build(ctx: BuildContext, sites: Sites) -> None:
     new = [site for site in sites if not site.event.existing]
     if new:
         _new_pools(ctx, new)
@@ -27,80 +28,46 @@ def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
         _existing_pools(ctx, existing)
 
 
-def _existing_pools(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+def _existing_pools(ctx: BuildContext, sites: Sites) -> None:
     """v3's ``existingCognitoUserPools``: one ``<F>CustomCognitoUserPool1`` per function (one pool
-    each) listing its triggers; the custom resources of one pool run one after the other."""
+    each, checked at load) listing its triggers; the custom resources of one pool run one after
+    the other."""
     statements: list[dict[str, Any]] = []
     service_token = custom_resources.function_logical_id("cognitoUserPool")
-    by_function: dict[str, tuple[str, dict[str, Any]]] = {}
+    by_function: dict[str, dict[str, Any]] = {}
     by_pool: dict[str, list[str]] = {}
-    kms_by_pool: dict[str, Any] = {}
     for site in sites:
         fn = ctx.function(site)
-        event: CognitoUserPoolEvent = site.event
-        key = fn.props.key
-        where = ("functions", key, "events", site.index, "cognitoUserPool")
+        event = site.event
         config: dict[str, Any] = {"Trigger": event.trigger}
         if event.trigger in CUSTOM_SENDER_SOURCES:
-            if not event.kms_key_id:
-                raise ConfigError(
-                    f"trigger {event.trigger} of pool {event.pool!r} needs a kmsKeyId", path=where
-                )
-            if kms_by_pool.setdefault(event.pool, event.kms_key_id) != event.kms_key_id:
-                raise ConfigError(
-                    f"all custom sender triggers of pool {event.pool!r} must use the same kmsKeyId",
-                    path=(*where, "kmsKeyId"),
-                )
             config["LambdaVersion"] = "V1_0"
             config["KMSKeyID"] = event.kms_key_id
-        if key in by_function:
-            first, resource = by_function[key]
-            if first != event.pool:
-                raise ConfigError(
-                    f"function {key!r} already has an existing user pool ({first}); "
-                    "v3 allows one per function",
-                    path=(*where, "pool"),
-                )
-            resource["Properties"]["UserPoolConfigs"].append(config)
+        if site.key in by_function:
+            by_function[site.key]["Properties"]["UserPoolConfigs"].append(config)
             continue
         if event.trigger in CUSTOM_SENDER_SOURCES:
             statements.append(
                 {"Effect": "Allow", "Resource": event.kms_key_id, "Action": ["kms:CreateGrant"]}
             )
-        logical_id = naming.custom_cognito_user_pool_logical_id(key)
-        resource = {
-            "Type": "Custom::CognitoUserPool",
-            "Version": 1,
-            "DependsOn": [fn.logical_id, service_token],
-            "Properties": {
-                "ServiceToken": {"Fn::GetAtt": [service_token, "Arn"]},
-                "FunctionName": fn.props.name,
-                "UserPoolName": event.pool,
-                "UserPoolConfigs": [config],
-                "ForceDeploy": force_deploy_stamp() if event.force_deploy else None,
+        logical_id = naming.custom_cognito_user_pool_logical_id(site.key)
+        by_function[site.key] = ctx.raw.add(
+            logical_id,
+            {
+                "Type": "Custom::CognitoUserPool",
+                "Version": 1,
+                "DependsOn": [fn.logical_id, service_token],
+                "Properties": {
+                    "ServiceToken": {"Fn::GetAtt": [service_token, "Arn"]},
+                    "FunctionName": fn.props.name,
+                    "UserPoolName": event.pool,
+                    "UserPoolConfigs": [config],
+                    "ForceDeploy": force_deploy_stamp() if event.force_deploy else None,
+                },
             },
-        }
-        ctx.raw.add(logical_id, resource)
-        by_function[key] = (event.pool, resource)
+        )
         by_pool.setdefault(event.pool, []).append(logical_id)
-        statements.append(
-            {
-                "Effect": "Allow",
-                "Resource": "*",
-                "Action": [
-                    "cognito-idp:ListUserPools",
-                    "cognito-idp:DescribeUserPool",
-                    "cognito-idp:UpdateUserPool",
-                ],
-            }
-        )
-        statements.append(
-            {
-                "Effect": "Allow",
-                "Resource": {"Fn::Sub": f"arn:${{AWS::Partition}}:lambda:*:*:function:{fn.props.name}"},
-                "Action": ["lambda:AddPermission", "lambda:RemovePermission"],
-            }
-        )
+        statements.extend(_function_statements(fn.props.name))
     statements.append(
         {
             "Effect": "Allow",
@@ -112,28 +79,37 @@ def _existing_pools(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
     custom_resources.add_custom_resource(ctx, "cognitoUserPool", statements)
 
 
-def _new_pools(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
-    pools: dict[str, list[Any]] = {}
+def _function_statements(function_name: str) -> list[dict[str, Any]]:
+    """What the custom resource needs to wire one function to its existing pool."""
+    return [
+        {
+            "Effect": "Allow",
+            "Resource": "*",
+            "Action": [
+                "cognito-idp:ListUserPools",
+                "cognito-idp:DescribeUserPool",
+                "cognito-idp:UpdateUserPool",
+            ],
+        },
+        {
+            "Effect": "Allow",
+            "Resource": {"Fn::Sub": f"arn:${{AWS::Partition}}:lambda:*:*:function:{function_name}"},
+            "Action": ["lambda:AddPermission", "lambda:RemovePermission"],
+        },
+    ]
+
+
+def _new_pools(ctx: BuildContext, sites: Sites) -> None:
+    """``CognitoUserPool<Pool>`` per pool (a custom sender's ``KMSKeyID``: one per pool, checked at
+    load) and a permission per trigger."""
+    pools: dict[str, list[EventSite[CognitoUserPoolEvent]]] = {}
     for site in sites:
-        event: CognitoUserPoolEvent = site.event
-        pools.setdefault(event.pool, []).append(site)
+        pools.setdefault(site.event.pool, []).append(site)
     for pool, pool_sites in pools.items():
         config: dict[str, Any] = {}
-        kms: Any = None
         for site in pool_sites:
             fn, event = ctx.function(site), site.event
             if event.trigger in CUSTOM_SENDER_SOURCES:
-                if not event.kms_key_id:
-                    raise ConfigError(
-                        f"trigger {event.trigger} of pool {pool!r} needs a kmsKeyId",
-                        path=("functions", fn.props.key, "events", site.index, "cognitoUserPool"),
-                    )
-                if kms is not None and kms != event.kms_key_id:
-                    raise ConfigError(
-                        f"all custom sender triggers of pool {pool!r} must use the same kmsKeyId",
-                        path=("functions", fn.props.key, "events", site.index, "cognitoUserPool", "kmsKeyId"),
-                    )
-                kms = event.kms_key_id
                 config[event.trigger] = {"LambdaArn": fn.target_arn, "LambdaVersion": "V1_0"}
                 config["KMSKeyID"] = event.kms_key_id
             else:

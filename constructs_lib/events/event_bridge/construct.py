@@ -14,7 +14,6 @@ from typing import Any
 
 from constructs_lib import naming
 from constructs_lib.constructs.raw import invoke_permission
-from constructs_lib.errors import ConfigError
 from constructs_lib.events.build_context import BuildContext
 from constructs_lib.events.event_bridge import EventBridgeEvent
 from constructs_lib.events.sites import EventSite
@@ -34,17 +33,11 @@ def target_id(name: str) -> str:
     return _hash_name(target, "target") if len(target) > 64 else target
 
 
-def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
-    options = ctx.service.model.provider.event_bridge
-    if options is not None and options.use_cloud_formation is False:
-        raise ConfigError(
-            "provider.eventBridge.useCloudFormation: false (v3's custom-resource integration) is not "
-            "supported; remove it to use native CloudFormation rules",
-            path=("provider", "eventBridge", "useCloudFormation"),
-        )
+def build(ctx: BuildContext, sites: Sequence[EventSite[EventBridgeEvent]]) -> None:
+    """Native CloudFormation rules (``useCloudFormation: false`` is refused at load)."""
     for site in sites:
         fn = ctx.function(site)
-        event: EventBridgeEvent = site.event
+        event = site.event
         index = site.index + 1
         name = event.name or rule_name(fn.props.name, index)
         bus: Any = event.event_bus
@@ -59,24 +52,6 @@ def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
             bus_id = naming.event_bus_logical_id(bus)
             ctx.raw.add(bus_id, {"Type": "AWS::Events::EventBus", "Properties": {"Name": bus}})
             depends = bus_id
-        target: dict[str, Any] = {"Arn": fn.target_arn, "Id": target_id(name)}
-        if event.retry_policy is not None:
-            target["RetryPolicy"] = {
-                "MaximumEventAgeInSeconds": event.retry_policy.maximum_event_age,
-                "MaximumRetryAttempts": event.retry_policy.maximum_retry_attempts,
-            }
-        if event.dead_letter_queue_arn:
-            target["DeadLetterConfig"] = {"Arn": event.dead_letter_queue_arn}
-        if event.input:
-            target["Input"] = json.dumps(event.input, separators=(",", ":"), ensure_ascii=False)
-        elif event.input_path:
-            target["InputPath"] = event.input_path
-        elif event.input_transformer is not None:
-            transformer = event.input_transformer
-            target["InputTransformer"] = {
-                "InputTemplate": transformer.input_template,
-                "InputPathsMap": transformer.input_paths_map,
-            }
         ctx.raw.add(
             naming.event_bridge_rule_logical_id(f"{fn.props.name}-rule-{index}"),
             {
@@ -89,7 +64,7 @@ def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
                     "Name": name,
                     "ScheduleExpression": event.schedule,
                     "State": "DISABLED" if event.enabled is False else "ENABLED",
-                    "Targets": [target],
+                    "Targets": [_target(event, fn.target_arn, name)],
                 },
             },
         )
@@ -97,21 +72,46 @@ def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
         ctx.raw.add(
             naming.event_bridge_permission_logical_id(fn.props.key, index),
             invoke_permission(
-                fn.target_arn,
-                "events.amazonaws.com",
-                source_arn={
-                    "Fn::Join": [
-                        ":",
-                        [
-                            "arn",
-                            {"Ref": "AWS::Partition"},
-                            "events",
-                            {"Ref": "AWS::Region"},
-                            {"Ref": "AWS::AccountId"},
-                            {"Fn::Join": ["/", ["rule", *path]]},
-                        ],
-                    ]
-                },
-                depends_on=alias,
+                fn.target_arn, "events.amazonaws.com", source_arn=_rule_arn(path), depends_on=alias
             ),
         )
+
+
+def _target(event: EventBridgeEvent, function_arn: Any, name: str) -> dict[str, Any]:
+    """The rule's one target: the function, with retries, dead letters and input."""
+    target: dict[str, Any] = {"Arn": function_arn, "Id": target_id(name)}
+    if event.retry_policy is not None:
+        target["RetryPolicy"] = {
+            "MaximumEventAgeInSeconds": event.retry_policy.maximum_event_age,
+            "MaximumRetryAttempts": event.retry_policy.maximum_retry_attempts,
+        }
+    if event.dead_letter_queue_arn:
+        target["DeadLetterConfig"] = {"Arn": event.dead_letter_queue_arn}
+    if event.input:
+        target["Input"] = json.dumps(event.input, separators=(",", ":"), ensure_ascii=False)
+    elif event.input_path:
+        target["InputPath"] = event.input_path
+    elif event.input_transformer is not None:
+        transformer = event.input_transformer
+        target["InputTransformer"] = {
+            "InputTemplate": transformer.input_template,
+            "InputPathsMap": transformer.input_paths_map,
+        }
+    return target
+
+
+def _rule_arn(path: list[Any]) -> dict[str, Any]:
+    """``arn:<partition>:events:<region>:<account>:rule/[<bus>/]<name>``, as v3 joins it."""
+    return {
+        "Fn::Join": [
+            ":",
+            [
+                "arn",
+                {"Ref": "AWS::Partition"},
+                "events",
+                {"Ref": "AWS::Region"},
+                {"Ref": "AWS::AccountId"},
+                {"Fn::Join": ["/", ["rule", *path]]},
+            ],
+        ]
+    }

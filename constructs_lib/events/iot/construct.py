@@ -10,7 +10,6 @@ from typing import Any
 
 from constructs_lib import naming
 from constructs_lib.constructs.raw import invoke_permission
-from constructs_lib.errors import ConfigError
 from constructs_lib.events.build_context import BuildContext
 from constructs_lib.events.iot import IotEvent, IotFleetProvisioningEvent
 from constructs_lib.events.sites import EventSite
@@ -20,11 +19,11 @@ def _one_line(value: str | None) -> str | None:
     return re.sub(r"\r?\n", "", value) if value else None
 
 
-def build_iot(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+def build_iot(ctx: BuildContext, sites: Sequence[EventSite[IotEvent]]) -> None:
     for site in sites:
         fn = ctx.function(site)
         key = fn.props.key
-        event: IotEvent = site.event
+        event = site.event
         alias = fn.target_alias[1] if fn.target_alias else None
         rule_id = naming.iot_rule_logical_id(key, site.ordinal)
         payload: dict[str, Any] = {
@@ -65,18 +64,14 @@ def build_iot(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
         )
 
 
-def build_fleet_provisioning(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
-    seen: set[str] = set()
+def build_fleet_provisioning(
+    ctx: BuildContext, sites: Sequence[EventSite[IotFleetProvisioningEvent]]
+) -> None:
+    """One template per function (checked at load)."""
     for site in sites:
         fn = ctx.function(site)
         key = fn.props.key
-        if key in seen:
-            raise ConfigError(
-                f"function {key!r} has more than one iotFleetProvisioning event",
-                path=("functions", key, "events", site.index),
-            )
-        seen.add(key)
-        event: IotFleetProvisioningEvent = site.event
+        event = site.event
         alias = fn.target_alias[1] if fn.target_alias else None
         permission_id = naming.iot_fleet_permission_logical_id(key)
         properties: dict[str, Any] = {

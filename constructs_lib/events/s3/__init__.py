@@ -1,16 +1,19 @@
 """``s3`` event: a bucket this stack creates, notifying the function, or (``existing: true``) a
-bucket made elsewhere, wired by the ``Custom::S3`` custom resource as v3 does."""
+bucket made elsewhere, wired by the ``Custom::S3`` custom resource as v3 does. The bucket
+names the builder writes and the check validates are computed here (pure, no CDK)."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import Field, field_validator, model_validator
 
 from constructs_lib.config.schema import Base
 
-__all__ = ["BUCKET_NAME", "S3Event"]
+__all__ = ["BUCKET_NAME", "S3Event", "bucket_name", "existing_bucket_key"]
 
 #: v3's ``awsS3BucketName`` pattern.
 BUCKET_NAME = re.compile(
@@ -47,3 +50,17 @@ class S3Event(Base):
         if self.force_deploy and not self.existing:
             raise ValueError("forceDeploy only applies to existing: true buckets")
         return self
+
+
+def bucket_name(event: S3Event, provider_s3: Mapping[str, Mapping[str, Any]]) -> tuple[str, str | None]:
+    """``(bucket name, provider.s3 key or None)`` of a new bucket: ``bucket`` names a
+    ``provider.s3`` entry (whose ``name`` wins) or is the name itself."""
+    assert isinstance(event.bucket, str)  # only existing buckets may be intrinsics (the model)
+    if event.bucket in provider_s3:
+        return provider_s3[event.bucket].get("name") or event.bucket, event.bucket
+    return event.bucket, None
+
+
+def existing_bucket_key(event: S3Event) -> str:
+    """An existing bucket as text (an intrinsic as its JSON), to tell buckets apart."""
+    return event.bucket if isinstance(event.bucket, str) else json.dumps(event.bucket)

@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from constructs_lib.config.schema import Base, ListOf
-from constructs_lib.events.common import Intrinsic
+from constructs_lib.config.schema import Base
+from constructs_lib.events.common import Intrinsic, ListOf
 
 __all__ = ["ScheduleEvent"]
 

@@ -40,9 +40,9 @@ def _transformer(event: ScheduleEvent) -> dict[str, Any] | None:
     return out
 
 
-def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+def build(ctx: BuildContext, sites: Sequence[EventSite[ScheduleEvent]]) -> None:
     scheduler_resources: list[Any] = []
-    by_function: dict[str, list[Any]] = {}
+    by_function: dict[str, list[EventSite[ScheduleEvent]]] = {}
     for site in sites:
         by_function.setdefault(site.key, []).append(site)
     for key, function_sites in by_function.items():
@@ -52,7 +52,7 @@ def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
         number = 0
         uses_scheduler = False
         for site in function_sites:
-            event: ScheduleEvent = site.event
+            event = site.event
             state = "DISABLED" if event.enabled is False else "ENABLED"
             for expression in event.rate:
                 number += 1

@@ -9,7 +9,7 @@ By name: ``SNSTopic<Name>`` is created (subscriptions inline on the topic, or a 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constructs_lib import naming
 from constructs_lib.constructs.raw import invoke_permission
@@ -17,41 +17,42 @@ from constructs_lib.events.build_context import BuildContext
 from constructs_lib.events.sites import EventSite
 from constructs_lib.events.sns import SnsEvent
 
+if TYPE_CHECKING:
+    from constructs_lib.constructs.function import ServerlessFunction
+
 
 def _arn_parts(arn: str) -> list[str]:
     return [part.replace("@@", "::") for part in arn.replace("::", "@@").split(":")]
 
 
-def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+def build(ctx: BuildContext, sites: Sequence[EventSite[SnsEvent]]) -> None:
     for site in sites:
         fn = ctx.function(site)
         key = fn.props.key
-        event: SnsEvent = site.event
+        event = site.event
         topic_arn: Any = event.arn
         region = None
         topic_name = event.topic_name
         if isinstance(topic_arn, str):
             parts = _arn_parts(topic_arn)
             topic_name = event.topic_name or parts[-1]
-            if parts[3] != ctx.service.region and not event.text_form:
+            if parts[3] != ctx.region and not event.text_form:
                 region = parts[3]
         assert topic_name is not None
         redrive = None
         if event.redrive_policy is not None:
             redrive = _redrive(ctx, key, topic_name, topic_arn, event)
-        endpoint = fn.target_arn
         alias = fn.target_alias[1] if fn.target_alias else None
-        subscription_id = naming.sns_subscription_logical_id(key, topic_name)
         if topic_arn is not None:
             ctx.raw.add(
-                subscription_id,
+                naming.sns_subscription_logical_id(key, topic_name),
                 {
                     "Type": "AWS::SNS::Subscription",
                     "DependsOn": alias,
                     "Properties": {
                         "TopicArn": topic_arn,
                         "Protocol": "lambda",
-                        "Endpoint": endpoint,
+                        "Endpoint": fn.target_arn,
                         "FilterPolicy": event.filter_policy,
                         "FilterPolicyScope": event.filter_policy_scope,
                         "RedrivePolicy": redrive,
@@ -60,51 +61,60 @@ def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
                 },
             )
         else:
-            topic_arn = {
-                "Fn::Join": [
-                    "",
-                    [
-                        "arn:",
-                        {"Ref": "AWS::Partition"},
-                        ":sns:",
-                        {"Ref": "AWS::Region"},
-                        ":",
-                        {"Ref": "AWS::AccountId"},
-                        ":",
-                        topic_name,
-                    ],
-                ]
-            }
-            topic_id = naming.topic_logical_id(topic_name)
-            topic = ctx.raw.get(topic_id)
-            if topic is None:
-                properties: dict[str, Any] = {"TopicName": topic_name}
-                if event.display_name:
-                    properties["DisplayName"] = event.display_name
-                topic = ctx.raw.add(
-                    topic_id, {"Type": "AWS::SNS::Topic", "DependsOn": alias, "Properties": properties}
-                )
-            subscription = {"Endpoint": endpoint, "Protocol": "lambda"}
-            if event.filter_policy or redrive:
-                ctx.raw.add(
-                    subscription_id,
-                    {
-                        "Type": "AWS::SNS::Subscription",
-                        "Properties": {
-                            **subscription,
-                            "TopicArn": {"Ref": topic_id},
-                            "FilterPolicy": event.filter_policy,
-                            "FilterPolicyScope": event.filter_policy_scope,
-                            "RedrivePolicy": redrive,
-                        },
-                    },
-                )
-            else:
-                topic["Properties"].setdefault("Subscription", []).append(subscription)
+            topic_arn = _topic(ctx, fn, event, topic_name, redrive)
         ctx.raw.add(
             naming.sns_permission_logical_id(key, topic_name),
-            invoke_permission(endpoint, "sns.amazonaws.com", source_arn=topic_arn, depends_on=alias),
+            invoke_permission(fn.target_arn, "sns.amazonaws.com", source_arn=topic_arn, depends_on=alias),
         )
+
+
+def _topic(
+    ctx: BuildContext, fn: ServerlessFunction, event: SnsEvent, topic_name: str, redrive: Any
+) -> dict[str, Any]:
+    """``SNSTopic<Name>`` made by its first event, the function subscribed inline (or by a separate
+    ``<F>SnsSubscription<Name>`` for a filter or redrive policy); returns the topic's ARN."""
+    alias = fn.target_alias[1] if fn.target_alias else None
+    topic_id = naming.topic_logical_id(topic_name)
+    topic = ctx.raw.get(topic_id)
+    if topic is None:
+        properties: dict[str, Any] = {"TopicName": topic_name}
+        if event.display_name:
+            properties["DisplayName"] = event.display_name
+        topic = ctx.raw.add(
+            topic_id, {"Type": "AWS::SNS::Topic", "DependsOn": alias, "Properties": properties}
+        )
+    subscription = {"Endpoint": fn.target_arn, "Protocol": "lambda"}
+    if event.filter_policy or redrive:
+        ctx.raw.add(
+            naming.sns_subscription_logical_id(fn.props.key, topic_name),
+            {
+                "Type": "AWS::SNS::Subscription",
+                "Properties": {
+                    **subscription,
+                    "TopicArn": {"Ref": topic_id},
+                    "FilterPolicy": event.filter_policy,
+                    "FilterPolicyScope": event.filter_policy_scope,
+                    "RedrivePolicy": redrive,
+                },
+            },
+        )
+    else:
+        topic["Properties"].setdefault("Subscription", []).append(subscription)
+    return {
+        "Fn::Join": [
+            "",
+            [
+                "arn:",
+                {"Ref": "AWS::Partition"},
+                ":sns:",
+                {"Ref": "AWS::Region"},
+                ":",
+                {"Ref": "AWS::AccountId"},
+                ":",
+                topic_name,
+            ],
+        ]
+    }
 
 
 def _redrive(ctx: BuildContext, key: str, topic_name: str, topic_arn: Any, event: SnsEvent) -> dict[str, Any]:

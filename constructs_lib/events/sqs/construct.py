@@ -13,11 +13,11 @@ from constructs_lib.events.sites import EventSite
 from constructs_lib.events.sqs import SqsEvent
 
 
-def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
+def build(ctx: BuildContext, sites: Sequence[EventSite[SqsEvent]]) -> None:
     queues: list[Any] = []
     for site in sites:
         fn = ctx.function(site)
-        event: SqsEvent = site.event
+        event = site.event
         depends = [d for d in (fn.role_resource_name, fn.target_alias[1] if fn.target_alias else None) if d]
         properties: dict[str, Any] = {
             "BatchSize": event.batch_size or 10,

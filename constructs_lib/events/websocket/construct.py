@@ -14,15 +14,19 @@ import base64
 import hashlib
 import json
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from constructs_lib import naming
+from constructs_lib.config.model import WebsocketLogs
 from constructs_lib.constructs.intrinsics import api_endpoint, lambda_invocation_uri
 from constructs_lib.constructs.raw import invoke_permission, strip_none
-from constructs_lib.errors import ConfigError
 from constructs_lib.events.build_context import BuildContext
 from constructs_lib.events.sites import EventSite
 from constructs_lib.events.websocket import WebsocketAuthorizer, WebsocketEvent
+
+if TYPE_CHECKING:
+    from constructs_lib.constructs.function import ServerlessFunction
 
 _API = naming.websockets_api_logical_id()
 _DEFAULT_IDENTITY = ["route.request.header.Auth"]
@@ -32,74 +36,57 @@ _ACCESS_LOG_FORMAT = (
 )
 
 
-def _authorizer(ctx: BuildContext, auth: WebsocketAuthorizer, key: str, index: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Authorizer:
     """v3's validated authorizer: name, uri, identity source, and what its permission targets."""
+
+    name: str
+    uri: Any
+    identity_source: list[str]
+    permission: Any
+    function: ServerlessFunction | None
+    """The service's function it runs (None: an ``arn``)."""
+
+
+@dataclass(frozen=True)
+class _Route:
+    fn: ServerlessFunction
+    event: WebsocketEvent
+    auth: _Authorizer | None
+
+
+def _authorizer(ctx: BuildContext, auth: WebsocketAuthorizer) -> _Authorizer:
+    identity = auth.identity_source or _DEFAULT_IDENTITY
     if auth.arn is not None:
         name = auth.name if isinstance(auth.arn, dict) else str(auth.arn).split(":")[-1]
         assert name is not None
-        return {
-            "name": name,
-            "uri": lambda_invocation_uri(auth.arn),
-            "identitySource": auth.identity_source or _DEFAULT_IDENTITY,
-            "permission": auth.arn,
-            "function": None,
-        }
+        return _Authorizer(name, lambda_invocation_uri(auth.arn), identity, auth.arn, None)
     assert auth.name is not None
-    fn = ctx.functions.get(auth.name)
-    if fn is None:
-        raise ConfigError(
-            f"websocket authorizer {auth.name!r} is not a function of this service",
-            path=("functions", key, "events", index, "websocket", "authorizer"),
-            hint="name a function of this service, or give the authorizer's 'arn'",
-        )
-    return {
-        "name": auth.name,
-        "uri": lambda_invocation_uri(fn.target_arn),
-        "identitySource": auth.identity_source or _DEFAULT_IDENTITY,
-        "permission": naming.lambda_logical_id(auth.name),
-        "function": fn,
-    }
+    fn = ctx.functions[auth.name]  # a function of the service: checked at load
+    return _Authorizer(
+        auth.name, lambda_invocation_uri(fn.target_arn), identity, naming.lambda_logical_id(auth.name), fn
+    )
 
 
-def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
-    provider = ctx.service.model.provider
-    service, stage = ctx.service.name, ctx.service.stage
+def build(ctx: BuildContext, sites: Sequence[EventSite[WebsocketEvent]]) -> None:
+    provider = ctx.provider
     description = provider.websockets_description or "Serverless Websockets"
-    raw = ctx.raw
-    seen: dict[str, tuple[str, str]] = {}  # route logical ID -> (route, function)
-    events: list[tuple[Any, WebsocketEvent, dict[str, Any] | None]] = []
-    for site in sites:
-        event: WebsocketEvent = site.event
-        key = site.key
-        where = ("functions", key, "events", site.index, "websocket")
-        logical_id = naming.websockets_route_logical_id(event.route)
-        if logical_id in seen:
-            other_route, other = seen[logical_id]
-            if other_route != event.route:
-                raise ConfigError(
-                    f"websocket routes {other_route!r} and {event.route!r} would share the logical ID "
-                    f"{logical_id} (v3 silently kept one)",
-                    path=where,
-                )
-            if other != key:
-                raise ConfigError(
-                    f"websocket route {event.route!r} is also bound to function {other!r}; "
-                    "a route has one integration (v3 silently kept the last)",
-                    path=where,
-                )
-        seen[logical_id] = (event.route, key)
-        auth = _authorizer(ctx, event.authorizer, key, site.index) if event.authorizer else None
-        events.append((ctx.function(site), event, auth))
-
+    routes = [
+        _Route(
+            ctx.function(site),
+            site.event,
+            _authorizer(ctx, site.event.authorizer) if site.event.authorizer else None,
+        )
+        for site in sites
+    ]
     # ---- api (ours, or one another stack owns: provider.apiGateway.websocketApiId) ----
     gateway = provider.api_gateway
     external = gateway.websocket_api_id if gateway is not None else None
     if external is not None:
-        _refuse_api_settings(provider)
-        _events(ctx, events, external, stage, description)
+        _events(ctx, routes, external, description)
         return
     api: dict[str, Any] = {
-        "Name": provider.websockets_api_name or f"{stage}-{service}-websockets",
+        "Name": provider.websockets_api_name or f"{ctx.stage}-{ctx.service_name}-websockets",
         "RouteSelectionExpression": provider.websockets_api_route_selection_expression
         or "$request.body.action",
         "Description": description,
@@ -107,7 +94,7 @@ def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
     }
     if provider.tags and provider.websocket is not None and provider.websocket.use_provider_tags:
         api["Tags"] = dict(provider.tags)
-    raw.add(_API, {"Type": "AWS::ApiGatewayV2::Api", "Properties": api})
+    ctx.raw.add(_API, {"Type": "AWS::ApiGatewayV2::Api", "Properties": api})
     if ctx.role is not None:
         ctx.role.add_statement(
             {
@@ -116,49 +103,40 @@ def build(ctx: BuildContext, sites: Sequence[EventSite[Any]]) -> None:
                 "Resource": [{"Fn::Sub": "arn:${AWS::Partition}:execute-api:*:*:*/@connections/*"}],
             }
         )
-    _events(ctx, events, {"Ref": _API}, stage, description)
+    _events(ctx, routes, {"Ref": _API}, description)
 
 
-def _refuse_api_settings(provider: Any) -> None:
-    for attribute, key in (
-        ("websockets_api_name", "websocketsApiName"),
-        ("websockets_api_route_selection_expression", "websocketsApiRouteSelectionExpression"),
-    ):
-        if getattr(provider, attribute) is not None:
-            raise ConfigError(
-                f"{key} configures the WebSocket API itself, which apiGateway.websocketApiId says another "
-                "stack owns",
-                path=("provider", key),
-                hint="set it where that API is defined (v3 ignored it here)",
-            )
-    if provider.logs is not None and provider.logs.websocket:
-        raise ConfigError(
-            "websocket logs belong to the API's stage, which apiGateway.websocketApiId says another "
-            "stack owns",
-            path=("provider", "logs", "websocket"),
-        )
-
-
-def _events(
-    ctx: BuildContext,
-    events: list[tuple[Any, WebsocketEvent, dict[str, Any] | None]],
-    api_ref: Any,
-    stage: str,
-    description: str,
-) -> None:
+def _events(ctx: BuildContext, routes: Sequence[_Route], api_ref: Any, description: str) -> None:
     """Integrations, route responses, authorizers, permissions, routes, stage and deployment on
     ``api_ref`` (with an external API: no stage; the deployment names the stage itself)."""
-    provider = ctx.service.model.provider
-    raw = ctx.raw
     own = api_ref == {"Ref": _API}
+    _integrations(ctx, routes, api_ref)
+    _route_responses(ctx, routes, api_ref)
+    _authorizers(ctx, routes, api_ref)
+    for route in routes:
+        _permissions(ctx, route, own)
+    _routes(ctx, routes, api_ref)
+    stage_resource = _stage(ctx, api_ref, description) if own else None
+    deployment_id = _deployment(ctx, routes, api_ref, description, own)
+    if stage_resource is not None:
+        stage_resource["Properties"]["DeploymentId"] = {"Ref": deployment_id}
+    ctx.add_output(
+        "ServiceEndpointWebsocket", api_endpoint("wss", api_ref, ctx.stage), "URL of the service endpoint"
+    )
 
-    # ---- integrations ----
-    for fn, _event, _auth in events:
-        raw.add(
+
+def _alias(fn: ServerlessFunction | None) -> str | None:
+    return fn.target_alias[1] if fn is not None and fn.target_alias else None
+
+
+def _integrations(ctx: BuildContext, routes: Sequence[_Route], api_ref: Any) -> None:
+    for route in routes:
+        fn = route.fn
+        ctx.raw.add(
             naming.websockets_integration_logical_id(fn.props.key),
             {
                 "Type": "AWS::ApiGatewayV2::Integration",
-                "DependsOn": fn.target_alias[1] if fn.target_alias else None,
+                "DependsOn": _alias(fn),
                 "Properties": {
                     "ApiId": api_ref,
                     "IntegrationType": "AWS_PROXY",
@@ -166,10 +144,13 @@ def _events(
                 },
             },
         )
-    # ---- route responses ----
-    for _fn, event, _auth in events:
+
+
+def _route_responses(ctx: BuildContext, routes: Sequence[_Route], api_ref: Any) -> None:
+    for route in routes:
+        event = route.event
         if event.route_response_selection_expression:
-            raw.add(
+            ctx.raw.add(
                 naming.websockets_route_response_logical_id(event.route),
                 {
                     "Type": "AWS::ApiGatewayV2::RouteResponse",
@@ -180,59 +161,62 @@ def _events(
                     },
                 },
             )
-    # ---- authorizers ----
-    for _fn, _event, auth in events:
+
+
+def _authorizers(ctx: BuildContext, routes: Sequence[_Route], api_ref: Any) -> None:
+    for route in routes:
+        auth = route.auth
         if auth is None:
             continue
-        owner = auth["function"]
-        raw.add(
-            naming.websockets_authorizer_logical_id(auth["name"]),
+        ctx.raw.add(
+            naming.websockets_authorizer_logical_id(auth.name),
             {
                 "Type": "AWS::ApiGatewayV2::Authorizer",
-                "DependsOn": owner.target_alias[1] if owner is not None and owner.target_alias else None,
+                "DependsOn": _alias(auth.function),
                 "Properties": {
                     "ApiId": api_ref,
-                    "Name": auth["name"],
+                    "Name": auth.name,
                     "AuthorizerType": "REQUEST",
-                    "AuthorizerUri": auth["uri"],
-                    "IdentitySource": auth["identitySource"],
+                    "AuthorizerUri": auth.uri,
+                    "IdentitySource": auth.identity_source,
                 },
             },
         )
-    # ---- permissions ----
-    for fn, _event, auth in events:
-        raw.add(
-            naming.websockets_permission_logical_id(fn.props.key),
-            invoke_permission(
-                fn.target_arn,
-                "apigateway.amazonaws.com",
-                depends_on=[
-                    *([_API] if own else []),
-                    fn.target_alias[1] if fn.target_alias else fn.logical_id,
-                ],
-            ),
-        )
-        if auth is None:
-            continue
-        owner = auth["function"]
-        depends = [_API] if own else []
-        properties: dict[str, Any] = {
-            "Action": "lambda:InvokeFunction",
-            "Principal": "apigateway.amazonaws.com",
-        }
-        if owner is None:
-            properties["FunctionName"] = auth["permission"]
-        else:
-            properties["FunctionName"] = owner.target_arn
-            depends.append(auth["permission"])
-            if owner.target_alias:
-                depends.append(owner.target_alias[1])
-        raw.add(
-            naming.websockets_permission_logical_id(auth["name"]),
-            {"Type": "AWS::Lambda::Permission", "DependsOn": depends, "Properties": properties},
-        )
-    # ---- routes ----
-    for fn, event, auth in events:
+
+
+def _permissions(ctx: BuildContext, route: _Route, own: bool) -> None:
+    """``<F>LambdaPermissionWebsockets``, and the authorizer's ``<A>LambdaPermissionWebsockets``."""
+    fn = route.fn
+    ctx.raw.add(
+        naming.websockets_permission_logical_id(fn.props.key),
+        invoke_permission(
+            fn.target_arn,
+            "apigateway.amazonaws.com",
+            depends_on=[*([_API] if own else []), _alias(fn) or fn.logical_id],
+        ),
+    )
+    auth = route.auth
+    if auth is None:
+        return
+    owner = auth.function
+    depends = [_API] if own else []
+    properties: dict[str, Any] = {"Action": "lambda:InvokeFunction", "Principal": "apigateway.amazonaws.com"}
+    if owner is None:
+        properties["FunctionName"] = auth.permission
+    else:
+        properties["FunctionName"] = owner.target_arn
+        depends.append(auth.permission)
+        if owner.target_alias:
+            depends.append(owner.target_alias[1])
+    ctx.raw.add(
+        naming.websockets_permission_logical_id(auth.name),
+        {"Type": "AWS::Lambda::Permission", "DependsOn": depends, "Properties": properties},
+    )
+
+
+def _routes(ctx: BuildContext, routes: Sequence[_Route], api_ref: Any) -> None:
+    for item in routes:
+        event, auth = item.event, item.auth
         route: dict[str, Any] = {
             "ApiId": api_ref,
             "RouteKey": event.route,
@@ -240,35 +224,40 @@ def _events(
             "Target": {
                 "Fn::Join": [
                     "/",
-                    ["integrations", {"Ref": naming.websockets_integration_logical_id(fn.props.key)}],
+                    ["integrations", {"Ref": naming.websockets_integration_logical_id(item.fn.props.key)}],
                 ]
             },
             "RouteResponseSelectionExpression": event.route_response_selection_expression,
         }
         if auth:
-            route["AuthorizerId"] = {"Ref": naming.websockets_authorizer_logical_id(auth["name"])}
-        raw.add(
+            route["AuthorizerId"] = {"Ref": naming.websockets_authorizer_logical_id(auth.name)}
+        ctx.raw.add(
             naming.websockets_route_logical_id(event.route),
             {"Type": "AWS::ApiGatewayV2::Route", "Properties": route},
         )
 
-    # ---- stage (and its logs) ----
-    stage_resource = None
-    if own:
-        stage_properties: dict[str, Any] = {"ApiId": api_ref, "StageName": stage, "Description": description}
-        stage_resource = raw.add(
-            naming.websockets_stage_logical_id(),
-            {"Type": "AWS::ApiGatewayV2::Stage", "Properties": stage_properties},
-        )
-        logs = provider.logs.websocket if provider.logs is not None else None
-        if logs:
-            _stage_logs(ctx, stage_properties, logs)
 
-    # ---- deployment, named by v3's hash of the API's resources (v3 picks them by ``Ref:
-    # WebsocketsApi``, so with an external API the hash is that of ``{}``) ----
+def _stage(ctx: BuildContext, api_ref: Any, description: str) -> dict[str, Any]:
+    """``WebsocketsDeploymentStage`` of our API (and its logs)."""
+    properties: dict[str, Any] = {"ApiId": api_ref, "StageName": ctx.stage, "Description": description}
+    resource = ctx.raw.add(
+        naming.websockets_stage_logical_id(),
+        {"Type": "AWS::ApiGatewayV2::Stage", "Properties": properties},
+    )
+    logs = ctx.provider.logs.websocket if ctx.provider.logs is not None else None
+    if logs:
+        _stage_logs(ctx, properties, logs)
+    return resource
+
+
+def _deployment(
+    ctx: BuildContext, routes: Sequence[_Route], api_ref: Any, description: str, own: bool
+) -> str:
+    """``WebsocketsDeployment<hash>``, named by v3's hash of the API's resources (v3 picks them by
+    ``Ref: WebsocketsApi``, so with an external API the hash is that of ``{}``)."""
     part = {
         logical_id: definition
-        for logical_id, definition in raw.definitions.items()
+        for logical_id, definition in ctx.raw.definitions.items()
         if logical_id == _API
         or (definition.get("Properties") or {}).get("ApiId") == {"Ref": _API}
         or (isinstance(definition.get("DependsOn"), list) and _API in definition["DependsOn"])
@@ -277,11 +266,11 @@ def _events(
     digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
     deployment_id = naming.websockets_deployment_logical_id(digest)
     depends_on: list[str] = []
-    for _fn, event, _auth in events:
-        if event.route_response_selection_expression:
-            depends_on.append(naming.websockets_route_response_logical_id(event.route))
-        depends_on.append(naming.websockets_route_logical_id(event.route))
-    raw.add(
+    for route in routes:
+        if route.event.route_response_selection_expression:
+            depends_on.append(naming.websockets_route_response_logical_id(route.event.route))
+        depends_on.append(naming.websockets_route_logical_id(route.event.route))
+    ctx.raw.add(
         deployment_id,
         {
             "Type": "AWS::ApiGatewayV2::Deployment",
@@ -289,18 +278,14 @@ def _events(
             "Properties": {
                 "ApiId": api_ref,
                 "Description": description,
-                "StageName": None if own else stage,
+                "StageName": None if own else ctx.stage,
             },
         },
     )
-    if stage_resource is not None:
-        stage_resource["Properties"]["DeploymentId"] = {"Ref": deployment_id}
-    ctx.add_output(
-        "ServiceEndpointWebsocket", api_endpoint("wss", api_ref, stage), "URL of the service endpoint"
-    )
+    return deployment_id
 
 
-def _stage_logs(ctx: BuildContext, properties: dict[str, Any], logs: Any) -> None:
+def _stage_logs(ctx: BuildContext, properties: dict[str, Any], logs: bool | WebsocketLogs) -> None:
     """``provider.logs.websocket``: execution and access logs, in ``/aws/websocket/<service>-<stage>``."""
     from constructs_lib.events.api_logs import ensure_account_cloudwatch_role
 
