@@ -24,6 +24,7 @@ from constructs_lib.events.cloudwatch_log import CloudwatchLogEvent
 from constructs_lib.events.cognito import CognitoUserPoolEvent
 from constructs_lib.events.event_bridge import EventBridgeEvent
 from constructs_lib.events.http import HttpEvent
+from constructs_lib.events.http import check as http_check
 from constructs_lib.events.http_api import HttpApiEvent
 from constructs_lib.events.http_api import check as http_api_check
 from constructs_lib.events.iot import IotEvent, IotFleetProvisioningEvent
@@ -64,7 +65,7 @@ _E = "constructs_lib.events"
 REGISTRY: dict[str, EventType] = {
     "schedule": EventType(ScheduleEvent, f"{_E}.schedule.construct"),
     "s3": EventType(S3Event, f"{_E}.s3.construct"),
-    "http": EventType(HttpEvent, f"{_E}.http.construct"),
+    "http": EventType(HttpEvent, f"{_E}.http.construct", http_check.check),
     "websocket": EventType(WebsocketEvent, f"{_E}.websocket.construct"),
     "sns": EventType(SnsEvent, f"{_E}.sns.construct"),
     "stream": EventType(StreamEvent, f"{_E}.stream.construct"),
