@@ -5,10 +5,16 @@ The parity test proves each case equals v3's template; these say what a reader s
 
 from __future__ import annotations
 
+import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from constructs_lib.errors import ErrorGroup, SlsCdkError
+from constructs_lib.events.http.check import check
+from constructs_lib.events.sites import CheckContext
+from constructs_lib.loader.project import load_service
 from tests.helpers import OWN_REFERENCE, synth
 
 CASES = (
@@ -167,3 +173,128 @@ def test_routes_on_apis_other_stacks_own(res: dict[str, dict[str, Any]]) -> None
     assert ws["Properties"]["StageName"] == "dev"
     statements = r["IamRoleLambdaExecution"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
     assert not any("execute-api:ManageConnections" in s["Action"] for s in statements)
+
+
+# ---- check: every problem of the REST API at load, all at once ------------------------------------
+
+_REST_SERVICE = """\
+service: svc
+provider:
+  name: aws
+  runtime: provided.al2023
+  region: us-east-1
+  deploymentBucket:
+    name: my.serverless
+{provider}
+package:
+  artifact: boot.zip
+functions:
+  env:
+    handler: bootstrap
+    name: env
+    events:
+{events}
+"""
+
+
+def _load_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, provider: str, events: str, **kwargs: Any
+) -> list[str]:
+    """Load a small service; the formatted message of each error it reports (one or a group)."""
+    text = _REST_SERVICE.format(
+        provider=textwrap.indent(textwrap.dedent(provider), "  "),
+        events=textwrap.indent(textwrap.dedent(events), "      "),
+    )
+    (tmp_path / "serverless.yml").write_text(text)
+    (tmp_path / "boot.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    monkeypatch.chdir(tmp_path)  # messages name files relative to where the user runs the command
+    with pytest.raises(SlsCdkError) as info:
+        load_service(tmp_path / "serverless.yml", **kwargs)
+    errors = info.value.errors if isinstance(info.value, ErrorGroup) else [info.value]
+    return [err.format() for err in errors]
+
+
+def test_check_reports_every_rest_api_problem_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    errors = _load_errors(
+        tmp_path,
+        monkeypatch,
+        """\
+        vpcEndpointIds: [vpce-1]
+        apiGateway:
+          apiKeys:
+            - free: [k1]
+            - plain
+          usagePlan:
+            - paid: {}
+        """,
+        """\
+        - http: GET users/{id}
+        - http: POST users/{ID}
+        - http: {path: a, method: get, authorizer: nope}
+        - http: {path: b, method: get, authorizer: {type: token}}
+        - http: {path: c, method: get, authorizer: {arn: {Ref: Fn}}}
+        - http:
+            path: d
+            method: get
+            authorizer: {arn: "arn:aws:cognito-idp:us-east-1:1:userpool/p", claims: [email]}
+        """,
+    )
+    events = "serverless.yml:22:5: functions.env.events: "  # authorizer problems name the events
+    assert errors == [
+        "serverless.yml:24:9: functions.env.events[1].http: paths 'users/{id}' and 'users/{ID}' would "
+        "share the resource logical ID ApiGatewayResourceUsersIdVar (v3 silently merged them into one)",
+        events + "authorizer function 'nope' is not a function of this service",
+        events + "an http authorizer needs a name or an ARN",
+        events + "an http authorizer with a CloudFormation ARN needs a name",
+        events + "Cognito claims can only be filtered with the lambda integration",
+        "serverless.yml:2:1: provider: vpcEndpointIds are only for private APIs (endpointType: PRIVATE)",
+        "serverless.yml:10:5: provider.apiGateway.apiKeys: API keys grouped under 'free' need a usage "
+        "plan of that name (provider.apiGateway.usagePlan as a list)",
+        "serverless.yml:10:5: provider.apiGateway.apiKeys: with several usage plans, each API key must "
+        "be listed under its plan's name",
+    ]
+
+
+def test_check_reports_every_external_rest_api_problem_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    errors = _load_errors(
+        tmp_path,
+        monkeypatch,
+        """\
+        apiName: mine
+        apiGateway:
+          restApiId: xyz
+          binaryMediaTypes: ['image/png']
+          restApiResources: {users: res1}
+        """,
+        """\
+        - http: GET users/{id}
+        - http: GET other
+        """,
+        stage="a.b",
+    )
+    assert errors[0] == (
+        "serverless.yml: stage 'a.b' may only hold [-_a-zA-Z0-9] when http events are present (API Gateway)"
+    )
+    assert errors[1].startswith(
+        "serverless.yml:11:5: provider.apiGateway.binaryMediaTypes: binaryMediaTypes configures the "
+        "REST API itself, which restApiId says another stack owns\n  hint: set it where"
+    )
+    assert errors[2].startswith(
+        "serverless.yml:8:3: provider.apiName: apiName configures the REST API itself, which "
+        "apiGateway.restApiId says another stack owns"
+    )
+    assert errors[3] == (
+        "serverless.yml:10:5: provider.apiGateway.restApiId: http events on an external REST API need "
+        "provider.apiGateway.restApiRootResourceId (or the parent path in restApiResources)"
+    )
+    assert len(errors) == 4  # users/{id} hangs under a known resource: only 'other' lacks a parent
+
+
+def test_check_of_a_valid_service_is_empty() -> None:
+    service = load_service(OWN_REFERENCE / "f14-rest-api-extras")
+    ctx = CheckContext(service.model, service.functions, service.stage, service.region, service.sources)
+    assert check(service.sites["http"], ctx) == []

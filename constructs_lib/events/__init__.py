@@ -28,6 +28,7 @@ from constructs_lib.events.cognito import check as cognito_check
 from constructs_lib.events.event_bridge import EventBridgeEvent
 from constructs_lib.events.event_bridge import check as event_bridge_check
 from constructs_lib.events.http import HttpEvent
+from constructs_lib.events.http import check as http_check
 from constructs_lib.events.http_api import HttpApiEvent
 from constructs_lib.events.http_api import check as http_api_check
 from constructs_lib.events.iot import IotEvent, IotFleetProvisioningEvent
@@ -72,7 +73,7 @@ _E = "constructs_lib.events"
 REGISTRY: dict[str, EventType] = {
     "schedule": EventType(ScheduleEvent, f"{_E}.schedule.construct"),
     "s3": EventType(S3Event, f"{_E}.s3.construct", s3_check.check),
-    "http": EventType(HttpEvent, f"{_E}.http.construct"),
+    "http": EventType(HttpEvent, f"{_E}.http.construct", http_check.check),
     "websocket": EventType(WebsocketEvent, f"{_E}.websocket.construct", websocket_check.check),
     "sns": EventType(SnsEvent, f"{_E}.sns.construct"),
     "stream": EventType(StreamEvent, f"{_E}.stream.construct", stream_check.check),
