@@ -1,5 +1,7 @@
 """Bad input, table-driven: each case is a small project that must fail `sls-cdk synth` with a
-message naming the exact file, line, column and key, exit 1, no traceback, and no output written.
+message naming the exact file, line, column and key, exit 1, no traceback, and no output written;
+`sls-cdk check` must report exactly the same errors (the loader finds every user error, constructs
+only translate).
 
 Cases run the CLI in process (errors are found before any CDK code loads, so this is fast)."""
 
@@ -545,19 +547,30 @@ def test_bad_input_is_located_and_writes_nothing(
         (project / "boot.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
     (tmp_path / "secret.yml").write_text("key: outside\n")
     out = tmp_path / "out"
-    stderr = io.StringIO()
-    cwd = os.getcwd()
-    os.chdir(project)  # messages name files relative to where the user runs the command
-    try:
-        with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
-            code = main(["synth", ".", "--out", str(out)])
-    finally:
-        os.chdir(cwd)
-    text = stderr.getvalue()
+    code, text = _run(project, ["synth", ".", "--out", str(out)])
     assert code == 1, text
     assert expected in text, text
     assert "Traceback" not in text
     assert not out.exists() and not list(tmp_path.glob(".out*")), "nothing may be written on failure"
+    check_code, check_text = _run(project, ["check", "."])
+    assert (check_code, _errors(check_text)) == (1, _errors(text)), "check and synth must agree"
+
+
+def _run(project: Path, argv: list[str]) -> tuple[int, str]:
+    """Run the CLI in ``project`` (messages name files relative to where the user runs it)."""
+    stderr = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(project)
+    try:
+        with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+            code = main(argv)
+    finally:
+        os.chdir(cwd)
+    return code, stderr.getvalue()
+
+
+def _errors(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("error")]
 
 
 def test_the_table_is_large_enough() -> None:
