@@ -31,7 +31,7 @@ def _truthy(value: object) -> bool:
 
 def main() -> None:
     short_lived()  # this process lives for one synth: no cyclic GC (see constructs_lib/jsii_speed.py)
-    from constructs_lib.cli.commands import report
+    from constructs_lib.cli.loading import report
     from constructs_lib.cli.synthesis import prepare, synthesize
     from constructs_lib.errors import SlsCdkError
     from constructs_lib.loader.project import load_project
