@@ -166,3 +166,237 @@ def test_asset_keys_computed_locally_equal_cdks(tmp_path: Path, name: str) -> No
     )
     assert ours.object_key == stack.resolve(theirs.s3_object_key)
     assert ours.bucket_name == stack.resolve(theirs.s3_bucket_name)
+
+
+# ---- resources: checked at load (what `sls-cdk check` runs), merged at synth ------------------------
+
+RESOURCES_SERVICE = """\
+service: res
+provider:
+  name: aws
+  runtime: provided.al2023
+  region: us-east-1
+  deploymentBucket:
+    name: my.serverless
+package:
+  artifact: boot.zip
+functions:
+  env:
+    handler: bootstrap
+resources:
+  Parameters:
+    Size:
+      Type: Number
+      Defalt: 1
+  Conditions:
+    IsProd: {"Fn::Equals": ["${sls:stage}", "prod"]}
+  Resources:
+    IamRoleLambdaExecution:
+      Properties:
+        Path: /svc/
+    Queue:
+      Properties:
+        DelaySeconds: 1
+  Outputs:
+    QueueUrl:
+      Description: the queue
+    EnvLambdaFunctionQualifiedArn:
+      Description: merged into the generated output
+    Flag:
+      Value: "1"
+      Condition: IsProd2
+  extensions:
+    EnvLambdaFuntion:
+      DependsOn: [Queue]
+"""
+
+
+def _where(text: str, line_text: str) -> str:
+    """``serverless.yml:<line>:<column>`` of the line of ``text`` that starts with ``line_text``."""
+    lines = text.splitlines()
+    number = next(i for i, line in enumerate(lines, 1) if line.startswith(line_text))
+    return f"serverless.yml:{number}:{len(line_text) - len(line_text.lstrip()) + 1}"
+
+
+def _service(tmp_path: Path, text: str) -> Path:
+    from tests.helpers import SEED, ensure_seed_built
+
+    ensure_seed_built()
+    (tmp_path / "boot.zip").write_bytes((SEED / "api" / "v1" / "test" / "boot.zip").read_bytes())
+    (tmp_path / "serverless.yml").write_text(text)
+    return tmp_path / "serverless.yml"
+
+
+def test_resources_problems_are_reported_at_load_all_together(tmp_path: Path) -> None:
+    """GIVEN five problems in ``resources`` WHEN the service is loaded (no CDK) THEN all five come
+    together, each with its line; Type-less / Value-less entries merging into generated ones pass."""
+    from constructs_lib.errors import ErrorGroup
+    from constructs_lib.loader.project import load_service
+
+    text = RESOURCES_SERVICE
+    with pytest.raises(ErrorGroup) as caught:
+        load_service(_service(tmp_path, text))
+    found = [
+        (str(e.location).rsplit("/", 1)[-1], ".".join(map(str, e.path)), e.message)
+        for e in caught.value.errors
+    ]
+    assert found == [
+        (
+            _where(text, "      Defalt"),
+            "resources.Parameters.Size.Defalt",
+            "parameter 'Size': unknown key 'Defalt'",
+        ),
+        (_where(text, "    Queue:"), "resources.Resources.Queue", "resource 'Queue' has no Type"),
+        (_where(text, "    QueueUrl:"), "resources.Outputs.QueueUrl", "output 'QueueUrl' has no Value"),
+        (
+            _where(text, "  Outputs:"),
+            "resources.Outputs",
+            "condition 'IsProd2' is not defined in resources.Conditions",
+        ),
+        (
+            _where(text, "    EnvLambdaFuntion:"),
+            "resources.extensions.EnvLambdaFuntion",
+            "cannot extend 'EnvLambdaFuntion': no such resource in the generated stack",
+        ),
+    ]
+    hints = [e.hint for e in caught.value.errors]
+    assert hints == [
+        "did you mean 'Default'?",
+        None,
+        None,
+        "did you mean 'IsProd'?",
+        "did you mean 'EnvLambdaFunction'?",
+    ]
+
+
+def test_check_command_reports_resources_problems(tmp_path: Path) -> None:
+    """``sls-cdk check`` prints the same located problems and exits 1."""
+    import contextlib
+    import io
+    import os
+
+    from constructs_lib.cli.commands import main
+
+    _service(tmp_path, RESOURCES_SERVICE)
+    err = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = main(["check", "."])
+    finally:
+        os.chdir(cwd)
+    assert code == 1
+    out = err.getvalue()
+    assert (
+        f"{_where(RESOURCES_SERVICE, '    Queue:')}: resources.Resources.Queue: resource 'Queue' has no Type"
+        in out
+    )
+    assert "cannot extend 'EnvLambdaFuntion'" in out
+
+
+EVENTS_SERVICE = """\
+service: evres
+provider:
+  name: aws
+  runtime: provided.al2023
+  region: us-east-1
+  deploymentBucket:
+    name: my.serverless
+package:
+  artifact: boot.zip
+functions:
+  env:
+    handler: bootstrap
+    events:
+      - schedule: rate(1 minute)
+resources:
+  Resources:
+    EnvLogGroup:
+      Properties:
+        RetentionInDays: 3
+    EnvEventsRuleSchedule1:
+      Properties:
+        Description: merged into the event-built rule
+  extensions:
+    EnvEventsRuleSchedule1:
+      DependsOn: [EnvLogGroup]
+"""
+
+
+def test_event_built_names_merge_at_synth(tmp_path: Path) -> None:
+    """GIVEN Type-less entries and an extension naming what the events build WHEN synthesized
+    THEN they merge into the generated resources."""
+    from tests.helpers import synth
+
+    res = synth(_service(tmp_path, EVENTS_SERVICE), stage="dev")["evres-dev"]["Resources"]
+    assert res["EnvLogGroup"]["Properties"]["RetentionInDays"] == 3
+    rule = res["EnvEventsRuleSchedule1"]
+    assert rule["Type"] == "AWS::Events::Rule"
+    assert rule["Properties"]["Description"] == "merged into the event-built rule"
+    assert rule["DependsOn"] == ["EnvLogGroup"]
+
+
+def test_constructs_names_are_decided_at_load_even_with_events(tmp_path: Path) -> None:
+    """A name of the shape only the function construct makes (``<F>LambdaEvConf``) is decided at
+    load even when events build other names: ``env`` has no destinations, so no invoke config."""
+    from constructs_lib.errors import ConfigError
+    from constructs_lib.loader.project import load_service
+
+    text = EVENTS_SERVICE.replace(
+        "    EnvEventsRuleSchedule1:\n      DependsOn", "    EnvLambdaEvConf:\n      DependsOn"
+    )
+    with pytest.raises(ConfigError, match="cannot extend 'EnvLambdaEvConf'") as caught:
+        load_service(_service(tmp_path, text))
+    assert str(caught.value.location).endswith(_where(text, "    EnvLambdaEvConf:"))
+
+
+def test_a_name_only_the_build_knows_is_checked_at_synth(tmp_path: Path) -> None:
+    """An extension naming what an event builder might make, and does not, passes the load and
+    fails the synth with a ResourceMergeError (the one case the loader cannot decide)."""
+    from constructs_lib.constructs.resources import ResourceMergeError
+    from constructs_lib.loader.project import load_service
+    from tests.helpers import synth
+
+    text = EVENTS_SERVICE.replace(
+        "    EnvEventsRuleSchedule1:\n      DependsOn", "    EnvEventsRuleSchedule2:\n      DependsOn"
+    )
+    file = _service(tmp_path, text)
+    load_service(file)
+    with pytest.raises(ResourceMergeError, match="cannot extend 'EnvEventsRuleSchedule2'"):
+        synth(file, stage="dev")
+
+
+def test_load_time_names_agree_with_every_template() -> None:
+    """The contract behind the load-time checks: for the example and every reference case, each
+    name the loader says the stack makes is in the template, and no name in the template is one the
+    loader would call missing (so no valid ``resources`` entry is refused at load)."""
+    import os
+
+    from constructs_lib.loader.project import load_project
+    from constructs_lib.loader.resources_check import generated_names
+    from tests.helpers import SEED, ensure_seed_built, synth
+    from tests.test_parity import CASES, case_dir
+
+    ensure_seed_built()
+    targets = [(SEED / "serverless-compose.yml", "dev")]
+    for case, (target, stage) in CASES.items():
+        if case_dir(case).is_dir() or os.environ.get("CI"):
+            targets.append((case_dir(case) / target, stage))
+    checked = 0
+    for path, stage in targets:
+        templates = synth(path, stage=stage)
+        for svc in load_project(path, stage=stage).services:
+            template = templates[svc.stack_name]
+            names = generated_names(svc.model, svc.functions)
+            section = svc.model.resources
+            own_resources = set(section.resources) if section else set()
+            own_outputs = set(section.outputs) if section else set()
+            resources, outputs = set(template["Resources"]), set(template.get("Outputs", {}))
+            where = f"{path} {svc.stack_name}"
+            assert names.resources <= resources, where
+            assert names.outputs <= outputs, where
+            assert [n for n in resources - own_resources if names.resource(n) is False] == [], where
+            assert [n for n in outputs - own_outputs if names.output(n) is False] == [], where
+            checked += 1
+    assert checked >= 30, checked

@@ -174,3 +174,27 @@ def test_logging_config_merges_function_over_provider(tmp_path: Path) -> None:
         "LogFormat": "JSON",
         "ApplicationLogLevel": "WARN",
     }
+
+
+def test_python_callers_get_value_errors_not_config_errors() -> None:
+    """Built from Python (no loader), a function without any role, or with a file system but no
+    VPC, is a programming error: a ValueError naming the fix, never a YAML-located ConfigError."""
+    from constructs_lib.config.model import FileSystemConfig
+
+    ensure_seed_built()
+    artifact = Path(SEED / "api" / "v1" / "test" / "boot.zip")
+    stack = Stack(App(outdir=tempfile.mkdtemp(prefix="sls-cdk-py-")), "shop-dev")
+    with pytest.raises(ValueError, match="has no role"):
+        ServerlessFunction(stack, "A", props=_function(), artifact=artifact, service="shop", stage="dev")
+    efs = FileSystemConfig(
+        arn="arn:aws:elasticfilesystem:us-east-1:1:access-point/fsap-1", localMountPath="/mnt/x"
+    )
+    with pytest.raises(ValueError, match="fileSystemConfig needs a vpc"):
+        ServerlessFunction(
+            stack,
+            "B",
+            props=_function(key="b", role="arn:aws:iam::123456789012:role/r", file_system_config=efs),
+            artifact=artifact,
+            service="shop",
+            stage="dev",
+        )

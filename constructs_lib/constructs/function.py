@@ -2,8 +2,9 @@
 
 It makes the log group (``<F>LogGroup``), the function (``<F>LambdaFunction``), the retained
 version (``<F>LambdaVersion<digest>``) with its ``QualifiedArn`` output, the provisioned-concurrency
-or SnapStart alias, the event invoke config (``<F>LambdaEvConf``: destinations, retries, age) and
-optionally a function URL (:class:`ServerlessFunctionUrl`).
+or SnapStart alias, the event invoke config (``<F>LambdaEvConf``, see
+:mod:`~constructs_lib.constructs.event_invoke_config`) and optionally a function URL
+(:class:`~constructs_lib.constructs.function_url.ServerlessFunctionUrl`).
 
 The function's properties are computed once, as the dict v3 writes (:meth:`properties`), and put
 on a ``CfnFunction`` as raw CloudFormation: values may be intrinsics, tag order is v3's, and the
@@ -20,62 +21,36 @@ load one from YAML) and pass it in.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aws_cdk import CfnOutput, Token
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from constructs_lib import naming
-from constructs_lib.config.model import (
-    URL_CORS_DEFAULT_HEADERS,
-    DestinationTarget,
-    EffectiveFunction,
-    FunctionUrl,
-    UrlCors,
-)
+from constructs_lib.config.model import EffectiveFunction, FunctionUrl
 from constructs_lib.constructs.assets import add_zip_asset
+from constructs_lib.constructs.event_invoke_config import Siblings, add_event_invoke_config
+from constructs_lib.constructs.function_url import URL_CORS_DEFAULT_HEADERS, ServerlessFunctionUrl
 from constructs_lib.constructs.hashing import LayerHashInput, version_digest
-from constructs_lib.constructs.placement import remember_stack, stack_of
+from constructs_lib.constructs.intrinsics import raw
+from constructs_lib.constructs.placement import output, remember_stack, stack_of
 from constructs_lib.constructs.resources import set_depends_on
-from constructs_lib.errors import ConfigError
 
 if TYPE_CHECKING:
     from constructs_lib.constructs.iam_role import ServiceRole
 
-__all__ = ["URL_CORS_DEFAULT_HEADERS", "ServerlessFunction", "ServerlessFunctionUrl"]
+# ``output`` and ``raw`` are imported from here by other modules too
+__all__ = ["URL_CORS_DEFAULT_HEADERS", "ServerlessFunction", "ServerlessFunctionUrl", "output", "raw"]
 
 
 _RUNTIME_UPDATE_ON = {"onFunctionUpdate": "FunctionUpdate", "manual": "Manual"}
 
 
-def output(
-    scope: Construct,
-    logical_id: str,
-    *,
-    value: Any,
-    description: str | None,
-    export: str,
-    nested: bool = False,
-) -> CfnOutput:
-    """A stack output with v3's logical ID and export name, directly under the stack (see
-    :mod:`~constructs_lib.placement`), or ``nested`` under ``scope`` when v3 gives a resource the
-    same name (``<F>LambdaFunctionUrl``: one scope cannot hold both)."""
-    if not nested:
-        return CfnOutput(
-            stack_of(scope), logical_id, value=value, description=description, export_name=export
-        )
-    out = CfnOutput(scope, logical_id, value=value, description=description, export_name=export)
-    out.override_logical_id(logical_id)
-    return out
-
-
-def raw(value: Any) -> Any:
-    """A raw CloudFormation value (maybe an intrinsic dict) usable where CDK expects text."""
-    return Token.as_string(value) if isinstance(value, dict) else value
+def _no_siblings(key: str) -> ServerlessFunction | None:
+    return None
 
 
 class ServerlessFunction(Construct):
@@ -103,7 +78,7 @@ class ServerlessFunction(Construct):
         stage: str,
         role: ServiceRole | None = None,
         layers: Mapping[str, LayerHashInput] | None = None,
-        functions: Callable[[str], ServerlessFunction | None] | None = None,
+        functions: Siblings | None = None,
         defer_completion: bool = False,
         image: tuple[str, str] | None = None,
     ) -> None:
@@ -114,65 +89,18 @@ class ServerlessFunction(Construct):
         self.stage = stage
         self.role = role
         self._layers = dict(layers or {})
-        self._functions = functions or (lambda key: None)
-        key = props.key
-        self.logical_id = naming.lambda_logical_id(key)
+        self._functions: Siblings = functions or _no_siblings
+        self.logical_id = naming.lambda_logical_id(props.key)
         #: ``(name, logical ID)`` of the alias events must target (provisioned concurrency, SnapStart).
         self.target_alias: tuple[str, str] | None = None
         self._target_arn_text: tuple[tuple[str, str] | None, str] | None = None  # (alias, token)
-
-        self.log_group: logs.CfnLogGroup | None = None
-        if not props.disable_logs:
-            self.log_group = logs.CfnLogGroup(
-                stack_of(self),
-                naming.log_group_logical_id(key),
-                log_group_name=naming.log_group_name(props.name),
-                retention_in_days=props.log_retention_in_days,
-            )
-            if props.log_data_protection_policy:
-                self.log_group.add_property_override("DataProtectionPolicy", props.log_data_protection_policy)
-
+        self.log_group = None if props.disable_logs else self._log_group()
         self._image = image
-        if image is not None:
-            code = lambda_.CfnFunction.CodeProperty(image_uri=image[0])
-            self.code_sha256 = image[1]
-        else:
-            if artifact is None:
-                raise ValueError(f"function {props.key!r} needs an artifact or an image")
-            asset = add_zip_asset(self, artifact)
-            code = lambda_.CfnFunction.CodeProperty(s3_bucket=asset.bucket_name, s3_key=asset.object_key)
-            self.code_sha256 = asset.code_sha256
+        code = self._code(artifact)
         depends_on: list[str] = list(props.depends_on)
         #: The function's CloudFormation properties as v3 writes them (also the version-hash input).
         self.cfn_properties = self._properties(depends_on)
-        # The main settings also go in as typed properties (same values as the raw override below), so
-        # construct-level checks such as cdk-nag see them.
-        self.cfn_function = lambda_.CfnFunction(
-            stack_of(self),
-            self.logical_id,
-            code=code,
-            role="",
-            memory_size=props.memory_size,
-            timeout=props.timeout,
-            runtime=props.runtime if image is None else None,
-            tracing_config=lambda_.CfnFunction.TracingConfigProperty(mode=props.tracing)
-            if props.tracing
-            else None,
-            dead_letter_config=lambda_.CfnFunction.DeadLetterConfigProperty(target_arn=props.on_error)
-            if isinstance(props.on_error, str)
-            else None,
-        )
-        # one jsii round trip for all properties (CDK deep-merges the override into its own)
-        self.cfn_function.add_override(
-            "Properties", {k: v for k, v in self.cfn_properties.items() if k != "Code"}
-        )
-        if self.log_group is not None:
-            depends_on.insert(0, naming.log_group_logical_id(key))
-        if depends_on:
-            set_depends_on(self.cfn_function, depends_on)
-        if props.condition:
-            self.cfn_function.add_override("Condition", props.condition)
-
+        self.cfn_function = self._cfn_function(code, depends_on)
         self.version: lambda_.CfnVersion | None = None
         self.url: ServerlessFunctionUrl | None = None
         self.event_invoke_config: lambda_.CfnEventInvokeConfig | None = None
@@ -180,24 +108,65 @@ class ServerlessFunction(Construct):
         if not defer_completion or not props.needs_version:
             self.complete()
 
+    # ---- the resources of the first step -------------------------------------------------------
+    def _log_group(self) -> logs.CfnLogGroup:
+        p = self.props
+        log_group = logs.CfnLogGroup(
+            stack_of(self),
+            naming.log_group_logical_id(p.key),
+            log_group_name=naming.log_group_name(p.name),
+            retention_in_days=p.log_retention_in_days,
+        )
+        if p.log_data_protection_policy:
+            log_group.add_property_override("DataProtectionPolicy", p.log_data_protection_policy)
+        return log_group
+
+    def _code(self, artifact: Path | None) -> lambda_.CfnFunction.CodeProperty:
+        """The image, else the zip as a CDK asset; sets :attr:`code_sha256`."""
+        if self._image is not None:
+            self.code_sha256 = self._image[1]
+            return lambda_.CfnFunction.CodeProperty(image_uri=self._image[0])
+        if artifact is None:
+            raise ValueError(f"function {self.props.key!r} needs an artifact or an image")
+        asset = add_zip_asset(self, artifact)
+        self.code_sha256 = asset.code_sha256
+        return lambda_.CfnFunction.CodeProperty(s3_bucket=asset.bucket_name, s3_key=asset.object_key)
+
+    def _cfn_function(
+        self, code: lambda_.CfnFunction.CodeProperty, depends_on: list[str]
+    ) -> lambda_.CfnFunction:
+        """The function: typed main settings (so construct-level checks such as cdk-nag see them),
+        then :attr:`cfn_properties` as one raw override (same values; CDK deep-merges it)."""
+        p = self.props
+        function = lambda_.CfnFunction(
+            stack_of(self),
+            self.logical_id,
+            code=code,
+            role="",
+            memory_size=p.memory_size,
+            timeout=p.timeout,
+            runtime=p.runtime if self._image is None else None,
+            tracing_config=lambda_.CfnFunction.TracingConfigProperty(mode=p.tracing) if p.tracing else None,
+            dead_letter_config=lambda_.CfnFunction.DeadLetterConfigProperty(target_arn=p.on_error)
+            if isinstance(p.on_error, str)
+            else None,
+        )
+        # one jsii round trip for all properties
+        function.add_override("Properties", {k: v for k, v in self.cfn_properties.items() if k != "Code"})
+        if self.log_group is not None:
+            depends_on.insert(0, naming.log_group_logical_id(p.key))
+        if depends_on:
+            set_depends_on(function, depends_on)
+        if p.condition:
+            function.add_override("Condition", p.condition)
+        return function
+
     # ---- the two steps --------------------------------------------------------------------------
     def _properties(self, depends_on: list[str]) -> dict[str, Any]:
-        """v3's ``Properties`` for the function, in v3's order, and the role statements it adds."""
+        """v3's ``Properties`` for the function, in v3's order; the role statements v3 adds along
+        the way (DLQ, KMS, X-Ray, EFS) land in the generated role in the same order."""
         p = self.props
-        props: dict[str, Any] = {}
-        if self._image is not None:
-            if p.image is not None and p.image.config:
-                props["ImageConfig"] = p.image.config
-            props["Code"] = {"ImageUri": self._image[0]}  # v3 hashes it for images
-            props["PackageType"] = "Image"
-        else:
-            rm = p.runtime_management
-            if rm is not None and (rm.mode or "auto") != "auto":
-                props["RuntimeManagementConfig"] = {"UpdateRuntimeOn": _RUNTIME_UPDATE_ON[rm.mode or "auto"]}
-                if rm.mode == "manual":
-                    props["RuntimeManagementConfig"]["RuntimeVersionArn"] = rm.arn
-            props["Handler"] = p.handler
-            props["Runtime"] = p.runtime
+        props = self._package_properties()
         props["FunctionName"] = p.name
         props["MemorySize"] = p.memory_size
         props["Timeout"] = p.timeout
@@ -209,6 +178,45 @@ class ServerlessFunction(Construct):
             props["Tags"] = [{"Key": k, "Value": v} for k, v in p.tags.items()]
         if p.ephemeral_storage_size:
             props["EphemeralStorage"] = {"Size": p.ephemeral_storage_size}
+        props.update(self._dlq_kms_tracing())
+        if p.environment is not None:
+            props["Environment"] = {"Variables": dict(p.environment)}
+        props["Role"] = self._role(depends_on)
+        if p.vpc is not None:
+            props["VpcConfig"] = {"SecurityGroupIds": p.vpc.security_group_ids, "SubnetIds": p.vpc.subnet_ids}
+        if p.file_system_config is not None:
+            props["FileSystemConfigs"] = self._file_system()
+        if p.reserved_concurrency is not None:
+            props["ReservedConcurrentExecutions"] = p.reserved_concurrency
+        if p.layers is not None:
+            props["Layers"] = list(p.layers)
+        if p.logging:
+            props["LoggingConfig"] = dict(p.logging)
+        return props
+
+    def _package_properties(self) -> dict[str, Any]:
+        """An image's config and URI, or a zip's runtime management, handler and runtime."""
+        p = self.props
+        props: dict[str, Any] = {}
+        if self._image is not None:
+            if p.image is not None and p.image.config:
+                props["ImageConfig"] = p.image.config
+            props["Code"] = {"ImageUri": self._image[0]}  # v3 hashes it for images
+            props["PackageType"] = "Image"
+            return props
+        rm = p.runtime_management
+        if rm is not None and (rm.mode or "auto") != "auto":
+            props["RuntimeManagementConfig"] = {"UpdateRuntimeOn": _RUNTIME_UPDATE_ON[rm.mode or "auto"]}
+            if rm.mode == "manual":
+                props["RuntimeManagementConfig"]["RuntimeVersionArn"] = rm.arn
+        props["Handler"] = p.handler
+        props["Runtime"] = p.runtime
+        return props
+
+    def _dlq_kms_tracing(self) -> dict[str, Any]:
+        """``DeadLetterConfig``, ``KmsKeyArn``, ``TracingConfig`` and the statements they need."""
+        p = self.props
+        props: dict[str, Any] = {}
         if p.on_error:
             props["DeadLetterConfig"] = {"TargetArn": p.on_error}
             if isinstance(p.on_error, str) and self.role is not None:
@@ -232,44 +240,35 @@ class ServerlessFunction(Construct):
                     },
                     union=True,
                 )
-        if p.environment is not None:
-            props["Environment"] = {"Variables": dict(p.environment)}
-        props["Role"] = self._role(depends_on)
-        if p.vpc is not None:
-            props["VpcConfig"] = {"SecurityGroupIds": p.vpc.security_group_ids, "SubnetIds": p.vpc.subnet_ids}
-        if p.file_system_config is not None:
-            if "VpcConfig" not in props:
-                raise ConfigError(
-                    f"function {p.key!r}: fileSystemConfig needs a vpc (on the function or the provider)",
-                    path=("functions", p.key, "fileSystemConfig"),
-                )
-            if self.role is not None:
-                self.role.add_statement(
-                    {
-                        "Effect": "Allow",
-                        "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-                        "Resource": [p.file_system_config.arn],
-                    }
-                )
-            props["FileSystemConfigs"] = [
-                {"Arn": p.file_system_config.arn, "LocalMountPath": p.file_system_config.local_mount_path}
-            ]
-        if p.reserved_concurrency is not None:
-            props["ReservedConcurrentExecutions"] = p.reserved_concurrency
-        if p.layers is not None:
-            props["Layers"] = list(p.layers)
-        if p.logging:
-            props["LoggingConfig"] = dict(p.logging)
         return props
 
-    def _role(self, depends_on: list[str]) -> Any:
+    def _file_system(self) -> list[dict[str, Any]]:
+        """``FileSystemConfigs`` and the EFS statement (the loader has checked the VPC)."""
+        p = self.props
+        efs = p.file_system_config
+        assert efs is not None
+        if p.vpc is None:  # only a Python caller that skipped the loader gets here
+            raise ValueError(
+                f"function {p.key!r}: fileSystemConfig needs a vpc (on the function or the provider)"
+            )
+        if self.role is not None:
+            self.role.add_statement(
+                {
+                    "Effect": "Allow",
+                    "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+                    "Resource": [efs.arn],
+                }
+            )
+        return [{"Arn": efs.arn, "LocalMountPath": efs.local_mount_path}]
+
+    def _role(self, depends_on: list[str]) -> str | dict[str, Any]:
         """v3's ``compileRole``: ARN as text, a logical ID or ``Fn::GetAtt`` adds a DependsOn."""
         role = self.props.role
         if role is None:
-            if self.role is None:
-                raise ConfigError(
-                    f"function {self.props.key!r} has no role and the service generates none",
-                    path=("functions", self.props.key, "role"),
+            if self.role is None:  # from YAML a function always has one (its own, the provider's or ours)
+                raise ValueError(
+                    f"function {self.props.key!r} has no role: give it one (props.role) or pass the "
+                    "generated role (role=ServiceRole(...))"
                 )
             return self.role.arn
         if isinstance(role, str):
@@ -328,7 +327,7 @@ class ServerlessFunction(Construct):
                 )
         if p.url is not None:
             self.add_url(p.url)
-        self._event_invoke_config()
+        self.event_invoke_config = add_event_invoke_config(self, self._functions)
 
     def _hashable(self) -> dict[str, Any]:
         """The properties the version digest covers, with CDK tokens resolved.
@@ -355,84 +354,6 @@ class ServerlessFunction(Construct):
         alias.add_override("DependsOn", self.logical_id)
         self.target_alias = (name, logical_id)
 
-    def _event_invoke_config(self) -> None:
-        p = self.props
-        if p.destinations is None and not p.maximum_event_age and p.maximum_retry_attempts is None:
-            return
-        destination_config: dict[str, Any] = {}
-        if p.destinations is not None:
-            for field, target in (
-                ("OnSuccess", p.destinations.on_success),
-                ("OnFailure", p.destinations.on_failure),
-            ):
-                if target is None:
-                    continue
-                destination_config[field] = {"Destination": self._destination_arn(target)}
-                if p.role is None and self.role is not None:
-                    self._destination_permission(target)
-        config = lambda_.CfnEventInvokeConfig(
-            stack_of(self),
-            naming.lambda_event_config_logical_id(p.key),
-            function_name=self.cfn_function.ref,
-            qualifier=self.target_alias[0] if self.target_alias else "$LATEST",
-        )
-        config.add_property_override("DestinationConfig", destination_config)
-        if p.maximum_event_age:
-            config.add_property_override("MaximumEventAgeInSeconds", p.maximum_event_age)
-        if p.maximum_retry_attempts is not None:
-            config.add_property_override("MaximumRetryAttempts", p.maximum_retry_attempts)
-        if self.target_alias:
-            config.add_override("DependsOn", self.target_alias[1])
-        self.event_invoke_config = config
-
-    def _destination_arn(self, target: str | DestinationTarget) -> Any:
-        if isinstance(target, DestinationTarget):
-            return target.arn
-        if target.startswith("arn:"):
-            return target
-        sibling = self._functions(target)
-        if sibling is None:
-            raise ConfigError(
-                f"function {self.props.key!r}: destination {target!r} is neither an ARN nor a function of "
-                "this service",
-                path=("functions", self.props.key, "destinations"),
-            )
-        return sibling.target_arn
-
-    def _destination_permission(self, target: str | DestinationTarget) -> None:
-        assert self.role is not None
-        if isinstance(target, DestinationTarget):
-            action = {
-                "function": "lambda:InvokeFunction",
-                "sqs": "sqs:SendMessage",
-                "sns": "sns:Publish",
-                "eventBus": "events:PutEvents",
-            }[target.type]
-            resource: Any = target.arn
-        else:
-            if not target.startswith("arn:") or ":function:" in target:
-                action = "lambda:InvokeFunction"
-            elif ":sqs:" in target:
-                action = "sqs:SendMessage"
-            elif ":sns:" in target:
-                action = "sns:Publish"
-            elif ":event-bus/" in target:
-                action = "events:PutEvents"
-            else:
-                raise ConfigError(
-                    f"function {self.props.key!r}: unsupported destination target {target!r}",
-                    path=("functions", self.props.key, "destinations"),
-                )
-            if target.startswith("arn:"):
-                resource = target
-            else:
-                sibling = self._functions(target)
-                assert sibling is not None
-                resource = naming.function_arn_sub(sibling.props.name)
-        statement = {"Effect": "Allow", "Action": action, "Resource": resource}
-        if statement not in self.role.statements:  # v3 memoizes this per target
-            self.role.add_statement(statement)
-
     # ---- what other constructs use --------------------------------------------------------------
     @property
     def function_arn(self) -> str:
@@ -455,7 +376,7 @@ class ServerlessFunction(Construct):
         return naming.iam_role_lambda_execution_logical_id()
 
     @property
-    def target_arn(self) -> Any:
+    def target_arn(self) -> dict[str, Any]:
         """What events invoke: the function, or its alias (v3's ``resolveLambdaTarget``)."""
         arn = {"Fn::GetAtt": [self.logical_id, "Arn"]}
         if self.target_alias is None:
@@ -475,82 +396,3 @@ class ServerlessFunction(Construct):
             raise ValueError(f"function {self.props.key!r} already has a URL")
         self.url = ServerlessFunctionUrl(function=self, options=options)
         return self.url
-
-
-class ServerlessFunctionUrl:
-    """A function URL with v3's CORS defaults, its public-invoke permissions and its output.
-
-    For ``authType NONE`` v3 adds ``<F>LambdaPermissionFnUrl`` (``lambda:InvokeFunctionUrl``).
-    Since October 2025 AWS also requires ``lambda:InvokeFunction`` with ``InvokedViaFunctionUrl``
-    for new public URLs; v3 never adds it, so we add ``<F>LambdaPermissionFn`` (purely additive).
-    """
-
-    def __init__(self, *, function: ServerlessFunction, options: FunctionUrl) -> None:
-        key = function.props.key
-        auth_type = "AWS_IAM" if options.authorizer == "aws_iam" else "NONE"
-        target = function.target_arn_text
-        alias = function.target_alias[1] if function.target_alias else None
-        self.cfn_url = lambda_.CfnUrl(
-            stack_of(function),
-            naming.lambda_url_logical_id(key),
-            auth_type=auth_type,
-            target_function_arn=target,
-            cors=_url_cors(options.cors),
-            invoke_mode="RESPONSE_STREAM" if options.invoke_mode == "RESPONSE_STREAM" else None,
-        )
-        if alias:
-            self.cfn_url.add_override("DependsOn", alias)
-        self.permissions: list[lambda_.CfnPermission] = []
-        if auth_type == "NONE":
-            url_permission = lambda_.CfnPermission(
-                stack_of(function),
-                naming.lambda_url_permission_logical_id(key),
-                function_name=target,
-                action="lambda:InvokeFunctionUrl",
-                principal="*",
-                function_url_auth_type="NONE",
-            )
-            invoke_permission = lambda_.CfnPermission(
-                stack_of(function),
-                naming.lambda_url_invoke_permission_logical_id(key),
-                function_name=target,
-                action="lambda:InvokeFunction",
-                principal="*",
-                invoked_via_function_url=True,
-            )
-            self.permissions = [url_permission, invoke_permission]
-            if alias:
-                for permission in self.permissions:
-                    permission.add_override("DependsOn", alias)
-        output(
-            function,
-            naming.lambda_url_output_logical_id(key),
-            value=self.cfn_url.attr_function_url,
-            description="Lambda Function URL",
-            export=naming.export_name(
-                function.service, function.stage, naming.lambda_url_output_logical_id(key)
-            ),
-            nested=True,
-        )
-
-
-def _url_cors(cors: bool | UrlCors) -> lambda_.CfnUrl.CorsProperty | None:
-    """v3: ``true`` -> defaults; an object overrides field by field and ``null`` removes a field."""
-    if cors is False:
-        return None
-    spec = cors if isinstance(cors, UrlCors) else UrlCors()
-    nulls = spec.explicit_nulls
-
-    def pick(field: str, value: Any, default: Any) -> Any:
-        if field in nulls:
-            return None
-        return value if value is not None else default
-
-    return lambda_.CfnUrl.CorsProperty(
-        allow_credentials=pick("allowCredentials", spec.allow_credentials, None),
-        allow_headers=pick("allowedHeaders", spec.allowed_headers, list(URL_CORS_DEFAULT_HEADERS)),
-        allow_methods=pick("allowedMethods", spec.allowed_methods, ["*"]),
-        allow_origins=pick("allowedOrigins", spec.allowed_origins, ["*"]),
-        expose_headers=pick("exposedResponseHeaders", spec.exposed_response_headers, None),
-        max_age=pick("maxAge", spec.max_age, None),
-    )

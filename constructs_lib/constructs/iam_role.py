@@ -28,18 +28,19 @@ from constructs import Construct
 
 from constructs_lib import naming
 from constructs_lib.config.model import EffectiveFunction, Provider
+from constructs_lib.loader.resources_check import service_generates_role
 
 __all__ = ["VPC_ACCESS_POLICY", "ServiceRole", "service_generates_role"]
 
 #: The managed policy v3 attaches when any function runs in a VPC.
-VPC_ACCESS_POLICY = {
+VPC_ACCESS_POLICY: dict[str, Any] = {
     "Fn::Join": [
         "",
         ["arn:", {"Ref": "AWS::Partition"}, ":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"],
     ]
 }
 
-_ASSUME_ROLE = {
+_ASSUME_ROLE: dict[str, Any] = {
     "Version": "2012-10-17",
     "Statement": [
         {
@@ -60,13 +61,47 @@ class _Produce:
         return self._fn()
 
 
-def service_generates_role(provider: Provider, functions: Sequence[tuple[str, bool]]) -> bool:
-    """v3 makes the role unless the provider names one or every function has its own.
-
-    ``functions``: ``(key, has its own role)`` pairs."""
-    if not functions or not provider.generates_role:
-        return False
-    return not all(has_role for _, has_role in functions)
+def _log_statements(functions: Sequence[EffectiveFunction], canonical_prefix: str) -> list[dict[str, Any]]:
+    """v3's log statements: create / put for custom-named functions' groups, then the service's own
+    prefix (``/aws/lambda/<service>-<stage>*``) and a ``Deny`` for canonical ones with ``disableLogs``."""
+    create_resources: list[Any] = []
+    put_resources: list[Any] = []
+    disabled_canonical: list[str] = []
+    has_canonical = False
+    for fn in functions:
+        if fn.name.startswith(canonical_prefix):
+            if fn.disable_logs:
+                disabled_canonical.append(fn.name)
+            else:
+                has_canonical = True
+            continue
+        if not fn.disable_logs:
+            group = naming.log_group_name(fn.name)
+            create_resources.append(naming.log_group_arn(group, ":*"))
+            put_resources.append(naming.log_group_arn(group, ":*:*"))
+    statements: list[dict[str, Any]] = [
+        {
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:TagResource"],
+            "Resource": create_resources,
+        },
+        {"Effect": "Allow", "Action": ["logs:PutLogEvents"], "Resource": put_resources},
+    ]
+    if has_canonical:
+        prefix = naming.log_group_name(canonical_prefix)
+        create_resources.append(naming.log_group_arn(f"{prefix}*", ":*"))
+        put_resources.append(naming.log_group_arn(f"{prefix}*", ":*:*"))
+        if disabled_canonical:
+            statements.append(
+                {
+                    "Effect": "Deny",
+                    "Action": "logs:PutLogEvents",
+                    "Resource": [
+                        naming.log_group_arn(naming.log_group_name(name), ":*") for name in disabled_canonical
+                    ],
+                }
+            )
+    return statements
 
 
 class ServiceRole(Construct):
@@ -85,45 +120,7 @@ class ServiceRole(Construct):
     ) -> None:
         super().__init__(scope, id_)
         custom = provider.role_customisation
-        canonical_prefix = f"{service}-{stage}"
-        create_resources: list[Any] = []
-        put_resources: list[Any] = []
-        disabled_canonical: list[str] = []
-        has_canonical = False
-        for fn in functions:
-            if fn.name.startswith(canonical_prefix):
-                if fn.disable_logs:
-                    disabled_canonical.append(fn.name)
-                else:
-                    has_canonical = True
-                continue
-            if not fn.disable_logs:
-                group = naming.log_group_name(fn.name)
-                create_resources.append(naming.log_group_arn(group, ":*"))
-                put_resources.append(naming.log_group_arn(group, ":*:*"))
-        self.statements: list[dict[str, Any]] = [
-            {
-                "Effect": "Allow",
-                "Action": ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:TagResource"],
-                "Resource": create_resources,
-            },
-            {"Effect": "Allow", "Action": ["logs:PutLogEvents"], "Resource": put_resources},
-        ]
-        if has_canonical:
-            prefix = naming.log_group_name(canonical_prefix)
-            create_resources.append(naming.log_group_arn(f"{prefix}*", ":*"))
-            put_resources.append(naming.log_group_arn(f"{prefix}*", ":*:*"))
-            if disabled_canonical:
-                self.statements.append(
-                    {
-                        "Effect": "Deny",
-                        "Action": "logs:PutLogEvents",
-                        "Resource": [
-                            naming.log_group_arn(naming.log_group_name(name), ":*")
-                            for name in disabled_canonical
-                        ],
-                    }
-                )
+        self.statements: list[dict[str, Any]] = _log_statements(functions, f"{service}-{stage}")
         user_statements = custom.statements if custom.statements is not None else provider.iam_role_statements
         self.statements.extend(s.to_cfn() for s in user_statements or [])
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["api_endpoint", "execute_api_arn", "lambda_invocation_uri"]
+from aws_cdk import Token
+
+__all__ = ["api_endpoint", "execute_api_arn", "lambda_invocation_uri", "raw"]
 
 PARTITION = {"Ref": "AWS::Partition"}
 REGION = {"Ref": "AWS::Region"}
@@ -40,3 +42,8 @@ def execute_api_arn(api: Any, tail: str) -> dict[str, Any]:
 def api_endpoint(scheme: str, api: Any, stage: str) -> dict[str, Any]:
     """``<scheme>://<api>.execute-api.<region>.<suffix>/<stage>`` (the ServiceEndpoint outputs)."""
     return {"Fn::Join": ["", [f"{scheme}://", api, ".execute-api.", REGION, ".", URL_SUFFIX, f"/{stage}"]]}
+
+
+def raw(value: str | dict[str, Any]) -> str:
+    """A raw CloudFormation value (maybe an intrinsic dict) usable where CDK expects text."""
+    return Token.as_string(value) if isinstance(value, dict) else value

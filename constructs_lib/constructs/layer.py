@@ -20,8 +20,8 @@ from constructs import Construct
 from constructs_lib import naming
 from constructs_lib.config.model import Layer
 from constructs_lib.constructs.assets import add_zip_asset
-from constructs_lib.constructs.function import output
 from constructs_lib.constructs.hashing import LayerHashInput, js_json
+from constructs_lib.constructs.placement import output
 
 __all__ = ["ServerlessLayer"]
 
@@ -44,7 +44,7 @@ class ServerlessLayer(Construct):
         artifact_as_written: str,
         service: str,
         stage: str,
-        v3_bucket: Any,
+        v3_bucket: str | dict[str, str],
     ) -> None:
         super().__init__(scope, id_)
         asset = add_zip_asset(self, artifact, "Content")

@@ -12,19 +12,17 @@ Outputs stay nested under them: v3 sometimes names an output like a resource
 
 from __future__ import annotations
 
-from typing import Any
-
-from aws_cdk import Stack
+from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
-__all__ = ["remember_stack", "stack_of"]
+__all__ = ["output", "remember_stack", "stack_of"]
 
 _KEY = "_sls_cdk_stack"
 
 
-def stack_of(scope: Construct) -> Any:
+def stack_of(scope: Construct) -> Stack:
     """``Stack.of(scope)``, remembered on the Python object (one jsii call per construct)."""
-    cached = scope.__dict__.get(_KEY)
+    cached: Stack | None = scope.__dict__.get(_KEY)
     if cached is None:
         cached = Stack.of(scope)
         scope.__dict__[_KEY] = cached
@@ -35,3 +33,24 @@ def remember_stack(construct: Construct, scope: Construct) -> None:
     """When ``construct`` was created directly in a stack, :func:`stack_of` needs no jsii call."""
     if isinstance(scope, Stack):
         construct.__dict__[_KEY] = scope
+
+
+def output(
+    scope: Construct,
+    logical_id: str,
+    *,
+    value: str,
+    description: str | None,
+    export: str,
+    nested: bool = False,
+) -> CfnOutput:
+    """A stack output with v3's logical ID and export name, directly under the stack, or ``nested``
+    under ``scope`` when v3 gives a resource the same name (``<F>LambdaFunctionUrl``: one scope
+    cannot hold both)."""
+    if not nested:
+        return CfnOutput(
+            stack_of(scope), logical_id, value=value, description=description, export_name=export
+        )
+    out = CfnOutput(scope, logical_id, value=value, description=description, export_name=export)
+    out.override_logical_id(logical_id)
+    return out

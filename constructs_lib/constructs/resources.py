@@ -10,10 +10,16 @@ v3 runs lodash's ``_.merge(compiledTemplate, resources)`` after everything is co
 
 Merging into generated resources goes through CDK's ``add_override`` with one override per leaf,
 which CDK renders with exactly these semantics; logical IDs are never changed.
+
+The section is checked at load (:mod:`constructs_lib.loader.resources_check`). What the loader
+cannot decide is whether an event builder made a name (a ``Type``-less entry, a ``Value``-less
+output or an extension naming a resource the events may have built): that is decided here, against
+the built stack, and a miss is a :class:`ResourceMergeError`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,15 +33,26 @@ from aws_cdk import (
     ICfnConditionExpression,
     IResolvable,
     IResolveContext,
+    ResolutionTypeHint,
     Stack,
     Token,
 )
 from constructs import Construct
 
 from constructs_lib.config.model import ResourcesSection
-from constructs_lib.errors import ConfigError
+from constructs_lib.errors import SlsCdkError
+from constructs_lib.loader.resources_check import PARAMETER_KEYS
 
-__all__ = ["depends_on", "merge_resources", "set_depends_on"]
+__all__ = ["ResourceMergeError", "depends_on", "merge_resources", "set_depends_on"]
+
+
+class ResourceMergeError(SlsCdkError):
+    """``resources`` names something only the built stack can confirm, and the stack lacks it.
+
+    The loader decides every name the ``constructs/`` layer makes; a name an event builder may make
+    (from ARNs, paths, hashes) is decided here, after building, as v3 decides it after compiling."""
+
+    code = "RESOURCE_MERGE_ERROR"
 
 
 def set_depends_on(resource: CfnResource, ids: list[str]) -> None:
@@ -63,7 +80,7 @@ class _RawCondition:
         return []
 
     @property
-    def type_hint(self) -> Any:
+    def type_hint(self) -> ResolutionTypeHint | None:
         return None
 
     def resolve(self, context: IResolveContext) -> Any:
@@ -141,7 +158,7 @@ def merge_resources(stack: Stack, section: ResourcesSection, *, scope: Construct
     for logical_id, attributes in section.extensions.items():
         target = resources.get(logical_id)
         if target is None:
-            raise ConfigError(
+            raise ResourceMergeError(
                 f"cannot extend {logical_id!r}: no such resource in the generated stack",
                 path=("resources", "extensions", logical_id),
             )
@@ -150,7 +167,9 @@ def merge_resources(stack: Stack, section: ResourcesSection, *, scope: Construct
 
 def _new_resource(scope: Construct, logical_id: str, definition: dict[str, Any]) -> CfnResource:
     if "Type" not in definition:
-        raise ConfigError(f"resource {logical_id!r} has no Type", path=("resources", "Resources", logical_id))
+        raise ResourceMergeError(
+            f"resource {logical_id!r} has no Type", path=("resources", "Resources", logical_id)
+        )
     resource = CfnResource(
         scope, f"Resource{logical_id}", type=definition["Type"], properties=definition.get("Properties")
     )
@@ -202,7 +221,9 @@ def _raw_text(value: Any) -> Any:
 
 def _new_output(scope: Construct, logical_id: str, definition: dict[str, Any]) -> None:
     if "Value" not in definition:
-        raise ConfigError(f"output {logical_id!r} has no Value", path=("resources", "Outputs", logical_id))
+        raise ResourceMergeError(
+            f"output {logical_id!r} has no Value", path=("resources", "Outputs", logical_id)
+        )
     export = (definition.get("Export") or {}).get("Name")
     out = CfnOutput(
         scope,
@@ -235,33 +256,18 @@ def _condition_ref(scope: Construct, name: str) -> CfnCondition:
     for child in stack.node.find_all():
         if isinstance(child, CfnCondition) and stack.resolve(child.logical_id) == name:
             return child
-    raise ConfigError(
-        f"condition {name!r} is not defined in resources.Conditions", path=("resources", "Outputs")
-    )
+    # the loader checks every output condition against resources.Conditions
+    raise ValueError(f"condition {name!r} is not defined in resources.Conditions (run check_resources)")
 
 
-_PARAMETER_KEYS = {
-    "Type": "type",
-    "Default": "default",
-    "Description": "description",
-    "AllowedValues": "allowed_values",
-    "AllowedPattern": "allowed_pattern",
-    "ConstraintDescription": "constraint_description",
-    "MaxLength": "max_length",
-    "MaxValue": "max_value",
-    "MinLength": "min_length",
-    "MinValue": "min_value",
-    "NoEcho": "no_echo",
-}
+#: ``AllowedValues`` -> ``allowed_values``: CloudFormation's parameter keys as CfnParameter's arguments
+_PARAMETER_ARGUMENTS = {key: re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower() for key in PARAMETER_KEYS}
 
 
 def _parameter(scope: Construct, name: str, spec: dict[str, Any]) -> None:
-    unknown = [key for key in spec if key not in _PARAMETER_KEYS]
-    if unknown:
-        raise ConfigError(
-            f"parameter {name!r}: unknown key {unknown[0]!r}",
-            path=("resources", "Parameters", name, unknown[0]),
-        )
+    unknown = [key for key in spec if key not in _PARAMETER_ARGUMENTS]
+    if unknown:  # the loader reports these with their line
+        raise ValueError(f"parameter {name!r}: unknown key {unknown[0]!r} (run check_resources)")
     CfnParameter(
-        scope, f"Parameter{name}", **{_PARAMETER_KEYS[k]: v for k, v in spec.items()}
+        scope, f"Parameter{name}", **{_PARAMETER_ARGUMENTS[k]: v for k, v in spec.items()}
     ).override_logical_id(name)

@@ -31,6 +31,7 @@ from constructs_lib.loader.artifacts import check_artifacts, package_service
 from constructs_lib.loader.build import run_hooks, shell_quoted_path
 from constructs_lib.loader.checks import check_events, check_functions
 from constructs_lib.loader.plugins import PluginNotice, check_plugins
+from constructs_lib.loader.resources_check import check_resources
 from constructs_lib.loader.service import CrossServiceRef, LoadedService, Project
 
 __all__ = ["SERVICE_FILE_NAMES", "LoadedService", "Project", "find_project", "load_project", "load_service"]
@@ -141,7 +142,12 @@ def _check_config(
     notices, errors = check_plugins(
         model.plugin_names, acknowledged, path_of=lambda i: (*plugins_path, i), locate=ctx.sources.locate
     )
-    return notices, [*errors, *check_functions(ctx), *check_events(ctx, sites)]
+    return notices, [
+        *errors,
+        *check_functions(ctx),
+        *check_events(ctx, sites),
+        *check_resources(model, ctx.sources, ctx.functions),
+    ]
 
 
 def _images(functions: Mapping[str, EffectiveFunction], region: str) -> dict[str, tuple[str, str]]:

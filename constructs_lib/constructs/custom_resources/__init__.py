@@ -15,10 +15,13 @@ import itertools
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constructs_lib import naming
 from constructs_lib.events.build_context import BuildContext
+
+if TYPE_CHECKING:
+    from constructs_lib.constructs.assets import ZipAsset
 
 __all__ = ["KINDS", "add_custom_resource", "force_deploy_stamp", "one_at_a_time"]
 
@@ -41,7 +44,9 @@ def one_at_a_time(ctx: BuildContext, groups: Iterable[list[str]]) -> None:
     reads, edits and writes back the whole configuration), as v3 chains them with DependsOn."""
     for ids in groups:
         for previous, current in itertools.pairwise(ids):
-            ctx.raw.get(current)["DependsOn"].append(previous)
+            definition = ctx.raw.get(current)
+            assert definition is not None, current
+            definition["DependsOn"].append(previous)
 
 
 def force_deploy_stamp() -> int:
@@ -62,69 +67,75 @@ def add_custom_resource(ctx: BuildContext, kind: str, statements: list[dict[str,
     """Make sure the role and ``kind``'s function exist; add ``statements`` to the role (v3 skips
     a statement whose ``Resource`` is the same text as an earlier one's). Returns the function's
     logical ID (the ``ServiceToken`` to ``Fn::GetAtt``)."""
-    service, stage = ctx.service.name, ctx.service.stage
     provider = ctx.service.model.provider
     write_logs = bool(provider.logs is not None and provider.logs.framework_lambda)
-    prefix = f"{service}-{stage}"
-    raw = ctx.raw
     role_id = OWN_ROLES.get(kind, ROLE)
-    role = raw.get(role_id)
+    role = ctx.raw.get(role_id)
     if role is None:
-        role_statements: list[dict[str, Any]] = []
-        if write_logs:
-            group = naming.log_group_name(prefix)
-            role_statements += [
-                {
-                    "Effect": "Allow",
-                    "Action": ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:TagResource"],
-                    "Resource": [naming.log_group_arn(f"{group}*", ":*")],
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": ["logs:PutLogEvents"],
-                    "Resource": [naming.log_group_arn(f"{group}*", ":*:*")],
-                },
-            ]
-        role = raw.add(
-            role_id,
-            {
-                "Type": "AWS::IAM::Role",
-                "Properties": {
-                    "AssumeRolePolicyDocument": {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Effect": "Allow",
-                                "Principal": {"Service": ["lambda.amazonaws.com"]},
-                                "Action": ["sts:AssumeRole"],
-                            }
-                        ],
-                    },
-                    "Policies": [
-                        {
-                            "PolicyName": {
-                                "Fn::Join": [
-                                    "-",
-                                    [stage, service, "custom-resources-lambda" if role_id == ROLE else kind],
-                                ]
-                            },
-                            "PolicyDocument": {"Version": "2012-10-17", "Statement": role_statements},
-                        }
-                    ],
-                },
-            },
-        )
+        role = _add_role(ctx, role_id, kind, write_logs)
     existing = role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
     for statement in statements:
         resource = statement.get("Resource")
         if not (isinstance(resource, str) and any(s.get("Resource") == resource for s in existing)):
             existing.append(statement)
-
-    suffix, handler = KINDS[kind]
     logical_id = function_logical_id(kind)
-    if raw.get(logical_id) is not None:
-        return logical_id
-    name = f"{prefix}-{suffix}"
+    if ctx.raw.get(logical_id) is None:
+        _add_function(ctx, kind, role_id, write_logs)
+    return logical_id
+
+
+def _add_role(ctx: BuildContext, role_id: str, kind: str, write_logs: bool) -> dict[str, Any]:
+    """The custom-resource Lambdas' role (v3's ``IamRoleCustomResourcesLambdaExecution``)."""
+    service, stage = ctx.service.name, ctx.service.stage
+    role_statements: list[dict[str, Any]] = []
+    if write_logs:
+        group = naming.log_group_name(f"{service}-{stage}")
+        role_statements += [
+            {
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:TagResource"],
+                "Resource": [naming.log_group_arn(f"{group}*", ":*")],
+            },
+            {
+                "Effect": "Allow",
+                "Action": ["logs:PutLogEvents"],
+                "Resource": [naming.log_group_arn(f"{group}*", ":*:*")],
+            },
+        ]
+    policy_name = {
+        "Fn::Join": ["-", [stage, service, "custom-resources-lambda" if role_id == ROLE else kind]]
+    }
+    return ctx.raw.add(
+        role_id,
+        {
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "AssumeRolePolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": ["lambda.amazonaws.com"]},
+                            "Action": ["sts:AssumeRole"],
+                        }
+                    ],
+                },
+                "Policies": [
+                    {
+                        "PolicyName": policy_name,
+                        "PolicyDocument": {"Version": "2012-10-17", "Statement": role_statements},
+                    }
+                ],
+            },
+        },
+    )
+
+
+def _add_function(ctx: BuildContext, kind: str, role_id: str, write_logs: bool) -> None:
+    """``kind``'s Lambda (and its log group with ``logs.frameworkLambda``)."""
+    provider = ctx.service.model.provider
+    suffix, handler = KINDS[kind]
+    name = f"{ctx.service.name}-{ctx.service.stage}-{suffix}"
     if len(name) > 64:  # v3's rule for long names
         name = name[:32] + hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
     code = _code(ctx)
@@ -132,7 +143,7 @@ def add_custom_resource(ctx: BuildContext, kind: str, statements: list[dict[str,
     if write_logs:
         log_group_id = naming.log_group_logical_id(suffix)
         depends.append(log_group_id)
-        raw.add(
+        ctx.raw.add(
             log_group_id,
             {
                 "Type": "AWS::Logs::LogGroup",
@@ -143,8 +154,8 @@ def add_custom_resource(ctx: BuildContext, kind: str, statements: list[dict[str,
                 },
             },
         )
-    raw.add(
-        logical_id,
+    ctx.raw.add(
+        function_logical_id(kind),
         {
             "Type": "AWS::Lambda::Function",
             "Properties": {
@@ -159,15 +170,14 @@ def add_custom_resource(ctx: BuildContext, kind: str, statements: list[dict[str,
             "DependsOn": depends,
         },
     )
-    return logical_id
 
 
-def _code(ctx: BuildContext) -> Any:
+def _code(ctx: BuildContext) -> ZipAsset:
     """The handlers' zip, one asset per stack."""
     from constructs_lib.constructs.assets import add_zip_asset
     from constructs_lib.loader.packaging import package_folder
 
-    existing = getattr(ctx.stack, "_custom_resources_code", None)
+    existing: ZipAsset | None = getattr(ctx.stack, "_custom_resources_code", None)
     if existing is not None:
         return existing
     artifact = package_folder(
