@@ -9,6 +9,8 @@ that bucket under ``serverless/<service>/<stage>/`` with the caller's credential
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from aws_cdk import (
@@ -85,52 +87,74 @@ class ServiceStack(Stack):
             self.__dict__[ASSET_LOCATION] = (bucket_name, prefix)  # add_zip_asset computes keys locally
         self.deployment_method = provider.deployment_method or "changesets"
         self._http_api: ServiceHttpApi | None = None
-        self.functions: dict[str, ServerlessFunction] = {}
-        effective = service.functions
+        v3_bucket = self._deployment_bucket()
+        self.role = self._role()
+        self.layers = self._layers(v3_bucket)
+        self.functions = self._functions()
+        self.raw = RawResources(self)
+        self._events()
+        self.raw.render()
+        self._bucket_output(v3_bucket)
+        if model.resources is not None:
+            with self._located():
+                merge_resources(self, model.resources)
 
-        bucket = provider.deployment_bucket.name if provider.deployment_bucket else None
+    # ---- the steps, in v3's order ----------------------------------------------------------------
+    def _deployment_bucket(self) -> str | dict[str, Any]:
+        """v3's ``ServerlessDeploymentBucket`` unless a bucket is named; returns what code refers to."""
+        options = self.service.model.provider.deployment_bucket
         self.deployment_bucket: ServerlessDeploymentBucket | None = None
-        if not bucket:
-            self.deployment_bucket = ServerlessDeploymentBucket(
-                self, "DeploymentBucket", options=provider.deployment_bucket
-            )
-        v3_bucket: Any = bucket or self.deployment_bucket.ref  # type: ignore[union-attr]
+        if options is not None and options.name:
+            return options.name
+        self.deployment_bucket = ServerlessDeploymentBucket(self, "DeploymentBucket", options=options)
+        return self.deployment_bucket.ref
 
-        self.role: ServiceRole | None = None
+    def _role(self) -> ServiceRole | None:
+        """The generated ``IamRoleLambdaExecution``, unless a provider role or every function's own
+        role makes it unnecessary."""
+        model = self.service.model
         own_roles = [(key, "role" in fn.model_fields_set) for key, fn in model.functions.items()]
-        if service_generates_role(provider, own_roles):
-            any_vpc = provider.vpc is not None or any(
-                "vpc" in fn.model_fields_set for fn in model.functions.values()
-            )
-            self.role = ServiceRole(
-                self,
-                "IamRoleLambdaExecution",
-                service=service.name,
-                stage=service.stage,
-                provider=provider,
-                functions=list(effective.values()),
-                any_vpc=any_vpc,
-            )
+        if not service_generates_role(model.provider, own_roles):
+            return None
+        any_vpc = model.provider.vpc is not None or any(
+            "vpc" in fn.model_fields_set for fn in model.functions.values()
+        )
+        return ServiceRole(
+            self,
+            "IamRoleLambdaExecution",
+            service=self.service.name,
+            stage=self.service.stage,
+            provider=model.provider,
+            functions=list(self.service.functions.values()),
+            any_vpc=any_vpc,
+        )
 
-        self.layers: dict[str, ServerlessLayer] = {}
-        for key, layer in model.layers.items():
-            artifact, artifact_as_written = service.layer_artifact(key)
-            self.layers[key] = ServerlessLayer(
+    def _layers(self, v3_bucket: str | dict[str, Any]) -> dict[str, ServerlessLayer]:
+        layers: dict[str, ServerlessLayer] = {}
+        for key, layer in self.service.model.layers.items():
+            artifact, artifact_as_written = self.service.layer_artifact(key)
+            layers[key] = ServerlessLayer(
                 self,
                 f"Layer{naming.layer_logical_id(key)}",
                 key=key,
                 layer=layer,
                 artifact=artifact,
                 artifact_as_written=artifact_as_written,
-                service=service.name,
-                stage=service.stage,
+                service=self.service.name,
+                stage=self.service.stage,
                 v3_bucket=v3_bucket,
             )
-        layer_inputs = {layer.logical_id: layer.hash_input for layer in self.layers.values()}
+        return layers
 
-        for key, props in effective.items():
+    def _functions(self) -> dict[str, ServerlessFunction]:
+        """Every function in two steps: all made first, then completed (destinations and aliases
+        may name a sibling)."""
+        service = self.service
+        layer_inputs = {layer.logical_id: layer.hash_input for layer in self.layers.values()}
+        functions: dict[str, ServerlessFunction] = {}
+        for key, props in service.functions.items():
             image = service.images.get(key)
-            self.functions[key] = ServerlessFunction(
+            functions[key] = ServerlessFunction(
                 self,
                 naming.function_logical_id_prefix(key),
                 props=props,
@@ -140,43 +164,47 @@ class ServiceStack(Stack):
                 stage=service.stage,
                 role=self.role,
                 layers=layer_inputs,
-                functions=self.functions.get,
+                functions=functions.get,
                 defer_completion=True,
             )
-        for fn in self.functions.values():
+        for fn in functions.values():
             fn.complete()
+        return functions
 
-        self.raw = RawResources(self)
+    def _events(self) -> None:
+        """Each event type's builder over its sites, in v3's plugin order."""
         ctx = BuildContext(
             stack=self,
-            service=service,
+            service=self.service,
             functions=self.functions,
             role=self.role,
             raw=self.raw,
             _add_output=self.add_framework_output,
             _http_api=lambda: self.http_api,
         )
-        for event_type in events.REGISTRY:  # v3's plugin order
-            if event_type in service.sites:
-                try:
-                    events.builder(event_type)(ctx, service.sites[event_type])
-                except SlsCdkError as exc:  # builders name the key; the source map knows its line
-                    if exc.location is None and exc.path:
-                        exc.location = service.sources.locate(exc.path)
-                    raise
-        self.raw.render()
+        for event_type in events.REGISTRY:
+            if event_type in self.service.sites:
+                events.builder(event_type)(ctx, self.service.sites[event_type])
 
+    def _bucket_output(self, v3_bucket: str | dict[str, Any]) -> None:
         output_id = naming.deployment_bucket_output_logical_id()
         out = CfnOutput(
             self,
             output_id,
-            value=bucket or Token.as_string(v3_bucket),
-            export_name=naming.export_name(service.name, service.stage, output_id),
+            value=v3_bucket if isinstance(v3_bucket, str) else Token.as_string(v3_bucket),
+            export_name=naming.export_name(self.service.name, self.service.stage, output_id),
         )
         out.override_logical_id(output_id)
 
-        if model.resources is not None:
-            merge_resources(self, model.resources)
+    @contextlib.contextmanager
+    def _located(self) -> Iterator[None]:
+        """An error that names a key path gets its file:line from the source map."""
+        try:
+            yield
+        except SlsCdkError as exc:
+            if exc.location is None and exc.path:
+                exc.location = self.service.sources.locate(exc.path)
+            raise
 
     def add_framework_output(self, key: str, value: Any, description: str | None = None) -> CfnOutput:
         """An output v3 makes (exported as ``sls-<service>-<stage>-<key>``); ``value`` may be raw CFN."""
