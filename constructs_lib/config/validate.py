@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import types
 import typing
-from typing import Any, Union, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -12,7 +12,10 @@ from constructs_lib.config.source import SourceMap
 from constructs_lib.errors import SchemaError, did_you_mean
 from constructs_lib.events import NOT_SUPPORTED_YET, REGISTRY
 
-__all__ = ["validate"]
+__all__ = ["ValidationMode", "validate"]
+
+#: v3's ``configValidationMode``: what unknown keys do (see :func:`validate`).
+ValidationMode = Literal["error", "warn", "off"]
 
 M = typing.TypeVar("M", bound=BaseModel)
 
@@ -140,7 +143,7 @@ def _remove(data: Any, path: tuple[str | int, ...]) -> None:
 
 
 def validate(
-    model: type[M], data: Any, sources: SourceMap, *, unknown_keys: str = "error"
+    model: type[M], data: Any, sources: SourceMap, *, unknown_keys: ValidationMode = "error"
 ) -> tuple[M, list[SchemaError]]:
     """Validate ``data`` into ``model``; return it with warnings, or raise all errors at once.
 
