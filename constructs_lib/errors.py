@@ -150,7 +150,7 @@ class ErrorGroup(SlsCdkError):
         flat: list[SlsCdkError] = []
         for err in errors:
             flat.extend(err.errors if isinstance(err, ErrorGroup) else [err])
-        self.errors = flat
+        self.errors: list[SlsCdkError] = flat
         super().__init__(f"{len(flat)} problems")
 
     def format(self) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from constructs_lib.config.defaults import DEFAULT_DEPLOYMENT_PREFIX
+
 __all__ = [
     "alphanumeric",
     "export_name",
@@ -236,7 +238,7 @@ def export_name(service: str, stage: str, output_key: str) -> str:
 # ---- deployment ----------------------------------------------------------------------------------
 
 
-def artifact_prefix(service: str, stage: str, deployment_prefix: str = "serverless") -> str:
+def artifact_prefix(service: str, stage: str, deployment_prefix: str = DEFAULT_DEPLOYMENT_PREFIX) -> str:
     """Where v3 puts artifacts in the deployment bucket: ``serverless/<service>/<stage>/``."""
     return f"{deployment_prefix}/{service}/{stage}/"
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from constructs_lib.config.defaults import effective_region, effective_stage, plain_stage
+from constructs_lib.config.model import Provider, Service, config_validation_mode
 from constructs_lib.config.source import load_yaml_text
 from constructs_lib.config.variables import ResolveContext, resolve_config
 from constructs_lib.config.varsyntax import VarSyntaxError, parse
@@ -136,6 +138,48 @@ def test_defaults_and_merge(tmp_path: Path) -> None:
     fn = svc.model.function("env", stage=svc.stage)
     assert (fn.memory_size, fn.timeout, fn.name, fn.architecture) == (1024, 6, "svc-dev-env", None)
     assert svc.stack_name == "svc-dev"
+
+
+def test_stage_and_region_rules() -> None:
+    assert effective_stage(None) == "dev" and effective_stage("prod", "qa") == "prod"
+    assert effective_stage(None, "qa") == effective_stage("", "qa") == "qa"
+    assert effective_region(None) == "us-east-1" and effective_region(None, "eu-west-1") == "eu-west-1"
+    # before variables are resolved, provider.stage counts only as plain text
+    assert plain_stage({"provider": {"stage": "qa"}}) == "qa"
+    assert plain_stage({"provider": {"stage": "${opt:stage}"}}) == "dev"
+    assert plain_stage({"provider": "aws"}, "prod") == "prod"
+    svc = Service.model_validate({"service": "svc", "provider": {"name": "aws", "stage": "qa"}})
+    assert (svc.stage(), svc.stage("prod"), svc.region(), svc.region("eu-west-1")) == (
+        "qa",
+        "prod",
+        "us-east-1",
+        "eu-west-1",
+    )
+
+
+def test_provider_defaults_are_v3s_and_null_keeps_them() -> None:
+    plain = Provider(name="aws")
+    assert (plain.stage, plain.region, plain.runtime, plain.memory_size, plain.timeout) == (
+        "dev",
+        "us-east-1",
+        "nodejs14.x",
+        1024,
+        6,
+    )
+    assert (plain.deployment_method, plain.deployment_prefix, plain.version_functions) == (
+        "changesets",
+        "serverless",
+        True,
+    )
+    nulls = Provider.model_validate({"name": "aws", "memorySize": None, "region": None, "stage": None})
+    assert (nulls.memory_size, nulls.region, nulls.stage) == (1024, "us-east-1", "dev")
+
+
+def test_config_validation_mode_defaults_to_error_for_now() -> None:
+    assert config_validation_mode({}) == "error"  # v3's default is warn: a later change flips it
+    assert config_validation_mode({"configValidationMode": "warn"}) == "warn"
+    assert config_validation_mode({"configValidationMode": "off"}) == "off"
+    assert config_validation_mode({"configValidationMode": "loud"}) == "error"
 
 
 def test_numbers_are_coerced_like_v3(tmp_path: Path) -> None:

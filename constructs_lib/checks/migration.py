@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+
+from constructs_lib.config.data import JsonObject, JsonValue
+from constructs_lib.config.defaults import DEFAULT_REGION
 
 __all__ = ["STATEFUL_TYPES", "Change", "compare", "create_only_properties", "format_report"]
 
@@ -57,7 +59,7 @@ class Change:
         return self.stateful and self.kind in ("replace", "remove")
 
 
-def create_only_properties(resource_type: str, region: str = "us-east-1") -> list[tuple[str, ...]]:
+def create_only_properties(resource_type: str, region: str = DEFAULT_REGION) -> list[tuple[str, ...]]:
     """Property paths CloudFormation cannot change in place for ``resource_type``."""
     try:
         from cfnlint.schema.manager import PROVIDER_SCHEMA_MANAGER
@@ -75,7 +77,7 @@ def create_only_properties(resource_type: str, region: str = "us-east-1") -> lis
     return out
 
 
-def _at(value: Any, path: tuple[str, ...]) -> Any:
+def _at(value: JsonValue, path: tuple[str, ...]) -> JsonValue:
     for key in path:
         if not isinstance(value, dict):
             return None
@@ -83,7 +85,7 @@ def _at(value: Any, path: tuple[str, ...]) -> Any:
     return value
 
 
-def compare(old: dict[str, Any], new: dict[str, Any], *, region: str = "us-east-1") -> list[Change]:
+def compare(old: JsonObject, new: JsonObject, *, region: str = DEFAULT_REGION) -> list[Change]:
     """Changes from ``old`` to ``new`` (full templates)."""
     changes: list[Change] = []
     old_res, new_res = old.get("Resources", {}), new.get("Resources", {})

@@ -9,9 +9,14 @@ acknowledge more with ``custom.slsCdk.acknowledgeNag: {RuleId: reason}``.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from constructs import Construct
+
+    from constructs_lib.config.model import Service
 
 __all__ = ["V3_SEMANTICS", "enable_nag", "nag_findings", "user_acknowledgements"]
 
@@ -28,7 +33,17 @@ V3_SEMANTICS: dict[str, str] = {
 }
 
 
-def user_acknowledgements(project: Any) -> dict[str, str]:
+class _LoadedService(Protocol):
+    @property
+    def model(self) -> Service: ...
+
+
+class _Project(Protocol):
+    @property
+    def services(self) -> Sequence[_LoadedService]: ...
+
+
+def user_acknowledgements(project: _Project) -> dict[str, str]:
     """``custom.slsCdk.acknowledgeNag`` of every service: ``{'<Pack>::<RuleId>': reason}``."""
     extra: dict[str, str] = {}
     for svc in project.services:
@@ -39,7 +54,7 @@ def user_acknowledgements(project: Any) -> dict[str, str]:
     return extra
 
 
-def enable_nag(app: Any, extra: Mapping[str, str] | None = None) -> None:
+def enable_nag(app: Construct, extra: Mapping[str, str] | None = None) -> None:
     """Register the packs on ``app`` and acknowledge :data:`V3_SEMANTICS` (and ``extra``) per stack."""
     from aws_cdk import Acknowledgment, Stack, Validations
     from cdk_nag import AwsSolutionsChecks, ServerlessChecks

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+
+from constructs_lib.config.data import JsonObject
+from constructs_lib.config.defaults import DEFAULT_DEPLOYMENT_PREFIX
 
 __all__ = ["LAMBDA_TRUST_POLICY", "DeployTarget", "deployer_policy"]
 
-LAMBDA_TRUST_POLICY = {
+LAMBDA_TRUST_POLICY: JsonObject = {
     "Version": "2012-10-17",
     "Statement": [
         {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
@@ -188,7 +190,8 @@ class DeployTarget:
     """Role ARNs functions use (``iam:PassRole``)."""
     roles_created: list[str] = field(default_factory=list)
     bucket: str | None = None
-    prefix: str = "serverless"
+    prefix: str = DEFAULT_DEPLOYMENT_PREFIX
+    """The artifacts' S3 key prefix (``<deploymentPrefix>/<service>/<stage>``)."""
     resource_types: set[str] = field(default_factory=set)
     log_groups: list[str] = field(default_factory=list)
     """Log group names the template creates besides ``/aws/lambda/<function>``."""
@@ -198,81 +201,15 @@ def _arn(service: str, region: str, account: str, rest: str) -> str:
     return f"arn:aws:{service}:{region}:{account}:{rest}"
 
 
-def deployer_policy(targets: Iterable[DeployTarget], account: str) -> tuple[dict[str, Any], list[str]]:
+def deployer_policy(targets: Iterable[DeployTarget], account: str) -> tuple[JsonObject, list[str]]:
     """``(policy document, notes)``; notes name resource types granted from their schema on ``*``."""
-    statements: list[dict[str, Any]] = []
+    statements: list[JsonObject] = []
     notes: list[str] = []
     for t in targets:
         sid = "".join(c for c in t.stack.title() if c.isalnum())
-        statements.append(
-            {
-                "Sid": f"{sid}Stack",
-                "Effect": "Allow",
-                "Action": _CFN,
-                "Resource": [_arn("cloudformation", t.region, account, f"stack/{t.stack}/*")],
-            }
-        )
-        if t.bucket:
-            statements.append(
-                {
-                    "Sid": f"{sid}Artifacts",
-                    "Effect": "Allow",
-                    "Action": ["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion"],
-                    "Resource": [f"arn:aws:s3:::{t.bucket}/{t.prefix}/*"],
-                }
-            )
-            statements.append(
-                {
-                    "Sid": f"{sid}ArtifactBucket",
-                    "Effect": "Allow",
-                    "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
-                    "Resource": [f"arn:aws:s3:::{t.bucket}"],
-                }
-            )
-        scopes: dict[str, set[str]] = {}
-        for rtype in sorted(t.resource_types):
-            known = _CUSTOM_RESOURCE if rtype.startswith("Custom::") else _BY_TYPE.get(rtype)
-            if known is None:
-                notes.append(f"{t.stack}: {rtype} is not in the policy table; grant its actions by hand")
-                continue
-            scopes.setdefault(known[0], set()).update(known[1])
-        resources = {
-            "function": [
-                _arn("lambda", t.region, account, f"function:{name}{suffix}")
-                for name in t.functions
-                for suffix in ("", ":*")
-            ],
-            "log-group": list(
-                dict.fromkeys(
-                    [
-                        _arn("logs", t.region, account, f"log-group:/aws/lambda/{name}:*")
-                        for name in t.functions
-                    ]
-                    + [_arn("logs", t.region, account, f"log-group:{name}:*") for name in t.log_groups]
-                )
-            ),
-            "role": list(t.roles_created),
-            "http-api": [
-                f"arn:aws:apigateway:{t.region}::/apis",
-                f"arn:aws:apigateway:{t.region}::/apis/*",
-                f"arn:aws:apigateway:{t.region}::/tags/*",
-            ],
-            "rest-api": [
-                f"arn:aws:apigateway:{t.region}::/restapis",
-                f"arn:aws:apigateway:{t.region}::/restapis/*",
-                f"arn:aws:apigateway:{t.region}::/tags/*",
-                *(
-                    f"arn:aws:apigateway:{t.region}::/{kind}{tail}"
-                    for kind, rtype in (
-                        ("apikeys", "AWS::ApiGateway::ApiKey"),
-                        ("usageplans", "AWS::ApiGateway::UsagePlan"),
-                    )
-                    if rtype in t.resource_types
-                    for tail in ("", "/*")
-                ),
-            ],
-        }
-        for scope, actions in sorted(scopes.items()):
+        statements.extend(_stack_statements(t, sid, account))
+        resources = _scoped_resources(t, account)
+        for scope, actions in sorted(_scoped_actions(t, notes).items()):
             if not resources[scope]:
                 continue
             statements.append(
@@ -294,3 +231,82 @@ def deployer_policy(targets: Iterable[DeployTarget], account: str) -> tuple[dict
                 }
             )
     return {"Version": "2012-10-17", "Statement": statements}, notes
+
+
+def _stack_statements(t: DeployTarget, sid: str, account: str) -> list[JsonObject]:
+    """The stack itself, and the artifacts in the deployment bucket."""
+    statements: list[JsonObject] = [
+        {
+            "Sid": f"{sid}Stack",
+            "Effect": "Allow",
+            "Action": _CFN,
+            "Resource": [_arn("cloudformation", t.region, account, f"stack/{t.stack}/*")],
+        }
+    ]
+    if t.bucket:
+        statements.append(
+            {
+                "Sid": f"{sid}Artifacts",
+                "Effect": "Allow",
+                "Action": ["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion"],
+                "Resource": [f"arn:aws:s3:::{t.bucket}/{t.prefix}/*"],
+            }
+        )
+        statements.append(
+            {
+                "Sid": f"{sid}ArtifactBucket",
+                "Effect": "Allow",
+                "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
+                "Resource": [f"arn:aws:s3:::{t.bucket}"],
+            }
+        )
+    return statements
+
+
+def _scoped_actions(t: DeployTarget, notes: list[str]) -> dict[str, set[str]]:
+    """Scope kind -> the actions the stack's resource types need there; unknown types go to ``notes``."""
+    scopes: dict[str, set[str]] = {}
+    for rtype in sorted(t.resource_types):
+        known = _CUSTOM_RESOURCE if rtype.startswith("Custom::") else _BY_TYPE.get(rtype)
+        if known is None:
+            notes.append(f"{t.stack}: {rtype} is not in the policy table; grant its actions by hand")
+            continue
+        scopes.setdefault(known[0], set()).update(known[1])
+    return scopes
+
+
+def _scoped_resources(t: DeployTarget, account: str) -> dict[str, list[str]]:
+    """Scope kind -> the ARNs of this stack's resources of that kind."""
+    return {
+        "function": [
+            _arn("lambda", t.region, account, f"function:{name}{suffix}")
+            for name in t.functions
+            for suffix in ("", ":*")
+        ],
+        "log-group": list(
+            dict.fromkeys(
+                [_arn("logs", t.region, account, f"log-group:/aws/lambda/{name}:*") for name in t.functions]
+                + [_arn("logs", t.region, account, f"log-group:{name}:*") for name in t.log_groups]
+            )
+        ),
+        "role": list(t.roles_created),
+        "http-api": [
+            f"arn:aws:apigateway:{t.region}::/apis",
+            f"arn:aws:apigateway:{t.region}::/apis/*",
+            f"arn:aws:apigateway:{t.region}::/tags/*",
+        ],
+        "rest-api": [
+            f"arn:aws:apigateway:{t.region}::/restapis",
+            f"arn:aws:apigateway:{t.region}::/restapis/*",
+            f"arn:aws:apigateway:{t.region}::/tags/*",
+            *(
+                f"arn:aws:apigateway:{t.region}::/{kind}{tail}"
+                for kind, rtype in (
+                    ("apikeys", "AWS::ApiGateway::ApiKey"),
+                    ("usageplans", "AWS::ApiGateway::UsagePlan"),
+                )
+                if rtype in t.resource_types
+                for tail in ("", "/*")
+            ),
+        ],
+    }

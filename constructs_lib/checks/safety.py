@@ -6,10 +6,10 @@ environment values, deprecated runtimes, HTTP API functions that outlive the API
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from constructs_lib import limits
-from constructs_lib.config.model import IamStatement, Service
+from constructs_lib.config.data import KeyPath
+from constructs_lib.config.model import EffectiveFunction, Function, IamStatement, Service
 from constructs_lib.config.source import SourceMap
 from constructs_lib.errors import SchemaError, SlsCdkError
 
@@ -23,12 +23,12 @@ _SECRET_VALUE = re.compile(
 )
 
 
-def _warn(sources: SourceMap, path: tuple[Any, ...], message: str, hint: str | None = None) -> SlsCdkError:
+def _warn(sources: SourceMap, path: KeyPath, message: str, hint: str | None = None) -> SlsCdkError:
     return SchemaError(message, location=sources.locate(path), path=path, hint=hint)
 
 
 def _wildcards(statement: IamStatement) -> list[str]:
-    found = []
+    found: list[str] = []
     for action in statement.action or []:
         if action == "*" or action.endswith(":*"):
             found.append(f"action {action!r}")
@@ -39,10 +39,25 @@ def _wildcards(statement: IamStatement) -> list[str]:
 
 
 def safety_warnings(model: Service, sources: SourceMap, stage: str) -> list[SlsCdkError]:
-    out: list[SlsCdkError] = []
+    """Every warning of the service, each once, in the order of the configuration."""
+    out = _iam_warnings(model, sources)
+    for key in model.functions:
+        out.extend(_function_warnings(model, key, sources, stage))
+    seen: set[str] = set()
+    unique = []
+    for warning in out:
+        text = warning.format()
+        if text not in seen:
+            seen.add(text)
+            unique.append(warning)
+    return unique
+
+
+def _iam_warnings(model: Service, sources: SourceMap) -> list[SlsCdkError]:
+    """Wildcard grants in the statements of the generated role."""
     provider = model.provider
     role = provider.role_customisation
-    statements: list[tuple[tuple[Any, ...], IamStatement]] = []
+    statements: list[tuple[KeyPath, IamStatement]] = []
     if role.statements is not None:
         statements = [
             (("provider", "iam", "role", "statements", i), s) for i, s in enumerate(role.statements)
@@ -51,6 +66,7 @@ def safety_warnings(model: Service, sources: SourceMap, stage: str) -> list[SlsC
         statements = [
             (("provider", "iamRoleStatements", i), s) for i, s in enumerate(provider.iam_role_statements)
         ]
+    out: list[SlsCdkError] = []
     for path, statement in statements:
         found = _wildcards(statement)
         if found:
@@ -62,61 +78,67 @@ def safety_warnings(model: Service, sources: SourceMap, stage: str) -> list[SlsC
                     "grant named actions on named ARNs",
                 )
             )
+    return out
 
-    for key, fn in model.functions.items():
-        eff = model.function(key, stage=stage)
-        if fn.url is not None and fn.url.authorizer != "aws_iam":
-            out.append(
-                _warn(
-                    sources,
-                    ("functions", key, "url"),
-                    f"function URL of {key!r} is public (authType NONE): anyone can invoke it",
-                    "use url.authorizer: aws_iam unless the function checks callers itself",
-                )
+
+def _function_warnings(model: Service, key: str, sources: SourceMap, stage: str) -> list[SlsCdkError]:
+    """Public URL, plain-text secrets, deprecated runtime, a timeout past the HTTP API's."""
+    fn = model.functions[key]
+    eff = model.function(key, stage=stage)
+    out: list[SlsCdkError] = []
+    if fn.url is not None and fn.url.authorizer != "aws_iam":
+        out.append(
+            _warn(
+                sources,
+                ("functions", key, "url"),
+                f"function URL of {key!r} is public (authType NONE): anyone can invoke it",
+                "use url.authorizer: aws_iam unless the function checks callers itself",
             )
-        for name, value in (eff.environment or {}).items():
-            if not isinstance(value, str) or value.startswith("{{resolve:") or not value:
-                continue
-            if _SECRET_NAME.search(name) or _SECRET_VALUE.search(value):
-                where = (
-                    ("functions", key, "environment", name)
-                    if fn.environment and name in fn.environment
-                    else ("provider", "environment", name)
-                )
-                out.append(
-                    _warn(
-                        sources,
-                        where,
-                        f"environment variable {name!r} looks like a secret in plain text "
-                        "(it ends up in the template)",
-                        "use ${ssm:/path} or ${ssm:/aws/reference/secretsmanager/id} (a dynamic reference)",
-                    )
-                )
-        if eff.image is None and eff.runtime in limits.DEPRECATED_RUNTIMES:
-            where = ("functions", key, "runtime") if fn.runtime else ("provider", "runtime")
+        )
+    out.extend(_secret_warnings(fn, eff, sources))
+    where: KeyPath
+    if eff.image is None and eff.runtime in limits.DEPRECATED_RUNTIMES:
+        where = ("functions", key, "runtime") if fn.runtime else ("provider", "runtime")
+        out.append(
+            _warn(
+                sources,
+                where,
+                f"runtime {eff.runtime} of {key!r} is deprecated by AWS since "
+                f"{limits.DEPRECATED_RUNTIMES[eff.runtime]}",
+            )
+        )
+    if any(t == "httpApi" for t, _ in eff.events) and eff.timeout >= limits.HTTP_API_TIMEOUT_S:
+        where = ("functions", key, "timeout") if fn.timeout else ("provider", "timeout")
+        out.append(
+            _warn(
+                sources,
+                where,
+                f"function {key!r} may run {eff.timeout} s but its HTTP API gives up after "
+                f"{limits.HTTP_API_TIMEOUT_S} s",
+            )
+        )
+    return out
+
+
+def _secret_warnings(fn: Function, eff: EffectiveFunction, sources: SourceMap) -> list[SlsCdkError]:
+    """Environment values that look like secrets written in plain text."""
+    out: list[SlsCdkError] = []
+    for name, value in (eff.environment or {}).items():
+        if not isinstance(value, str) or value.startswith("{{resolve:") or not value:
+            continue
+        if _SECRET_NAME.search(name) or _SECRET_VALUE.search(value):
+            where: KeyPath = (
+                ("functions", eff.key, "environment", name)
+                if fn.environment and name in fn.environment
+                else ("provider", "environment", name)
+            )
             out.append(
                 _warn(
                     sources,
                     where,
-                    f"runtime {eff.runtime} of {key!r} is deprecated by AWS since "
-                    f"{limits.DEPRECATED_RUNTIMES[eff.runtime]}",
+                    f"environment variable {name!r} looks like a secret in plain text "
+                    "(it ends up in the template)",
+                    "use ${ssm:/path} or ${ssm:/aws/reference/secretsmanager/id} (a dynamic reference)",
                 )
             )
-        if any(t == "httpApi" for t, _ in eff.events) and eff.timeout >= limits.HTTP_API_TIMEOUT_S:
-            where = ("functions", key, "timeout") if fn.timeout else ("provider", "timeout")
-            out.append(
-                _warn(
-                    sources,
-                    where,
-                    f"function {key!r} may run {eff.timeout} s but its HTTP API gives up after "
-                    f"{limits.HTTP_API_TIMEOUT_S} s",
-                )
-            )
-    seen: set[str] = set()
-    unique = []
-    for warning in out:
-        text = warning.format()
-        if text not in seen:
-            seen.add(text)
-            unique.append(warning)
-    return unique
+    return out

@@ -8,12 +8,19 @@ what was looked up and why it failed; "not found" is reported as ``None`` so fal
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
+from constructs_lib.config.defaults import DEFAULT_REGION
 from constructs_lib.errors import VariableError
 
+if TYPE_CHECKING:
+    from boto3 import Session
+
 __all__ = ["AwsLookup", "StackOutput", "resolve_image"]
+
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True)
@@ -27,22 +34,29 @@ class AwsLookup:
     """Reads from the caller's AWS account with the standard credential chain."""
 
     profile: str | None = None
-    default_region: str = "us-east-1"
-    _session: Any = None
-    _cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    default_region: str = DEFAULT_REGION
+    _session: Session | None = None
+    _outputs: dict[tuple[str, str | None], dict[str, StackOutput]] = field(default_factory=dict)
+    _objects: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    _parameters: dict[tuple[str, str | None, bool], str | list[str] | None] = field(default_factory=dict)
+    _digests: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
 
-    def _client(self, service: str, region: str | None) -> Any:
+    def _boto(self) -> Session:
         if self._session is None:
             import boto3
 
             self._session = boto3.Session(profile_name=self.profile)
-        return self._session.client(service, region_name=region or self.default_region)
+        return self._session
 
-    def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    def _region(self, region: str | None) -> str:
+        return region or self.default_region
+
+    def _call(self, what: str, fn: Callable[..., _R], **kwargs: object) -> _R | None:
+        """``fn(**kwargs)``; None when AWS says the thing does not exist."""
         from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
 
         try:
-            return fn(*args, **kwargs)
+            return fn(**kwargs)
         except (NoCredentialsError, ProfileNotFound) as exc:
             raise VariableError(
                 f"{what} is read from AWS at synth time, and no AWS credentials were found ({exc})",
@@ -59,11 +73,11 @@ class AwsLookup:
 
     def stack_output(self, stack: str, key: str, region: str | None) -> StackOutput | None:
         """The output ``key`` of deployed stack ``stack`` (None when the stack or output is absent)."""
-        cache_key = ("cf", stack, region)
-        if cache_key not in self._cache:
-            client = self._client("cloudformation", region)
+        cache_key = (stack, region)
+        if cache_key not in self._outputs:
+            client = self._boto().client("cloudformation", region_name=self._region(region))
             found = self._call(f"output of stack {stack!r}", client.describe_stacks, StackName=stack)
-            outputs = (
+            self._outputs[cache_key] = (
                 {}
                 if not found
                 else {
@@ -71,53 +85,46 @@ class AwsLookup:
                     for o in found["Stacks"][0].get("Outputs", [])
                 }
             )
-            self._cache[cache_key] = outputs
-        return self._cache[cache_key].get(key)
+        return self._outputs[cache_key].get(key)
 
     def s3_object(self, bucket: str, key: str) -> str | None:
         """The body of ``s3://bucket/key`` as UTF-8 text (None when absent)."""
-        cache_key = ("s3", bucket, key)
-        if cache_key not in self._cache:
-            client = self._client("s3", None)
-            found = self._call(f"s3://{bucket}/{key}", client.get_object, Bucket=bucket, Key=key)
-            if found is None:
-                self._cache[cache_key] = None
-            else:
-                body = found["Body"].read()
-                try:
-                    self._cache[cache_key] = body.decode("utf-8")
-                except UnicodeDecodeError:
-                    raise VariableError(f"s3://{bucket}/{key} is not UTF-8 text") from None
-        return self._cache[cache_key]
+        cache_key = (bucket, key)
+        if cache_key not in self._objects:
+            body = self.s3_object_bytes(bucket, key)
+            try:
+                self._objects[cache_key] = None if body is None else body.decode("utf-8")
+            except UnicodeDecodeError:
+                raise VariableError(f"s3://{bucket}/{key} is not UTF-8 text") from None
+        return self._objects[cache_key]
 
     def s3_object_bytes(self, bucket: str, key: str) -> bytes | None:
         """The bytes of ``s3://bucket/key`` (None when absent); not cached (artifacts are large)."""
-        found = self._call(
-            f"s3://{bucket}/{key}", self._client("s3", None).get_object, Bucket=bucket, Key=key
-        )
+        client = self._boto().client("s3", region_name=self._region(None))
+        found = self._call(f"s3://{bucket}/{key}", client.get_object, Bucket=bucket, Key=key)
         return None if found is None else bytes(found["Body"].read())
 
-    def ssm_parameter(self, name: str, region: str | None, decrypt: bool) -> Any:
+    def ssm_parameter(self, name: str, region: str | None, decrypt: bool) -> str | list[str] | None:
         """An SSM parameter's value; a StringList becomes a list, as in v3 (None when absent)."""
-        cache_key = ("ssm", name, region, decrypt)
-        if cache_key not in self._cache:
-            client = self._client("ssm", region)
+        cache_key = (name, region, decrypt)
+        if cache_key not in self._parameters:
+            client = self._boto().client("ssm", region_name=self._region(region))
             found = self._call(
                 f"SSM parameter {name!r}", client.get_parameter, Name=name, WithDecryption=decrypt
             )
             if found is None:
-                self._cache[cache_key] = None
+                self._parameters[cache_key] = None
             else:
                 param = found["Parameter"]
-                value = param["Value"]
-                self._cache[cache_key] = value.split(",") if param.get("Type") == "StringList" else value
-        return self._cache[cache_key]
+                value = param.get("Value", "")
+                self._parameters[cache_key] = value.split(",") if param.get("Type") == "StringList" else value
+        return self._parameters[cache_key]
 
     def ecr_image_digest(self, registry: str, repository: str, tag: str, region: str) -> str:
         """The ``sha256:...`` digest of ``repository:tag`` in ``registry`` (v3 resolves it the same way)."""
-        cache_key = ("ecr", registry, repository, tag, region)
-        if cache_key not in self._cache:
-            client = self._client("ecr", region)
+        cache_key = (registry, repository, tag, region)
+        if cache_key not in self._digests:
+            client = self._boto().client("ecr", region_name=self._region(region))
             found = self._call(
                 f"ECR image {repository}:{tag}",
                 client.describe_images,
@@ -125,12 +132,13 @@ class AwsLookup:
                 repositoryName=repository,
                 imageIds=[{"imageTag": tag}],
             )
-            if not found or not found.get("imageDetails"):
+            details = found.get("imageDetails") if found else None
+            if not details:
                 raise VariableError(
                     f"ECR image {repository}:{tag} not found in registry {registry} ({region})"
                 )
-            self._cache[cache_key] = found["imageDetails"][0]["imageDigest"]
-        return str(self._cache[cache_key])
+            self._digests[cache_key] = str(details[0].get("imageDigest", ""))
+        return self._digests[cache_key]
 
 
 def resolve_image(uri: str, region: str, lookup: AwsLookup | None = None) -> tuple[str, str]:

@@ -11,16 +11,16 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pydantic import Field, field_validator
 
+from constructs_lib.config.data import JsonObject, JsonValue, KeyPath
 from constructs_lib.config.files import COMPOSE_FILE_NAMES, SERVICE_FILE_NAMES
 from constructs_lib.config.schema import Base, ListOf
 from constructs_lib.config.source import SourceMap, load_yaml_file
 from constructs_lib.config.validate import validate
 from constructs_lib.config.variables import ResolveContext, resolve_config
-from constructs_lib.errors import ComposeError, ErrorGroup, Location, SlsCdkError
+from constructs_lib.errors import ComposeError, ErrorGroup, Location, SlsCdkError, did_you_mean
 
 __all__ = [
     "COMPOSE_FILE_NAMES",
@@ -38,7 +38,7 @@ _OUTPUT_REF = re.compile(r"\$\{([a-zA-Z][\w-]*)\.([A-Za-z0-9_]+)\}")
 class ComposeServiceModel(Base):
     path: str
     config: str | None = None
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: JsonObject = Field(default_factory=dict)
     depends_on: ListOf[str] = Field(default_factory=list)
     region: str | None = None
 
@@ -52,7 +52,7 @@ class ComposeServiceModel(Base):
 
 class ComposeModel(Base):
     services: dict[str, ComposeServiceModel]
-    state: Any = None
+    state: JsonValue = None
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class ComposeService:
     name: str
     dir: Path
     config_file: Path
-    params: dict[str, Any]
+    params: JsonObject
     depends_on: tuple[str, ...]
     region: str | None
     location: Location
@@ -108,7 +108,7 @@ def split_output_refs(value: str) -> list[str | OutputRef]:
     return parts
 
 
-def output_refs(value: Any) -> list[OutputRef]:
+def output_refs(value: JsonValue) -> list[OutputRef]:
     """Every ``${service.Output}`` in a param value."""
     if isinstance(value, str):
         return [OutputRef(m[1], m[2]) for m in _OUTPUT_REF.finditer(value)]
@@ -130,101 +130,124 @@ def load_compose(file: Path, *, stage: str, env: dict[str, str] | None = None) -
     )
     data = _resolve_compose_variables(doc.data, doc.sources, ctx)
     model, _ = validate(ComposeModel, data, doc.sources)
-
     errors: list[SlsCdkError] = []
     services: dict[str, ComposeService] = {}
     for name, svc in model.services.items():
-        where = doc.sources.locate(("services", name))
-        folder = (root / svc.path).resolve()
-        if folder != root and root not in folder.parents:
-            errors.append(
-                ComposeError(
-                    f"path {svc.path!r} of service {name!r} is outside the compose folder",
-                    location=doc.sources.locate(("services", name, "path")),
-                    path=("services", name, "path"),
-                )
-            )
-            continue
-        if not folder.is_dir():
-            errors.append(
-                ComposeError(
-                    f"service {name!r}: folder {svc.path!r} does not exist",
-                    location=doc.sources.locate(("services", name, "path")),
-                    path=("services", name, "path"),
-                )
-            )
-            continue
-        config = find_service_file(folder, svc.config)
-        if config is None:
-            wanted = svc.config or "serverless.yml"
-            key = ("services", name, "config" if svc.config else "path")
-            errors.append(
-                ComposeError(
-                    f"service {name!r}: no {wanted} in {svc.path!r}",
-                    location=doc.sources.locate(key),
-                    path=key,
-                )
-            )
-            continue
-        deps = list(svc.depends_on)
-        for key, value in svc.params.items():
-            for ref in output_refs(value):
-                deps.append(ref.service)
-                if ref.service not in model.services:
-                    errors.append(
-                        ComposeError(
-                            f"param {key!r} of service {name!r} references unknown service {ref.service!r}",
-                            location=doc.sources.locate(("services", name, "params", key)),
-                            path=("services", name, "params", key),
-                        )
-                    )
-        for i, dep in enumerate(svc.depends_on):
-            if dep not in model.services:
-                from constructs_lib.errors import did_you_mean
+        found = _service(name, svc, model, root, doc.sources, errors)
+        if found is not None:
+            services[name] = found
+    ErrorGroup.raise_if_any(errors)
+    order = _dependency_order(services, doc.sources)
+    return Compose(file=file, root=root, services=services, order=order, sources=doc.sources)
 
-                guess = did_you_mean(dep, model.services)
+
+def _service(
+    name: str,
+    svc: ComposeServiceModel,
+    model: ComposeModel,
+    root: Path,
+    sources: SourceMap,
+    errors: list[SlsCdkError],
+) -> ComposeService | None:
+    """Service ``name`` with its folder and configuration file found; None (and ``errors``
+    extended) when either is missing; unknown services it references are reported then too."""
+    folder = (root / svc.path).resolve()
+    config = _service_file(name, svc, folder, root, sources, errors)
+    if config is None:
+        return None
+    errors.extend(_unknown_references(name, svc, model, sources))
+    deps = [*svc.depends_on, *(ref.service for value in svc.params.values() for ref in output_refs(value))]
+    return ComposeService(
+        name=name,
+        dir=folder,
+        config_file=config,
+        params=dict(svc.params),
+        depends_on=tuple(dict.fromkeys(d for d in deps if d in model.services)),
+        region=svc.region,
+        location=sources.locate(("services", name)),
+    )
+
+
+def _service_file(
+    name: str,
+    svc: ComposeServiceModel,
+    folder: Path,
+    root: Path,
+    sources: SourceMap,
+    errors: list[SlsCdkError],
+) -> Path | None:
+    """The service's configuration file, or None with the reason appended to ``errors``."""
+    path_key: KeyPath = ("services", name, "path")
+    if folder != root and root not in folder.parents:
+        message = f"path {svc.path!r} of service {name!r} is outside the compose folder"
+    elif not folder.is_dir():
+        message = f"service {name!r}: folder {svc.path!r} does not exist"
+    else:
+        config = find_service_file(folder, svc.config)
+        if config is not None:
+            return config
+        path_key = ("services", name, "config" if svc.config else "path")
+        message = f"service {name!r}: no {svc.config or SERVICE_FILE_NAMES[0]} in {svc.path!r}"
+    errors.append(ComposeError(message, location=sources.locate(path_key), path=path_key))
+    return None
+
+
+def _unknown_references(
+    name: str, svc: ComposeServiceModel, model: ComposeModel, sources: SourceMap
+) -> list[SlsCdkError]:
+    """Params naming outputs of services the file does not have, and unknown ``dependsOn``."""
+    errors: list[SlsCdkError] = []
+    for key, value in svc.params.items():
+        for ref in output_refs(value):
+            if ref.service not in model.services:
+                where: KeyPath = ("services", name, "params", key)
                 errors.append(
                     ComposeError(
-                        f"service {name!r} depends on unknown service {dep!r}",
-                        location=doc.sources.locate(("services", name, "dependsOn", i)),
-                        path=("services", name, "dependsOn", i),
-                        hint=f"did you mean {guess!r}?" if guess else None,
+                        f"param {key!r} of service {name!r} references unknown service {ref.service!r}",
+                        location=sources.locate(where),
+                        path=where,
                     )
                 )
-        services[name] = ComposeService(
-            name=name,
-            dir=folder,
-            config_file=config,
-            params=dict(svc.params),
-            depends_on=tuple(dict.fromkeys(d for d in deps if d in model.services)),
-            region=svc.region,
-            location=where,
-        )
-    ErrorGroup.raise_if_any(errors)
+    for i, dep in enumerate(svc.depends_on):
+        if dep not in model.services:
+            guess = did_you_mean(dep, model.services)
+            where = ("services", name, "dependsOn", i)
+            errors.append(
+                ComposeError(
+                    f"service {name!r} depends on unknown service {dep!r}",
+                    location=sources.locate(where),
+                    path=where,
+                    hint=f"did you mean {guess!r}?" if guess else None,
+                )
+            )
+    return errors
 
+
+def _dependency_order(services: dict[str, ComposeService], sources: SourceMap) -> tuple[str, ...]:
+    """Service names, dependencies first; a cycle is an error."""
     sorter = graphlib.TopologicalSorter({name: svc.depends_on for name, svc in services.items()})
     try:
-        order = tuple(sorter.static_order())
+        return tuple(sorter.static_order())
     except graphlib.CycleError as exc:
         cycle = exc.args[1]
         raise ComposeError(
             "services depend on each other in a cycle: " + " -> ".join(reversed(cycle)),
-            location=doc.sources.locate(("services", cycle[0])),
+            location=sources.locate(("services", cycle[0])),
             path=("services", cycle[0]),
         ) from None
-    return Compose(file=file, root=root, services=services, order=order, sources=doc.sources)
 
 
-def _resolve_compose_variables(data: Any, sources: SourceMap, ctx: ResolveContext) -> Any:
+def _resolve_compose_variables(data: JsonObject, sources: SourceMap, ctx: ResolveContext) -> JsonObject:
     """Compose resolves only ``sls:stage`` and ``env:``; output references are kept for later."""
     resolved = resolve_config(_protect_output_refs(data), sources, ctx)
-    return _restore_output_refs(resolved)
+    restored: JsonObject = _restore_output_refs(resolved)
+    return restored
 
 
 _MARK = "\x00sls-cdk-output\x00"
 
 
-def _protect_output_refs(value: Any) -> Any:
+def _protect_output_refs(value: JsonValue) -> JsonValue:
     if isinstance(value, dict):
         return {k: _protect_output_refs(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -234,7 +257,7 @@ def _protect_output_refs(value: Any) -> Any:
     return value
 
 
-def _restore_output_refs(value: Any) -> Any:
+def _restore_output_refs(value: JsonValue) -> JsonValue:
     if isinstance(value, dict):
         return {k: _restore_output_refs(v) for k, v in value.items()}
     if isinstance(value, list):

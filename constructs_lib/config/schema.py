@@ -7,11 +7,13 @@ add the rest of v3's leniency (a scalar where a list is expected, environment va
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
+
+from constructs_lib.config.data import JsonObject, JsonValue
 
 __all__ = [
     "Base",
@@ -36,7 +38,7 @@ class Base(BaseModel):
     )
 
 
-def is_intrinsic(value: Any) -> bool:
+def is_intrinsic(value: JsonValue) -> bool:
     """A CloudFormation intrinsic (``{"Ref": ..}``, ``{"Fn::GetAtt": ..}``...)."""
     return (
         isinstance(value, dict)
@@ -46,33 +48,30 @@ def is_intrinsic(value: Any) -> bool:
     )
 
 
-def _not_supported(value: Any) -> Any:
+def _not_supported(value: JsonValue) -> JsonValue:
     raise PydanticCustomError("not_supported", "this Serverless v3 option is not supported yet")
 
 
 #: A key v3 knows that we do not translate yet: using it is a clear error, never silently dropped.
-NotSupported = Annotated[Any, AfterValidator(_not_supported)]
+NotSupported = Annotated[JsonValue, AfterValidator(_not_supported)]
 
 #: A key v3 accepts that never changes the template (app, org, frameworkVersion...).
-Ignored = Any
+Ignored = JsonValue
 
 
-def _to_list(value: Any) -> Any:
+def _to_list(value: JsonValue) -> JsonValue:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
 
 
-class _ListOf:
-    def __class_getitem__(cls, item: Any) -> Any:
-        return Annotated[list[item], BeforeValidator(_to_list)]
-
+_T = TypeVar("_T")
 
 #: ``ListOf[str]``: a list, where v3 also accepts a single value.
-ListOf = _ListOf
+ListOf = Annotated[list[_T], BeforeValidator(_to_list)]
 
 
-def _cfn_or_text(value: Any) -> Any:
+def _cfn_or_text(value: JsonValue) -> JsonValue:
     if is_intrinsic(value):
         return value
     if isinstance(value, bool):
@@ -85,7 +84,7 @@ def _cfn_or_text(value: Any) -> Any:
 
 
 #: Text or a CloudFormation intrinsic; numbers and booleans become text like v3 does.
-CfnValue = Annotated[Any, BeforeValidator(_cfn_or_text)]
+CfnValue = Annotated[str | JsonObject, BeforeValidator(_cfn_or_text)]
 
 #: Environment variables: values coerced to text.
 EnvMap = dict[str, CfnValue]

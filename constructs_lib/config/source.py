@@ -11,25 +11,25 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 import yaml
 
+from constructs_lib.config.data import JsonObject, JsonValue, KeyPath, Scalar
 from constructs_lib.errors import Location, YamlError
 
 __all__ = ["MAX_FILE_BYTES", "Document", "SourceMap", "load_yaml_file", "load_yaml_text"]
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: PyYAML's C parser when it was built with libyaml (it is, in the wheels), else the Python one.
+_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Guards: a serverless.yml is small; anything past these is a mistake or an attack.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 100
 MAX_NODES = 200_000
-
-Path_ = tuple[str | int, ...]
 
 
 @dataclass
@@ -37,9 +37,9 @@ class SourceMap:
     """Key path -> where it was written. Lookups fall back to the nearest known parent."""
 
     file: str
-    _locations: dict[Path_, Location] = field(default_factory=dict)
+    _locations: dict[KeyPath, Location] = field(default_factory=dict)
 
-    def add(self, path: Path_, location: Location) -> None:
+    def add(self, path: KeyPath, location: Location) -> None:
         self._locations[path] = location
 
     def locate(self, path: Sequence[str | int]) -> Location:
@@ -61,7 +61,7 @@ class SourceMap:
             if path[:n] == start:
                 self._locations[tuple(prefix) + path[n:]] = loc
 
-    def items(self) -> Iterator[tuple[Path_, Location]]:
+    def items(self) -> Iterator[tuple[KeyPath, Location]]:
         return iter(self._locations.items())
 
 
@@ -69,7 +69,7 @@ class SourceMap:
 class Document:
     """A parsed YAML file: its data and where each value came from."""
 
-    data: Any
+    data: JsonValue
     sources: SourceMap
     path: Path | None = None
 
@@ -86,7 +86,7 @@ _INF = re.compile(r"^([-+]?)\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 
 
-def _plain_scalar(value: str) -> Any:
+def _plain_scalar(value: str) -> Scalar:
     if _NULL.match(value):
         return None
     if _BOOL_TRUE.match(value):
@@ -148,12 +148,12 @@ class _Builder:
         self.count = 0
 
     def loc(self, node: yaml.Node) -> Location:
-        return Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+        return _location(self.file, node.start_mark)
 
-    def error(self, node: yaml.Node, message: str, path: Path_ = ()) -> YamlError:
+    def error(self, node: yaml.Node, message: str, path: KeyPath = ()) -> YamlError:
         return YamlError(message, location=self.loc(node), path=path)
 
-    def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
+    def build(self, node: yaml.Node, path: KeyPath, depth: int = 0) -> JsonValue:
         self.count += 1
         if self.count > MAX_NODES:
             raise self.error(node, f"document expands to more than {MAX_NODES} values (alias bomb?)", path)
@@ -173,15 +173,16 @@ class _Builder:
             return self._mapping(node, path, depth)
         raise self.error(node, "unsupported YAML node", path)  # pragma: no cover
 
-    def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+    def _scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Scalar:
         if node.style:  # quoted or block scalars are strings unless tagged otherwise
             return node.value if node.tag == f"{_STD}str" else self._explicit(node, path)
         if node.tag == _implicit_tag(node.value):
             return _plain_scalar(node.value)
         return self._explicit(node, path)
 
-    def _explicit(self, node: yaml.ScalarNode, path: Path_) -> Any:
-        tag, value = node.tag, node.value
+    def _explicit(self, node: yaml.ScalarNode, path: KeyPath) -> Scalar:
+        tag = node.tag
+        value: str = node.value
         try:
             if tag == f"{_STD}str":
                 return value
@@ -204,9 +205,9 @@ class _Builder:
             return value if node.style else _plain_scalar(value)
         raise self.error(node, f"unknown YAML tag {tag}", path)
 
-    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        merged: dict[str, Any] = {}
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> JsonObject:
+        out: JsonObject = {}
+        merged: JsonObject = {}
         for key_node, value_node in node.value:
             if key_node.tag == f"{_STD}merge" or (
                 isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<" and not key_node.style
@@ -234,10 +235,10 @@ class _Builder:
             out.setdefault(k, v)
         return out
 
-    def _cfn(self, node: yaml.Node, tag: str, path: Path_, depth: int) -> dict[str, Any]:
+    def _cfn(self, node: yaml.Node, tag: str, path: KeyPath, depth: int) -> JsonObject:
         fn = _CFN_TAGS[tag]
         if isinstance(node, yaml.ScalarNode):
-            value: Any = node.value
+            value: JsonValue = node.value
             if fn == "Fn::GetAtt":
                 value = value.split(".", 1)
             elif fn == "Fn::GetAZs" and value == "":
@@ -251,7 +252,8 @@ class _Builder:
 
 def _implicit_tag(value: str) -> str:
     """The tag PyYAML's resolver gives a plain scalar; any other tag was written explicitly."""
-    return yaml.resolver.Resolver.resolve(_Loader, yaml.ScalarNode, value, (True, False))
+    resolve: Callable[..., str] = yaml.resolver.Resolver.resolve  # untyped in the stubs
+    return resolve(_Loader, yaml.ScalarNode, value, (True, False))
 
 
 def _check_expansion(root: yaml.Node, file: str) -> None:
@@ -272,7 +274,7 @@ def _check_expansion(root: yaml.Node, file: str) -> None:
             mark = node.start_mark
             raise YamlError(
                 f"document expands to more than {MAX_NODES} values through aliases (alias bomb?)",
-                location=Location(file, mark.line + 1, mark.column + 1),
+                location=_location(file, mark),
             )
         sizes[id(node)] = total
         return total
@@ -291,7 +293,7 @@ def _check_shape(text: str, file: str) -> None:
                     mark = event.start_mark
                     raise YamlError(
                         f"nesting deeper than {MAX_DEPTH} levels",
-                        location=Location(file, mark.line + 1, mark.column + 1),
+                        location=_location(file, mark),
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
@@ -300,14 +302,27 @@ def _check_shape(text: str, file: str) -> None:
 
 
 def _yaml_error(exc: yaml.YAMLError, file: str) -> YamlError:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    if "end of stream" in problem and getattr(exc, "context_mark", None) is not None:
-        mark = exc.context_mark  # type: ignore[attr-defined]  # where the unclosed value began
-    context = getattr(exc, "context", None)
+    marked = exc if isinstance(exc, yaml.MarkedYAMLError) else None
+    context_mark = marked.context_mark if marked else None
+    mark = (marked.problem_mark if marked else None) or context_mark
+    problem = (marked.problem if marked else None) or str(exc)
+    if "end of stream" in problem and context_mark is not None:
+        mark = context_mark  # where the unclosed value began
+    context = marked.context if marked else None
     message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
-    loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
-    return YamlError(message, location=loc)
+    return YamlError(message, location=_location(file, mark))
+
+
+class _Mark(Protocol):
+    """A position in PyYAML's parsers (the Python and the C one have their own classes)."""
+
+    line: int
+    column: int
+
+
+def _location(file: str, mark: _Mark | None) -> Location:
+    """PyYAML's 0-based mark as a 1-based location."""
+    return Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
 
 
 def load_yaml_text(
@@ -363,7 +378,7 @@ def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES, label: str | None 
         ) from None
 
 
-def load_yaml_file(path: Path, *, label: str | None = None, **kwargs: Any) -> Document:
+def load_yaml_file(path: Path, *, label: str | None = None, **kwargs: bool) -> Document:
     """Read and parse one YAML file with all guards."""
     shown = label or str(path)
     doc = load_yaml_text(read_text(path, label=shown), shown, **kwargs)

@@ -4,34 +4,41 @@ from __future__ import annotations
 
 import types
 import typing
-from typing import Any, Union, get_args, get_origin
+from typing import Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
+from constructs_lib.config.data import JsonValue, KeyPath
 from constructs_lib.config.source import SourceMap
 from constructs_lib.errors import SchemaError, did_you_mean
 from constructs_lib.events import NOT_SUPPORTED_YET, REGISTRY
 
-__all__ = ["validate"]
+__all__ = ["ValidationMode", "validate"]
+
+#: v3's ``configValidationMode``: what unknown keys do (see :func:`validate`).
+ValidationMode = Literal["error", "warn", "off"]
 
 M = typing.TypeVar("M", bound=BaseModel)
 
 
-def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+def _data_path(data: JsonValue, loc: tuple[int | str, ...]) -> KeyPath:
     """Keep the parts of pydantic's ``loc`` that are real keys of the data (drop union branch
     names and discriminator tags that pydantic inserts)."""
     out: list[str | int] = []
     node = data
     for part in loc:
-        if (isinstance(node, dict) and part in node) or (
-            isinstance(node, list) and isinstance(part, int) and part < len(node)
-        ):
+        if isinstance(node, list):
+            if isinstance(part, int) and part < len(node):
+                out.append(part)
+                node = node[part]
+        elif isinstance(node, dict) and part in node:
             out.append(part)
             node = node[part]
     return tuple(out)
 
 
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
+def _models_in(annotation: object) -> list[type[BaseModel]]:
     origin = get_origin(annotation)
     if origin is typing.Annotated:
         return _models_in(get_args(annotation)[0])
@@ -42,7 +49,7 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return []
 
 
-def _container_item(annotation: Any) -> list[Any]:
+def _container_item(annotation: object) -> list[object]:
     origin = get_origin(annotation)
     if origin is typing.Annotated:
         return _container_item(get_args(annotation)[0])
@@ -55,12 +62,12 @@ def _container_item(annotation: Any) -> list[Any]:
     return []
 
 
-def _allowed_keys(root: type[BaseModel], data: Any, path: tuple[str | int, ...]) -> list[str]:
+def _allowed_keys(root: type[BaseModel], data: JsonValue, path: KeyPath) -> list[str]:
     """The keys the model accepts at ``path`` (for did-you-mean)."""
-    candidates: list[Any] = [root]
+    candidates: list[object] = [root]
     node = data
     for part in path:
-        nxt: list[Any] = []
+        nxt: list[object] = []
         if isinstance(node, list) and isinstance(part, int):
             node = node[part]
             if isinstance(node, dict) and len(node) == 1 and path and "events" in path:
@@ -92,8 +99,8 @@ def _allowed_keys(root: type[BaseModel], data: Any, path: tuple[str | int, ...])
 
 
 def _message(
-    err: dict[str, Any], data: Any, root: type[BaseModel], path: tuple[str | int, ...]
-) -> tuple[str, str | None, tuple[str | int, ...]]:
+    err: ErrorDetails, data: JsonValue, root: type[BaseModel], path: KeyPath
+) -> tuple[str, str | None, KeyPath]:
     kind = err["type"]
     msg = str(err["msg"]).removeprefix("Value error, ")
     if kind == "extra_forbidden":
@@ -102,10 +109,10 @@ def _message(
         guess = did_you_mean(key, _allowed_keys(root, data, parent))
         return f"unknown key {key!r}", (f"did you mean {guess!r}?" if guess else None), (*parent, key)
     if kind == "not_supported":
-        key = path[-1] if path else ""
+        last = path[-1] if path else ""
         if len(path) >= 3 and path[-3] == "events" and isinstance(path[-2], int):
-            return f"event type {key!r} is not supported yet", None, path
-        return f"{key!r} is a Serverless v3 option that sls-cdk does not support yet", None, path
+            return f"event type {last!r} is not supported yet", None, path
+        return f"{last!r} is a Serverless v3 option that sls-cdk does not support yet", None, path
     if kind == "union_tag_invalid":
         tag = err.get("ctx", {}).get("tag", "")
         if tag in NOT_SUPPORTED_YET:
@@ -131,7 +138,7 @@ def _message(
     return msg[:1].lower() + msg[1:], None, path
 
 
-def _remove(data: Any, path: tuple[str | int, ...]) -> None:
+def _remove(data: JsonValue, path: KeyPath) -> None:
     node = data
     for part in path[:-1]:
         node = node[part]
@@ -140,7 +147,7 @@ def _remove(data: Any, path: tuple[str | int, ...]) -> None:
 
 
 def validate(
-    model: type[M], data: Any, sources: SourceMap, *, unknown_keys: str = "error"
+    model: type[M], data: JsonValue, sources: SourceMap, *, unknown_keys: ValidationMode = "error"
 ) -> tuple[M, list[SchemaError]]:
     """Validate ``data`` into ``model``; return it with warnings, or raise all errors at once.
 

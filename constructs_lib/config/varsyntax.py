@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+
+from constructs_lib.config.data import Scalar
 
 __all__ = ["Literal", "Ref", "Template", "Var", "VarSyntaxError", "parse"]
 
@@ -33,7 +34,7 @@ class VarSyntaxError(ValueError):
 
 @dataclass(frozen=True)
 class Literal:
-    value: Any
+    value: Scalar
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class _NotLiteralType:
 _NotLiteral = _NotLiteralType()
 
 
-def _literal(text: str) -> Any:
+def _literal(text: str) -> Scalar | _NotLiteralType:
     if text == "true":
         return True
     if text == "false":
@@ -206,10 +207,10 @@ class _Parser:
             if self.peek(j) == ":":
                 address, j = self.address(j + 1)
             return Ref(word, address, tuple(params)), j
-        value = _literal(word)
-        if value is _NotLiteral:
+        literal = _literal(word)
+        if isinstance(literal, _NotLiteralType):
             raise self.err(f"Invalid literal source {word!r}", i)
-        return Literal(value), j
+        return Literal(literal), j
 
     def params(self, i: int) -> tuple[list[Template], int]:
         out: list[Template] = []
