@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 SEED := examples/seed
 
-.PHONY: synth test lint install build-example clean bench bytecode
+.PHONY: synth test lint typecheck install build-example clean bench bytecode
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,13 +30,20 @@ synth: install build-example bytecode
 	$(PY) -m constructs_lib summary cdk.out
 
 ## the whole test suite
-test: install build-example
+test: install build-example typecheck
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed typecheck
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+## mypy --strict on the library and the stacks; the custom-resource Lambdas as the modules they are
+HANDLERS := constructs_lib/constructs/custom_resources/handlers
+typecheck: $(VENV)/.installed
+	$(PY) -m mypy constructs_lib stacks app.py
+	cd $(HANDLERS) && ../../../../$(PY) -m mypy --strict --config-file /dev/null --cache-dir ../../../../.mypy_cache/handlers \
+		$(patsubst %.py,-m %,$(notdir $(wildcard $(HANDLERS)/*.py)))
 
 clean:
 	rm -rf cdk.out .pytest_cache

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from aws_cdk import (
     CfnOutput,
@@ -46,7 +46,7 @@ STACK_DESCRIPTION = "The AWS CloudFormation template for this Serverless applica
 def asset_location(service: LoadedService) -> tuple[str | None, str]:
     """``(named deployment bucket or None, key prefix)`` of the service's file assets."""
     provider = service.model.provider
-    prefix = naming.artifact_prefix(service.name, service.stage, provider.deployment_prefix or "serverless")
+    prefix = naming.artifact_prefix(service.name, service.stage, provider.deployment_prefix)
     bucket = provider.deployment_bucket.name if provider.deployment_bucket else None
     return bucket, prefix
 
@@ -77,7 +77,9 @@ class ServiceStack(Stack):
             description=STACK_DESCRIPTION,
             synthesizer=given_synthesizer or synthesizer_for(service),
             env=kwargs.pop("env", None) or Environment(region=service.region),
-            tags={"STAGE": service.stage, **(provider.stack_tags or {})},
+            # stack tags are deploy-time settings (cdk deploy --tags); an intrinsic value is passed
+            # on as written, as v3 passes it to CloudFormation
+            tags=cast(dict[str, str], {"STAGE": service.stage, **(provider.stack_tags or {})}),
             notification_arns=provider.notification_arns,
             **kwargs,
         )
@@ -85,7 +87,7 @@ class ServiceStack(Stack):
         bucket_name, prefix = asset_location(service)
         if given_synthesizer is None and bucket_name and "${" not in bucket_name:
             self.__dict__[ASSET_LOCATION] = (bucket_name, prefix)  # add_zip_asset computes keys locally
-        self.deployment_method = provider.deployment_method or "changesets"
+        self.deployment_method = provider.deployment_method
         self._http_api: ServiceHttpApi | None = None
         v3_bucket = self._deployment_bucket()
         self.role = self._role()

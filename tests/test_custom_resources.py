@@ -261,3 +261,22 @@ def test_rest_stage_settings(aws: None, cloudformation: tuple[str, list[dict[str
     api_gateway_stage.handler(update, CONTEXT)
     assert answers[-1]["Status"] == "SUCCESS", answers[-1]
     assert client.get_stage(restApiId=api, stageName="dev")["tags"] == {"owner": "me"}  # old tag removed
+
+
+def test_handlers_zip_holds_the_handler_modules_only() -> None:
+    """A cache or editor file beside the handlers (mypy, an IDE) must not change the asset hash."""
+    import zipfile
+
+    from constructs_lib.constructs.custom_resources import handlers_zip
+
+    stray = HANDLERS / ".stray-cache" / "x.json"
+    stray.parent.mkdir()
+    try:
+        stray.write_text("{}")
+        (HANDLERS / "notes.swp").write_text("x")
+        names = zipfile.ZipFile(handlers_zip()).namelist()
+    finally:
+        stray.unlink()
+        stray.parent.rmdir()
+        (HANDLERS / "notes.swp").unlink()
+    assert names == sorted(p.name for p in HANDLERS.glob("*.py"))

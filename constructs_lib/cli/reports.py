@@ -79,9 +79,7 @@ def cmd_policy(args: argparse.Namespace) -> int:
                 if isinstance(p.get("LogGroupName"), str) and not p["LogGroupName"].startswith("/aws/lambda/")
             ],
             bucket=bucket,
-            prefix=naming.artifact_prefix(
-                svc.name, svc.stage, provider.deployment_prefix or "serverless"
-            ).rstrip("/"),
+            prefix=naming.artifact_prefix(svc.name, svc.stage, provider.deployment_prefix).rstrip("/"),
             resource_types={r.get("Type", "") for r in resources.values()},
         )
         for res in resources.values():

@@ -20,8 +20,9 @@ from constructs_lib import naming
 from constructs_lib.checks.safety import safety_warnings
 from constructs_lib.config.aws_lookup import AwsLookup, resolve_image
 from constructs_lib.config.compose import load_compose, output_refs, split_output_refs
+from constructs_lib.config.defaults import effective_stage, plain_stage
 from constructs_lib.config.files import SERVICE_FILE_NAMES, find_project
-from constructs_lib.config.model import EffectiveFunction, Service
+from constructs_lib.config.model import EffectiveFunction, Service, config_validation_mode
 from constructs_lib.config.source import SourceMap, load_yaml_file, read_text
 from constructs_lib.config.validate import validate
 from constructs_lib.config.variables import ResolveContext, resolve_config
@@ -54,12 +55,6 @@ def _dotenv(folder: Path, stage: str) -> dict[str, str]:
                 values[key.strip()] = value
             return values
     return {}
-
-
-def _plain_stage(data: dict[str, Any]) -> str | None:
-    provider = data.get("provider")
-    stage = provider.get("stage") if isinstance(provider, dict) else None
-    return stage if isinstance(stage, str) and "${" not in stage else None
 
 
 def _parse(file: Path, label: str) -> tuple[dict[str, Any], SourceMap]:
@@ -100,7 +95,7 @@ def _resolve(
     if req.region:
         opts["region"] = req.region
     environ = dict(os.environ if req.env is None else req.env)
-    raw_stage = req.stage or _plain_stage(data) or "dev"
+    raw_stage = plain_stage(data, req.stage)
     if data.get("useDotenv") is True:
         environ = {**_dotenv(folder, raw_stage), **environ}
     ctx = ResolveContext(
@@ -123,10 +118,7 @@ def _validate(resolved: dict[str, Any], sources: SourceMap) -> tuple[Service, li
             location=sources.locate(()),
             path=("provider",),
         )
-    mode = resolved.get("configValidationMode", "error")
-    model, warnings = validate(
-        Service, resolved, sources, unknown_keys=mode if mode in ("warn", "off") else "error"
-    )
+    model, warnings = validate(Service, resolved, sources, unknown_keys=config_validation_mode(resolved))
     return model, list(warnings)
 
 
@@ -290,7 +282,7 @@ def load_project(
             file, stage=stage, region=region, options=options, params=params, env=env, build=build
         )
         return Project(root=svc.dir, services=(svc,), stage=svc.stage)
-    compose_stage = stage or "dev"
+    compose_stage = effective_stage(stage)
     compose = load_compose(file, stage=compose_stage, env=dict(env) if env is not None else None)
     services: list[LoadedService] = []
     loaded: dict[str, LoadedService] = {}

@@ -91,7 +91,7 @@ class LoadedService:
         ``deploymentMethod: direct``, ``disableRollback``, ``cfnRole``, ``stackParameters``."""
         provider = self.model.provider
         flags: list[str] = []
-        if (provider.deployment_method or "changesets") == "direct":
+        if provider.deployment_method == "direct":
             flags.append("--method=direct")
         if provider.disable_rollback:
             flags.append("--no-rollback")

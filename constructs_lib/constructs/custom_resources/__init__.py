@@ -172,21 +172,21 @@ def _add_function(ctx: BuildContext, kind: str, role_id: str, write_logs: bool) 
     )
 
 
+def handlers_zip() -> Path:
+    """The handler modules zipped, and nothing else of their folder: a stray cache or editor file
+    must not change the asset's hash (a new hash redeploys every custom-resource Lambda)."""
+    from constructs_lib.loader.packaging import package_folder
+
+    return package_folder(HANDLERS, name="custom-resources", excludes=["**"], includes=["*.py"], where=())
+
+
 def _code(ctx: BuildContext) -> ZipAsset:
     """The handlers' zip, one asset per stack."""
     from constructs_lib.constructs.assets import add_zip_asset
-    from constructs_lib.loader.packaging import package_folder
 
     existing: ZipAsset | None = getattr(ctx.stack, "_custom_resources_code", None)
     if existing is not None:
         return existing
-    artifact = package_folder(
-        HANDLERS,
-        name="custom-resources",
-        excludes=["**/__pycache__/**", "**/*.pyc"],
-        includes=[],
-        where=(),
-    )
-    code = add_zip_asset(ctx.stack, artifact, "CustomResourcesCode")
+    code = add_zip_asset(ctx.stack, handlers_zip(), "CustomResourcesCode")
     ctx.stack._custom_resources_code = code  # type: ignore[attr-defined]
     return code
