@@ -39,9 +39,15 @@ from typing import Any
 import pytest
 
 from constructs_lib.constructs.custom_resources import KINDS, function_logical_id
-from tests.helpers import V3_TEMPLATE, ReferenceCase, reference_cases, synth, template_cases
+from tests.helpers import REFERENCE, V3_TEMPLATE, ReferenceCase, reference_cases, synth, template_cases
 
-CASES = {case.name: case for case in template_cases()}
+REFERENCE_CASES = {case.name: case for case in template_cases()}
+#: ``{case: (entry inside its folder, stage)}``, derived from the folders (other test modules read it)
+CASES: dict[str, tuple[str, str]] = {name: (case.entry, case.stage) for name, case in REFERENCE_CASES.items()}
+
+
+def case_dir(case: str) -> Path:
+    return REFERENCE / case
 
 
 ADDITIVE_LOGICAL_ID_SUFFIXES = (
@@ -214,9 +220,9 @@ def accept_compose_references(
     return json.loads(text)
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", sorted(REFERENCE_CASES))
 def test_matches_serverless_v3(name: str) -> None:
-    case = CASES[name]
+    case = REFERENCE_CASES[name]
     ours = synth(case.target, stage=case.stage)
     theirs = _reference_templates(case)
     assert sorted(ours) == sorted(theirs), "stack names differ"
@@ -246,7 +252,7 @@ def test_every_case_folder_describes_itself() -> None:
     v3's templates, or be a record of deploy calls (``aws-calls-*.json``), never be silently skipped.
     Where v3 left its serverless-state.json, its stage must be the README's."""
     cases = reference_cases()
-    assert len(CASES) >= 30
+    assert len(REFERENCE_CASES) >= 30
     for case in cases:
         assert case.templates or list(case.folder.glob("aws-calls-*.json")), f"{case.name}: no {V3_TEMPLATE}"
         for state in case.folder.rglob("serverless-state.json"):
