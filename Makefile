@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 SEED := examples/seed
 
-.PHONY: synth test lint install build-example clean bench bytecode reference
+.PHONY: synth test lint install build-example clean bench bytecode
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,5 +54,6 @@ bench: install build-example bytecode
 ## regenerate v3's templates of the reference cases (tests/reference/sls3) with serverless@3.40.0,
 ## offline; npm installs it once into ~/.cache/sls-cdk/sls3. Unchanged cases stay untouched. E.g.
 ##   make reference REFERENCE_ARGS="--check"        make reference REFERENCE_ARGS="13-layers"
+.PHONY: reference
 reference:
 	$(PYTHON) tests/reference/regenerate.py $(REFERENCE_ARGS)
