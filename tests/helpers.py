@@ -68,7 +68,7 @@ class ReferenceCase:
 
 def recorded_stage(readme: Path) -> str:
     """The stage of the v3 command a case's README records (every ``--stage`` in it must agree)."""
-    stages = set(_STAGE_FLAG.findall(readme.read_text()) if readme.is_file() else ())
+    stages: set[str] = set(_STAGE_FLAG.findall(readme.read_text()) if readme.is_file() else ())
     if len(stages) != 1:
         raise ValueError(f"{readme}: the recorded v3 command must name one --stage, found {sorted(stages)}")
     return stages.pop()

@@ -43,10 +43,10 @@ def test_every_template_is_cfn_lint_clean() -> None:
         f"seed/{name}": template for name, template in synth(SEED / "serverless-compose.yml").items()
     }
     exemptions: dict[str, dict[str, str]] = {}
-    for case in template_cases():
-        exemptions[case.name] = case.lint_exemptions
-        for name, template in synth(case.target, stage=case.stage).items():
-            templates[f"{case.name}/{name}"] = template
+    for reference in template_cases():
+        exemptions[reference.name] = reference.lint_exemptions
+        for name, template in synth(reference.target, stage=reference.stage).items():
+            templates[f"{reference.name}/{name}"] = template
     assert len(templates) >= 30
     problems: list[str] = []
     unexplained: set[str] = set()
