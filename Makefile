@@ -57,3 +57,10 @@ bytecode: $(VENV)/.installed
 ##   make bench BENCH_ARGS="--sls DIR/node_modules/.bin/serverless --compose DIR/node_modules/.bin/serverless-compose"
 bench: install build-example bytecode
 	$(PY) bench/synth_bench.py $(BENCH_ARGS)
+
+## regenerate v3's templates of the reference cases (tests/reference/sls3) with serverless@3.40.0,
+## offline; npm installs it once into ~/.cache/sls-cdk/sls3. Unchanged cases stay untouched. E.g.
+##   make reference REFERENCE_ARGS="--check"        make reference REFERENCE_ARGS="13-layers"
+.PHONY: reference
+reference:
+	$(PYTHON) tests/reference/regenerate.py $(REFERENCE_ARGS)

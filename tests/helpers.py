@@ -8,13 +8,16 @@ import os
 import re
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "seed"
-REFERENCE = (ROOT.parent / "shared" / "reference" / "sls3").resolve()
-OWN_REFERENCE = ROOT / "tests" / "reference" / "sls3"
+#: every Serverless v3 reference case, one folder each (see tests/reference/sls3/README.md)
+REFERENCE = ROOT / "tests" / "reference" / "sls3"
+#: the same folder under its former name (the cases of our own used to live apart)
+OWN_REFERENCE = REFERENCE
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
@@ -28,6 +31,68 @@ def ensure_seed_built() -> None:
                 check=True,
                 capture_output=True,
             )
+
+
+#: v3's compiled template, one per service folder of a case
+V3_TEMPLATE = "cloudformation-template-update-stack.json"
+COMPOSE_FILE = "serverless-compose.yml"
+#: ``{cfn-lint rule: why this case's input trips it}``, only in the cases that need it
+LINT_EXEMPTIONS = "lint-exemptions.json"
+_STAGE_FLAG = re.compile(r"--stage[ =](\S+)")
+
+
+@dataclass(frozen=True)
+class ReferenceCase:
+    """One folder of :data:`REFERENCE`, described by its own files (nothing is listed elsewhere).
+
+    * entry: ``serverless-compose.yml`` when the folder has one, else ``.`` (a single service);
+    * stage: the ``--stage`` of the v3 command recorded in the folder's README.md;
+    * templates: v3's compiled templates (none for a folder that records deploy calls only)."""
+
+    name: str
+    folder: Path
+    entry: str
+    stage: str
+    templates: tuple[Path, ...]
+
+    @property
+    def target(self) -> Path:
+        """What to synthesize: the service folder or the compose file."""
+        return self.folder / self.entry
+
+    @property
+    def lint_exemptions(self) -> dict[str, str]:
+        file = self.folder / LINT_EXEMPTIONS
+        return dict(json.loads(file.read_text())) if file.is_file() else {}
+
+
+def recorded_stage(readme: Path) -> str:
+    """The stage of the v3 command a case's README records (every ``--stage`` in it must agree)."""
+    stages: set[str] = set(_STAGE_FLAG.findall(readme.read_text()) if readme.is_file() else ())
+    if len(stages) != 1:
+        raise ValueError(f"{readme}: the recorded v3 command must name one --stage, found {sorted(stages)}")
+    return stages.pop()
+
+
+def reference_case(folder: Path) -> ReferenceCase:
+    entry = COMPOSE_FILE if (folder / COMPOSE_FILE).is_file() else "."
+    return ReferenceCase(
+        name=folder.name,
+        folder=folder,
+        entry=entry,
+        stage=recorded_stage(folder / "README.md"),
+        templates=tuple(sorted(folder.rglob(V3_TEMPLATE))),
+    )
+
+
+def reference_cases() -> list[ReferenceCase]:
+    """Every case folder ``tests/reference/sls3/*/``, sorted by name."""
+    return [reference_case(d) for d in sorted(REFERENCE.iterdir()) if d.is_dir()]
+
+
+def template_cases() -> list[ReferenceCase]:
+    """The cases holding v3 templates: what parity, snapshot and lint tests synthesize."""
+    return [case for case in reference_cases() if case.templates]
 
 
 _SYNTH_CACHE: dict[str, dict[str, dict[str, Any]]] = {}

@@ -1,6 +1,6 @@
 """Parity with Serverless v3: our template for a reference case must match what v3 compiled.
 
-Each case in ``../shared/reference/sls3/<case>/`` holds the input and v3's own template. The test
+Each case folder ``tests/reference/sls3/<case>/`` holds the input and v3's own template. The test
 synthesizes the same input and reports every difference in stack name, logical IDs, types,
 properties, DependsOn, DeletionPolicy and outputs. Only these differences are allowed, and each is
 documented in the README ("Differences from Serverless v3"):
@@ -26,66 +26,28 @@ documented in the README ("Differences from Serverless v3"):
   bucket instead of ``Ref: ServerlessDeploymentBucket`` (CDK cannot upload into a bucket the same
   stack creates); the bucket itself is kept, resource for resource.
 
-Adding a case = adding its name to ``CASES`` (with the stage v3 was run with). Cases of our own,
-generated the same way with serverless@3.40.0, live in ``tests/reference/sls3/``.
+Adding a case = adding its folder: cases are found by scanning ``tests/reference/sls3/*/`` (see
+``tests/helpers.py`` :func:`~tests.helpers.reference_cases` and ``tests/reference/sls3/README.md``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from constructs_lib.constructs.custom_resources import KINDS, function_logical_id
-from tests.helpers import OWN_REFERENCE, REFERENCE, synth
+from tests.helpers import REFERENCE, V3_TEMPLATE, ReferenceCase, reference_cases, synth, template_cases
 
-#: case folder -> (path to synthesize inside it, stage v3 used); shared cases first, then ours
-CASES: dict[str, tuple[str, str]] = {
-    "00-example-test": (".", "dev"),
-    "00-compose": ("serverless-compose.yml", "dev"),
-    "17-example-stage-prod": (".", "prod"),
-    "02a-httpapi-cors-object": (".", "dev"),
-    "02b-httpapi-no-cors": (".", "dev"),
-    "03-httpapi-routes": (".", "dev"),
-    "04-url-variants": (".", "dev"),
-    "07-env-sizing": (".", "dev"),
-    "10-artifact-levels": (".", "dev"),
-    "11-version-functions-false": (".", "dev"),
-    "01a-iam-statements": (".", "dev"),
-    "01b-iam-none": (".", "dev"),
-    "05-log-retention": (".", "dev"),
-    "06a-no-deployment-bucket": (".", "dev"),
-    "06b-deployment-bucket-object": (".", "dev"),
-    "13-layers": (".", "dev"),
-    "14-resources-outputs": (".", "dev"),
-    "12-tags": (".", "dev"),
-    "15-stackname-apiname": (".", "dev"),
-    "16-compose-params": ("serverless-compose.yml", "dev"),
-    # ours (tests/reference/sls3)
-    "f1-function-options": (".", "dev"),
-    "f2-iam-legacy": (".", "dev"),
-    "f3-role-forms": (".", "dev"),
-    "f4-iam-resource-coercion": (".", "dev"),
-    "f6-image-functions": (".", "dev"),
-    "f7-events-queues-topics-streams": (".", "dev"),
-    "f8-events-buckets-buses-logs": (".", "dev"),
-    "f9-events-devices-brokers-pools": (".", "dev"),
-    "f11-rest-api": (".", "dev"),
-    "f12-http-api-authorizers": (".", "dev"),
-    "f13-websocket-alb": (".", "dev"),
-    "f14-rest-api-extras": (".", "dev"),
-    "f15-existing-buckets-pools-api-logs": (".", "dev"),
-    "f16-external-apis": (".", "dev"),
-    "f17-rest-stage-settings": (".", "dev"),
-}
+REFERENCE_CASES = {case.name: case for case in template_cases()}
+#: ``{case: (entry inside its folder, stage)}``, derived from the folders (other test modules read it)
+CASES: dict[str, tuple[str, str]] = {name: (case.entry, case.stage) for name, case in REFERENCE_CASES.items()}
 
 
 def case_dir(case: str) -> Path:
-    own = OWN_REFERENCE / case
-    return own if own.is_dir() else REFERENCE / case
+    return REFERENCE / case
 
 
 ADDITIVE_LOGICAL_ID_SUFFIXES = (
@@ -97,27 +59,25 @@ ADDITIVE_LOGICAL_ID_SUFFIXES = (
 )
 
 
-def _reference_templates(case_dir: Path) -> dict[str, dict[str, Any]]:
+def _reference_templates(case: ReferenceCase) -> dict[str, dict[str, Any]]:
     """``{stack name: v3 template}``: one per service folder holding a compiled template."""
     out: dict[str, dict[str, Any]] = {}
-    for template in sorted(case_dir.rglob("cloudformation-template-update-stack.json")):
+    for template in case.templates:
         state = template.parent / "serverless-state.json"
-        service_dir = template.parent
         if state.is_file():
             svc = json.loads(state.read_text())["service"]
             name = f"{svc['service']}-{svc['provider']['stage']}"
         else:
-            name = _stack_name_from_yaml(service_dir, case_dir)
+            name = _stack_name_from_yaml(template.parent, case.stage)
         out[name] = json.loads(template.read_text())
     return out
 
 
-def _stack_name_from_yaml(service_dir: Path, case_dir: Path) -> str:
+def _stack_name_from_yaml(service_dir: Path, stage: str) -> str:
     """``provider.stackName`` or ``<service>-<stage>``, read from the case's own file."""
     from constructs_lib.config.source import load_yaml_file
 
     data = load_yaml_file(service_dir / "serverless.yml").data
-    stage = CASES[case_dir.name][1]
     return str((data.get("provider") or {}).get("stackName") or f"{data['service']}-{stage}")
 
 
@@ -260,19 +220,13 @@ def accept_compose_references(
     return json.loads(text)
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_matches_serverless_v3(case: str) -> None:
-    folder = case_dir(case)
-    if not folder.is_dir():
-        # A fresh clone outside the workspace has no ../shared; CI always has it and must not skip.
-        if os.environ.get("CI"):
-            pytest.fail(f"reference case {case} missing at {folder}")
-        pytest.skip(f"reference case {case} not present")
-    target, stage = CASES[case]
-    ours = synth(folder / target, stage=stage)
-    theirs = _reference_templates(folder)
+@pytest.mark.parametrize("name", sorted(REFERENCE_CASES))
+def test_matches_serverless_v3(name: str) -> None:
+    case = REFERENCE_CASES[name]
+    ours = synth(case.target, stage=case.stage)
+    theirs = _reference_templates(case)
     assert sorted(ours) == sorted(theirs), "stack names differ"
-    literals = _compose_literals(folder)
+    literals = _compose_literals(case.folder)
     if literals:
         ours = {name: accept_compose_references(ours[name], theirs[name], literals) for name in ours}
     report = {name: differences(ours[name], theirs[name]) for name in theirs}
@@ -291,3 +245,15 @@ def test_parity_check_catches_a_changed_logical_id() -> None:
         "missing resource EnvLogGroup (AWS::Logs::LogGroup)",
         "extra resource EnvLogGroupX (AWS::Logs::LogGroup)",
     ]
+
+
+def test_every_case_folder_describes_itself() -> None:
+    """A folder dropped into tests/reference/sls3 is a case: it must say its stage (README) and hold
+    v3's templates, or be a record of deploy calls (``aws-calls-*.json``), never be silently skipped.
+    Where v3 left its serverless-state.json, its stage must be the README's."""
+    cases = reference_cases()
+    assert len(REFERENCE_CASES) >= 30
+    for case in cases:
+        assert case.templates or list(case.folder.glob("aws-calls-*.json")), f"{case.name}: no {V3_TEMPLATE}"
+        for state in case.folder.rglob("serverless-state.json"):
+            assert json.loads(state.read_text())["service"]["provider"]["stage"] == case.stage, state

@@ -1,0 +1,240 @@
+"""Regenerate v3's templates of the reference cases with Serverless Framework 3.40.0, offline.
+
+    python tests/reference/regenerate.py [--check] [-j N] [CASE ...]     (or: make reference)
+
+For each case folder of ``tests/reference/sls3/`` (or the ones named): copy its inputs into a
+temporary folder, run ``serverless package --stage <stage>`` there as the case README records it
+(fake credentials, telemetry and notifications off, AWS answered by ``stub-aws.js``; a compose
+case's ``compose-state.<stage>.seeded.json`` is put where compose keeps its state first), and
+write what v3 compiled back into the case folder: ``cloudformation-template-update-stack.json``
+per service, and ``cloudformation-template-create-stack.json``, ``serverless-state.json`` and the
+compose ``compose-state.<stage>.json`` where the case keeps them.
+
+v3 stamps every run with the time (S3 keys, REST deployment IDs, ``ForceDeploy``; compose adds a
+random state id), and the order of some keys follows which async work finished first: a file whose
+only differences are those is left untouched, so regenerating an unchanged case changes
+nothing in git. ``--check`` writes nothing and exits 1 on any real difference.
+
+serverless@3.40.0, @serverless/compose@1.3.0 and serverless-plugin-scripts@1.0.2 are installed
+from npm, pinned, once into ``$XDG_CACHE_HOME/sls-cdk/sls3/`` (``~/.cache/sls-cdk/sls3/``;
+``SLS_CDK_CACHE`` overrides the ``sls-cdk`` folder). Nothing here runs from the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from tests.helpers import LINT_EXEMPTIONS, REFERENCE, ReferenceCase, reference_case  # noqa: E402
+
+#: the npm packages v3's runs need, pinned (compose and the scripts plugin for the seed example)
+PACKAGES = {"serverless": "3.40.0", "@serverless/compose": "1.3.0", "serverless-plugin-scripts": "1.0.2"}
+STUB = HERE / "stub-aws.js"
+#: what v3 writes into a service's .serverless/ that a case may keep (update-stack always)
+UPDATE_STACK = "cloudformation-template-update-stack.json"
+SERVICE_OUTPUTS = (UPDATE_STACK, "cloudformation-template-create-stack.json", "serverless-state.json")
+#: files of a case folder that are not v3's inputs (notes, logs, our own test data)
+NOT_INPUTS = (
+    "README.md",
+    "*.log",
+    LINT_EXEMPTIONS,
+    "aws-calls-*.json",
+    "compose-state.*.json",
+    ".serverless",
+    *SERVICE_OUTPUTS,
+)
+TIMEOUT = 300
+
+#: the time stamps of one v3 run: ``<millis>-<ISO time>`` in S3 keys, the REST API deployment's
+#: logical ID suffix, the custom resources' ``ForceDeploy``
+_STAMPS = (
+    (re.compile(r"\d{13}-\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"), "<time>"),
+    (re.compile(r"ApiGatewayDeployment\d{13}"), "ApiGatewayDeployment<time>"),
+    (re.compile(r'"ForceDeploy": \d{13}'), '"ForceDeploy": "<time>"'),
+)
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("SLS_CDK_CACHE") or Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "sls-cdk"
+    )
+    return Path(base) / "sls3" / f"serverless-{PACKAGES['serverless']}"
+
+
+def ensure_tools() -> Path:
+    """The pinned packages installed in the cache (npm runs only when the pins change)."""
+    cache = cache_dir()
+    marker = cache / ".installed"
+    wanted = json.dumps(PACKAGES, sort_keys=True)
+    if marker.is_file() and marker.read_text() == wanted and (cache / "node_modules" / ".bin").is_dir():
+        return cache
+    for tool in ("node", "npm"):
+        if not shutil.which(tool):
+            sys.exit(f"regenerate: {tool} is not on PATH")
+    cache.mkdir(parents=True, exist_ok=True)
+    manifest = {"name": "sls-cdk-reference-tools", "private": True, "dependencies": PACKAGES}
+    (cache / "package.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    print(f"installing {', '.join(f'{k}@{v}' for k, v in PACKAGES.items())} into {cache} ...", flush=True)
+    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=cache, check=True)
+    marker.write_text(wanted)
+    return cache
+
+
+def comparable(text: str, name: str) -> str:
+    """The file as JSON with the run's stamps replaced and object keys sorted: v3 adds some
+    resources in the order async work finishes (two functions' artifact hashes), so the key order
+    of one run is not stable either."""
+    for pattern, placeholder in _STAMPS:
+        text = pattern.sub(placeholder, text)
+    data = json.loads(text)
+    if name.startswith("compose-state."):  # compose gives its state a random id on each run
+        data.get("service", {})["id"] = "<id>"
+    return json.dumps(data, indent=2, sort_keys=True)
+
+
+@dataclass
+class Result:
+    case: str
+    status: str = "identical"  # identical | updated | differs | skipped | failed
+    notes: list[str] = field(default_factory=list)
+
+
+def run_v3(case: ReferenceCase, cache: Path, work: Path) -> subprocess.CompletedProcess[str]:
+    """``serverless package --stage <stage>`` on a copy of the case's inputs in ``work/case``."""
+    inputs = work / "case"
+    shutil.copytree(case.folder, inputs, ignore=shutil.ignore_patterns(*NOT_INPUTS))
+    (work / "node_modules").symlink_to(cache / "node_modules")  # plugins and compose, found upwards
+    (work / "home").mkdir()
+    for seeded in case.folder.glob("compose-state.*.seeded.json"):  # an earlier deploy's outputs
+        stage = seeded.name.removeprefix("compose-state.").removesuffix(".seeded.json")
+        (inputs / ".serverless").mkdir(exist_ok=True)
+        shutil.copyfile(seeded, inputs / ".serverless" / f"state.{stage}.json")
+    env = {
+        "PATH": f"{cache / 'node_modules' / '.bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        "HOME": str(work / "home"),
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "SLS_TELEMETRY_DISABLED": "1",
+        "SLS_NOTIFICATIONS_MODE": "off",
+        "SLS_DEPRECATION_DISABLE": "*",
+        "NODE_OPTIONS": f"--require {STUB}",
+    }
+    return subprocess.run(
+        ["serverless", "package", "--stage", case.stage],
+        cwd=inputs,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+
+
+def produced(case: ReferenceCase, inputs: Path) -> dict[Path, Path]:
+    """``{file in the case folder: what v3 wrote}`` for the files this case keeps."""
+    out: dict[Path, Path] = {}
+    for state_dir in sorted(inputs.rglob(".serverless")):
+        service = state_dir.parent.relative_to(inputs)
+        for name in SERVICE_OUTPUTS:
+            dest = case.folder / service / name
+            if (state_dir / name).is_file() and (name == UPDATE_STACK or dest.is_file()):
+                out[dest] = state_dir / name
+        compose_state = case.folder / f"compose-state.{case.stage}.json"
+        if service == Path(".") and compose_state.is_file():
+            out[compose_state] = state_dir / f"state.{case.stage}.json"
+    return out
+
+
+def kept_outputs(case: ReferenceCase) -> set[Path]:
+    kept = {p for name in SERVICE_OUTPUTS for p in case.folder.rglob(name)}
+    return kept | set(case.folder.glob(f"compose-state.{case.stage}.json"))
+
+
+def regenerate(case: ReferenceCase, cache: Path, check: bool) -> Result:
+    result = Result(case.name)
+    if list(case.folder.glob("aws-calls-*.json")):
+        result.status = "skipped"
+        result.notes.append("records `serverless deploy` calls against a stubbed AWS, not a package case")
+        return result
+    work = Path(tempfile.mkdtemp(prefix=f"sls3-{case.name}-"))
+    try:
+        run = run_v3(case, cache, work)
+    except subprocess.TimeoutExpired:
+        result.status = "failed"
+        result.notes.append(f"serverless package timed out after {TIMEOUT} s (inputs kept in {work})")
+        return result
+    if run.returncode != 0:
+        result.status = "failed"
+        lines = (run.stdout + run.stderr).strip().splitlines()
+        unanswered = [line.strip() for line in lines if "stub-aws.js: unexpected" in line][:1]
+        result.notes += [f"serverless package exited {run.returncode} (inputs kept in {work}):", *unanswered]
+        result.notes += lines[-12:]
+        return result
+    files = produced(case, work / "case")
+    for missing in sorted(kept_outputs(case) - set(files)):
+        result.status = "failed"
+        result.notes.append(f"{missing.relative_to(REFERENCE)}: kept in the case, but v3 did not write it")
+    for dest, source in files.items():
+        new = source.read_text()
+        label = str(dest.relative_to(REFERENCE))
+        if dest.is_file():
+            old = dest.read_text()
+            before, after = comparable(old, dest.name), comparable(new, dest.name)
+            if before == after:
+                continue
+            diff = difflib.unified_diff(
+                before.splitlines(), after.splitlines(), "committed", "v3", n=1, lineterm=""
+            )
+            result.notes += [f"{label}: differs", *[f"    {line}" for line in list(diff)[2:42]]]
+        else:
+            result.notes.append(f"{label}: new")
+        if check:
+            result.status = "failed" if result.status == "failed" else "differs"
+        else:
+            dest.write_text(new)
+            result.status = "failed" if result.status == "failed" else "updated"
+    shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("cases", nargs="*", help="case folder names (default: every case)")
+    parser.add_argument("--check", action="store_true", help="compare only; exit 1 on a real difference")
+    parser.add_argument("-j", "--jobs", type=int, default=min(4, os.cpu_count() or 1))
+    args = parser.parse_args(argv)
+    folders = [REFERENCE / name for name in args.cases] or sorted(
+        d for d in REFERENCE.iterdir() if d.is_dir()
+    )
+    unknown = [f.name for f in folders if not f.is_dir()]
+    if unknown:
+        parser.error(f"no such case in {REFERENCE}: {', '.join(unknown)}")
+    cases = [reference_case(folder) for folder in folders]
+    cache = ensure_tools()
+    with ThreadPoolExecutor(max(1, args.jobs)) as pool:
+        results = list(pool.map(lambda case: regenerate(case, cache, args.check), cases))
+    for result in results:
+        print(f"{result.case}: {result.status}")
+        for note in result.notes:
+            print(f"  {note}")
+    counts = {s: sum(r.status == s for r in results) for s in dict.fromkeys(r.status for r in results)}
+    print(", ".join(f"{n} {s}" for s, n in counts.items()))
+    bad = {"failed"} | ({"differs"} if args.check else set())
+    return 1 if any(r.status in bad for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
