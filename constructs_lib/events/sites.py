@@ -71,3 +71,18 @@ class CheckContext:
         """A user error located at ``path`` in serverless.yml."""
         where = tuple(path)
         return ConfigError(message, location=self.sources.locate(where), path=where, hint=hint)
+
+    def owned_elsewhere(
+        self, holder: object, settings: Sequence[tuple[str, str]], prefix: Path, api: str, owner: str
+    ) -> list[SlsCdkError]:
+        """One error per setting of ``holder`` that configures ``api`` itself while ``owner`` (an
+        ``...ApiId`` key) says another stack owns that API (v3 ignored them silently)."""
+        return [
+            self.error(
+                f"{key} configures the {api} itself, which {owner} says another stack owns",
+                (*prefix, key),
+                hint="set it where that API is defined (v3 ignored it here)",
+            )
+            for attribute, key in settings
+            if getattr(holder, attribute) is not None
+        ]

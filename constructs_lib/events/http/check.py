@@ -26,7 +26,6 @@ _API_OWNER_KEYS = (
 )
 #: provider keys that configure the REST API itself
 _PROVIDER_API_KEYS = (("api_name", "apiName"), ("endpoint_type", "endpointType"))
-_OWNED_ELSEWHERE_HINT = "set it where that API is defined (v3 ignored it here)"
 
 
 def _stage_name(ctx: CheckContext) -> list[SlsCdkError]:
@@ -66,27 +65,14 @@ def _owned_elsewhere(ctx: CheckContext) -> list[SlsCdkError]:
     """Settings of the API itself, when ``restApiId`` says another stack owns it."""
     provider = ctx.service.provider
     gateway = provider.api_gateway
-    errors: list[SlsCdkError] = []
-    for attribute, key in _API_OWNER_KEYS:
-        if gateway is not None and getattr(gateway, attribute) is not None:
-            errors.append(
-                ctx.error(
-                    f"{key} configures the REST API itself, which restApiId says another stack owns",
-                    ("provider", "apiGateway", key),
-                    hint=_OWNED_ELSEWHERE_HINT,
-                )
-            )
-    for attribute, key in _PROVIDER_API_KEYS:
-        if getattr(provider, attribute) is not None:
-            errors.append(
-                ctx.error(
-                    f"{key} configures the REST API itself, which apiGateway.restApiId says another "
-                    "stack owns",
-                    ("provider", key),
-                    hint=_OWNED_ELSEWHERE_HINT,
-                )
-            )
-    return errors
+    errors = (
+        ctx.owned_elsewhere(gateway, _API_OWNER_KEYS, ("provider", "apiGateway"), "REST API", "restApiId")
+        if gateway is not None
+        else []
+    )
+    return errors + ctx.owned_elsewhere(
+        provider, _PROVIDER_API_KEYS, ("provider",), "REST API", "apiGateway.restApiId"
+    )
 
 
 def _external_api(sites: Sequence[EventSite[HttpEvent]], ctx: CheckContext) -> list[SlsCdkError]:

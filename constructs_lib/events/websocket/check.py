@@ -60,17 +60,9 @@ def _external_api_problems(ctx: CheckContext) -> list[SlsCdkError]:
     gateway = provider.api_gateway
     if gateway is None or gateway.websocket_api_id is None:
         return []
-    errors: list[SlsCdkError] = []
-    for attribute, key in _API_SETTINGS:
-        if getattr(provider, attribute) is not None:
-            errors.append(
-                ctx.error(
-                    f"{key} configures the WebSocket API itself, which apiGateway.websocketApiId says "
-                    "another stack owns",
-                    ("provider", key),
-                    hint="set it where that API is defined (v3 ignored it here)",
-                )
-            )
+    errors = ctx.owned_elsewhere(
+        provider, _API_SETTINGS, ("provider",), "WebSocket API", "apiGateway.websocketApiId"
+    )
     if provider.logs is not None and provider.logs.websocket:
         errors.append(
             ctx.error(
