@@ -43,7 +43,7 @@ class EventSite(Generic[E]):
         return ("functions", self.key, "events", self.index, self.event_type)
 
 
-def event_sites(functions: Mapping[str, EffectiveFunction]) -> dict[str, list[EventSite[Any]]]:
+def event_sites(functions: Mapping[str, EffectiveFunction]) -> dict[str, tuple[EventSite[Any], ...]]:
     """Every function's events grouped by type, functions and events in the order written."""
     sites: dict[str, list[EventSite[Any]]] = {}
     for key, fn in functions.items():
@@ -53,7 +53,7 @@ def event_sites(functions: Mapping[str, EffectiveFunction]) -> dict[str, list[Ev
             sites.setdefault(event_type, []).append(
                 EventSite(key, event_type, event, index, counts[event_type])
             )
-    return sites
+    return {event_type: tuple(group) for event_type, group in sites.items()}
 
 
 @dataclass(frozen=True)

@@ -122,10 +122,20 @@ def _validate(resolved: dict[str, Any], sources: SourceMap) -> tuple[Service, li
     return model, list(warnings)
 
 
+def _computed(
+    model: Service, stage: str
+) -> tuple[dict[str, EffectiveFunction], dict[str, tuple[EventSite[Any], ...]]]:
+    """What the loader computes once: every function as v3 builds it, and its events' sites."""
+    functions = {key: model.function(key, stage=stage) for key in model.functions}
+    return functions, event_sites(functions)
+
+
 def _check_config(
-    model: Service, ctx: CheckContext, sites: Mapping[str, Sequence[EventSite[Any]]]
+    ctx: CheckContext, sites: Mapping[str, Sequence[EventSite[Any]]]
 ) -> tuple[list[PluginNotice], list[SlsCdkError]]:
-    """Plugins, functions, every event type's own check: every error, before any hook runs."""
+    """Plugins, functions, resources, every event type's own check: every error, before any hook
+    runs."""
+    model = ctx.service
     slscdk = (model.custom or {}).get("slsCdk") or {}
     acknowledged = list(slscdk.get("acknowledgePlugins") or []) if isinstance(slscdk, dict) else []
     plugins_path: tuple[str, ...] = (
@@ -192,12 +202,11 @@ def load_service(
     resolved, environ = _resolve(data, sources, folder, req)
     model, warnings = _validate(resolved, sources)
     final_stage, final_region = model.stage(stage), model.region(region)
-    functions = {key: model.function(key, stage=final_stage) for key in model.functions}
-    sites = event_sites(functions)
+    functions, sites = _computed(model, final_stage)
     ctx = CheckContext(
         service=model, functions=functions, stage=final_stage, region=final_region, sources=sources
     )
-    notices, errors = _check_config(model, ctx, sites)
+    notices, errors = _check_config(ctx, sites)
     ErrorGroup.raise_if_any(errors)
     if build and model.scripts.hooks:
         for message in run_hooks(model.scripts.hooks, cwd=folder, service=model.service, env=environ):
@@ -211,7 +220,7 @@ def load_service(
         stage=final_stage,
         region=final_region,
         functions=functions,
-        sites={event_type: tuple(group) for event_type, group in sites.items()},
+        sites=sites,
         artifacts=packaged.artifacts,
         layer_artifacts=packaged.layers,
         images=_images(functions, final_region),
@@ -334,6 +343,5 @@ def rebind_imports(service: LoadedService, replacements: Mapping[str, Any]) -> L
 
     data = swap(service.data)
     model, _ = _validate(data, service.sources)
-    functions = {key: model.function(key, stage=service.stage) for key in model.functions}
-    sites = {event_type: tuple(group) for event_type, group in event_sites(functions).items()}
+    functions, sites = _computed(model, service.stage)
     return dataclasses.replace(service, model=model, data=data, functions=functions, sites=sites)
