@@ -112,6 +112,11 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
     ),
     # ---- schema ----
     (
+        "schema-service-object-notation",
+        svc(("service: svc", "service:\n  name: svc")),
+        'serverless.yml:1:1: service: object notation for "service" is not supported (as in Serverless v3)',
+    ),
+    (
         "schema-unknown-top-key",
         svc(("custom:", "provder:\n  x: 1\ncustom:")),
         "serverless.yml:10:1: provder: unknown key 'provder'\n  hint: did you mean 'provider'?",

@@ -162,7 +162,7 @@ def test_provider_defaults_are_v3s_and_null_keeps_them() -> None:
     assert (plain.stage, plain.region, plain.runtime, plain.memory_size, plain.timeout) == (
         "dev",
         "us-east-1",
-        "nodejs14.x",
+        "nodejs16.x",
         1024,
         6,
     )

@@ -78,7 +78,9 @@ def _stack_name_from_yaml(service_dir: Path, stage: str) -> str:
     from constructs_lib.config.source import load_yaml_file
 
     data = load_yaml_file(service_dir / "serverless.yml").data
-    return str((data.get("provider") or {}).get("stackName") or f"{data['service']}-{stage}")
+    provider = data.get("provider")
+    stack_name = provider.get("stackName") if isinstance(provider, dict) else None  # `provider: aws`
+    return str(stack_name or f"{data['service']}-{stage}")
 
 
 def _depends(value: Any) -> list[str]:

@@ -112,7 +112,7 @@ def _resolve(
 
 
 def _validate(resolved: dict[str, Any], sources: SourceMap) -> tuple[Service, list[SlsCdkError]]:
-    if not isinstance(resolved.get("provider"), dict):
+    if not isinstance(resolved.get("provider"), dict | str):
         raise ConfigError(
             "missing 'provider' section (provider: {name: aws, ...})",
             location=sources.locate(()),

@@ -100,7 +100,8 @@ class Provider(Base):
     stage: str = DEFAULT_STAGE
     region: Region = DEFAULT_REGION
     profile: str | None = None
-    runtime: Runtime = "nodejs14.x"
+    # serverless@3.40.0 (lib/plugins/aws/provider.js; tests/reference/sls3/f21-provider-string)
+    runtime: Runtime = "nodejs16.x"
     runtime_management: RuntimeManagement | None = None
     architecture: Architecture | None = None
     memory_size: MemorySize = 1024

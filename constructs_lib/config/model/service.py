@@ -62,9 +62,17 @@ class Service(Base):
     @field_validator("service", mode="before")
     @classmethod
     def _service_name(cls, value: JsonValue) -> JsonValue:
-        if isinstance(value, dict) and "name" in value:
-            return value["name"]
+        if isinstance(value, dict):  # v3 refuses it too (SERVICE_OBJECT_NOTATION), in every mode
+            raise ValueError(
+                'object notation for "service" is not supported (as in Serverless v3): write service: <name>'
+            )
         return value
+
+    @field_validator("provider", mode="before")
+    @classmethod
+    def _provider_name(cls, value: JsonValue) -> JsonValue:
+        """``provider: aws``: v3's string form of ``provider: {name: aws}``."""
+        return {"name": value} if isinstance(value, str) else value
 
     @field_validator("service")
     @classmethod
