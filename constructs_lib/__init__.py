@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "ServerlessFunction": "constructs_lib.constructs.function",
-    "ServerlessFunctionUrl": "constructs_lib.constructs.function",
+    "ServerlessFunctionUrl": "constructs_lib.constructs.function_url",
     "ServiceHttpApi": "constructs_lib.constructs.http_api",
     "load_service": "constructs_lib.loader.project",
     "load_project": "constructs_lib.loader.project",

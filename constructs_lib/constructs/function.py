@@ -33,7 +33,7 @@ from constructs_lib import naming
 from constructs_lib.config.model import EffectiveFunction, FunctionUrl
 from constructs_lib.constructs.assets import add_zip_asset
 from constructs_lib.constructs.event_invoke_config import Siblings, add_event_invoke_config
-from constructs_lib.constructs.function_url import URL_CORS_DEFAULT_HEADERS, ServerlessFunctionUrl
+from constructs_lib.constructs.function_url import ServerlessFunctionUrl
 from constructs_lib.constructs.hashing import LayerHashInput, version_digest
 from constructs_lib.constructs.intrinsics import raw
 from constructs_lib.constructs.placement import output, remember_stack, stack_of
@@ -42,8 +42,7 @@ from constructs_lib.constructs.resources import set_depends_on
 if TYPE_CHECKING:
     from constructs_lib.constructs.iam_role import ServiceRole
 
-# ``output`` and ``raw`` are imported from here by other modules too
-__all__ = ["URL_CORS_DEFAULT_HEADERS", "ServerlessFunction", "ServerlessFunctionUrl", "output", "raw"]
+__all__ = ["ServerlessFunction"]
 
 
 _RUNTIME_UPDATE_ON = {"onFunctionUpdate": "FunctionUpdate", "manual": "Manual"}

@@ -18,7 +18,7 @@ from constructs_lib.constructs.placement import output, stack_of
 if TYPE_CHECKING:
     from constructs_lib.constructs.function import ServerlessFunction
 
-__all__ = ["URL_CORS_DEFAULT_HEADERS", "ServerlessFunctionUrl"]
+__all__ = ["ServerlessFunctionUrl"]
 
 _T = TypeVar("_T")
 

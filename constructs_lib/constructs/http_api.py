@@ -23,8 +23,8 @@ from constructs import Construct
 
 from constructs_lib import naming
 from constructs_lib.config.model import API_CORS_DEFAULT_HEADERS, Cors, HttpApiAuthorizer, HttpApiConfig
-from constructs_lib.constructs.function import ServerlessFunction, raw
-from constructs_lib.constructs.intrinsics import execute_api_arn, lambda_invocation_uri
+from constructs_lib.constructs.function import ServerlessFunction
+from constructs_lib.constructs.intrinsics import execute_api_arn, lambda_invocation_uri, raw
 from constructs_lib.constructs.placement import remember_stack, stack_of
 
 __all__ = [
