@@ -400,3 +400,23 @@ def test_load_time_names_agree_with_every_template() -> None:
             assert [n for n in outputs - own_outputs if names.output(n) is False] == [], where
             checked += 1
     assert checked >= 30, checked
+
+
+def test_lodash_merge_merges_lists_index_by_index() -> None:
+    """lodash ``_.merge``: objects key by key, arrays index by index (longer source extends),
+    ``None`` (undefined) skipped, a list onto a missing key assigned as a list."""
+    from constructs_lib.constructs.raw import lodash_merge
+
+    target: dict[str, Any] = {
+        "A": [{"K": 1, "V": 2}, "keep"],
+        "B": {"C": [1, 2, 3]},
+        "S": "old",
+    }
+    source = {"A": [{"K": 9}], "B": {"C": [7, None, 8, 4]}, "New": [1, 2], "S": None}
+    assert lodash_merge(target, source) == {
+        "A": [{"K": 9, "V": 2}, "keep"],
+        "B": {"C": [7, 2, 8, 4]},
+        "S": "old",
+        "New": [1, 2],
+    }
+    assert isinstance(target["New"], list)

@@ -151,7 +151,9 @@ class ServerlessFunction(Construct):
             else None,
         )
         # one jsii round trip for all properties
-        function.add_override("Properties", {k: v for k, v in self.cfn_properties.items() if k != "Code"})
+        overridden = {k: v for k, v in self.cfn_properties.items() if k != "Code"}
+        function.add_override("Properties", overridden)
+        function.sls_property_overrides = overridden  # type: ignore[attr-defined]  # resources merge into them
         if self.log_group is not None:
             depends_on.insert(0, naming.log_group_logical_id(p.key))
         if depends_on:

@@ -153,6 +153,7 @@ class ServiceRole(Construct):
         overrides["ManagedPolicyArns"] = Lazy.any(_Produce(lambda: self.managed_policies or None))
         for key, value in overrides.items():
             self.cfn_role.add_property_override(key, value)
+        self.cfn_role.sls_property_overrides = overrides  # type: ignore[attr-defined]  # resources merge into them
         self._policy_name = naming.role_policy_name(service, stage)
 
     @property

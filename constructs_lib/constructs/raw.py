@@ -113,4 +113,5 @@ class RawResources(Construct):
             ids = [value] if isinstance(value, str) else [v for v in value or [] if v]
             if ids:
                 set_depends_on(resource, ids)
+            resource.sls_raw_definition = strip_none(definition)  # type: ignore[attr-defined]  # resources merge into it
             self.resources[logical_id] = resource

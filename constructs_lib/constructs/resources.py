@@ -8,8 +8,10 @@ v3 runs lodash's ``_.merge(compiledTemplate, resources)`` after everything is co
 * ``resources.extensions`` is applied afterwards: ``Properties``/``Metadata`` are assigned key by
   key, ``DependsOn`` is appended to, the policies and ``Condition`` are replaced.
 
-Merging into generated resources goes through CDK's ``add_override`` with one override per leaf,
-which CDK renders with exactly these semantics; logical IDs are never changed.
+Merging into a generated resource is :func:`~constructs_lib.constructs.raw.lodash_merge` of each
+top-level property (attribute) into what was generated (a raw resource's dict, or a typed L1's
+rendered properties and the property overrides its construct records as ``sls_property_overrides``),
+written back whole with ``add_override``, so lists stay lists; logical IDs are never changed.
 
 The section is checked at load (:mod:`constructs_lib.loader.resources_check`). What the loader
 cannot decide is whether an event builder made a name (a ``Type``-less entry, a ``Value``-less
@@ -19,6 +21,7 @@ the built stack, and a miss is a :class:`ResourceMergeError`.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -95,13 +98,10 @@ def _escape(key: str) -> str:
 
 
 def _leaves(prefix: str, value: Any) -> Iterator[tuple[str, Any]]:
-    """``(override path, value)`` per leaf: lodash recurses into objects and arrays alike."""
+    """``(override path, value)`` per leaf of nested objects; a list is a leaf (written whole)."""
     if isinstance(value, dict) and value:
         for key, item in value.items():
             yield from _leaves(f"{prefix}.{_escape(str(key))}", item)
-    elif isinstance(value, list) and value:
-        for index, item in enumerate(value):
-            yield from _leaves(f"{prefix}.{index}", item)
     else:
         yield prefix, value
 
@@ -184,7 +184,60 @@ def _new_resource(scope: Construct, logical_id: str, definition: dict[str, Any])
     return resource
 
 
+_NULL = object()  # a ``null`` in ``resources``: v3 assigns it, then strips null properties
+
+
+def _nulls_marked(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _NULL if v is None else _nulls_marked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_nulls_marked(v) for v in value]
+    return value
+
+
+def _nulls_dropped(prefix: str, value: Any, deleted: list[str]) -> Any:
+    """``value`` without the marked nulls; their override paths are added to ``deleted``."""
+    if isinstance(value, dict):
+        kept = {}
+        for key, item in value.items():
+            path = f"{prefix}.{_escape(str(key))}"
+            if item is _NULL:
+                deleted.append(path)
+            else:
+                kept[key] = _nulls_dropped(path, item, deleted)
+        return kept
+    if isinstance(value, list):
+        return [
+            None if v is _NULL else _nulls_dropped(f"{prefix}.{i}", v, deleted) for i, v in enumerate(value)
+        ]
+    return value
+
+
+def _generated_attributes(resource: CfnResource) -> dict[str, Any]:
+    """What the stack renders for ``resource`` as far as its typed properties show it."""
+    raw = getattr(resource, "sls_raw_definition", None)
+    if raw is not None:
+        return copy.deepcopy(raw)
+    try:
+        properties = Stack.of(resource).resolve(resource._render_properties(resource._cfn_properties))
+    except Exception:
+        properties = {}
+    properties = dict(properties) if isinstance(properties, dict) else {}
+    # properties the constructs set as overrides (one jsii round trip, or lazily computed)
+    overrides = getattr(resource, "sls_property_overrides", None)
+    if overrides:
+        resolved = Stack.of(resource).resolve(dict(overrides))
+        properties.update({k: v for k, v in resolved.items() if v is not None})
+    return {"Properties": properties}
+
+
 def _merge_into(resource: CfnResource, logical_id: str, definition: dict[str, Any]) -> None:
+    """lodash ``_.merge`` of ``definition`` into the generated resource: each top-level property
+    (or attribute) is merged with :func:`lodash_merge` against what was generated and written whole,
+    so lists merge index by index and stay lists."""
+    from constructs_lib.constructs.raw import lodash_merge
+
+    generated = _generated_attributes(resource)
     for attribute, value in definition.items():
         if attribute == "DependsOn":
             merged = depends_on(resource)
@@ -195,11 +248,29 @@ def _merge_into(resource: CfnResource, logical_id: str, definition: dict[str, An
                     merged.append(item)
             set_depends_on(resource, merged)
             continue
-        for path, leaf in _leaves(attribute, value):
-            if leaf is None:
+        if value is None:
+            resource.add_deletion_override(attribute)
+            continue
+        if attribute == "Properties" and isinstance(value, dict):
+            base = generated.get("Properties") or {}
+            items = [(f"Properties.{_escape(str(k))}", base.get(k), v) for k, v in value.items()]
+        else:
+            items = [(attribute, generated.get(attribute), value)]
+        for path, current, item in items:
+            if item is None:
                 resource.add_deletion_override(path)
+                continue
+            deleted: list[str] = []
+            merged_value = _nulls_dropped(
+                path, lodash_merge(copy.deepcopy(current), _nulls_marked(item)), deleted
+            )
+            if isinstance(merged_value, dict) and not isinstance(current, dict):
+                for leaf_path, leaf in _leaves(path, merged_value):
+                    resource.add_override(leaf_path, leaf)
             else:
-                resource.add_override(path, leaf)
+                resource.add_override(path, merged_value)
+            for gone in deleted:
+                resource.add_deletion_override(gone)
 
 
 def _extend(resource: CfnResource, attributes: dict[str, Any]) -> None:
