@@ -218,10 +218,7 @@ def _generated_attributes(resource: CfnResource) -> dict[str, Any]:
     raw = getattr(resource, "sls_raw_definition", None)
     if raw is not None:
         return copy.deepcopy(raw)
-    try:
-        properties = Stack.of(resource).resolve(resource._render_properties(resource._cfn_properties))
-    except Exception:
-        properties = {}
+    properties = Stack.of(resource).resolve(resource._render_properties(resource._cfn_properties))
     properties = dict(properties) if isinstance(properties, dict) else {}
     # properties the constructs set as overrides (one jsii round trip, or lazily computed)
     overrides = getattr(resource, "sls_property_overrides", None)
