@@ -16,8 +16,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "seed"
 #: every Serverless v3 reference case, one folder each (see tests/reference/sls3/README.md)
 REFERENCE = ROOT / "tests" / "reference" / "sls3"
-#: the same folder under its former name (the cases of our own used to live apart)
-OWN_REFERENCE = REFERENCE
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 

@@ -14,7 +14,7 @@ import pytest
 
 from constructs_lib.errors import ConfigError, ErrorGroup, SlsCdkError, format_path
 from constructs_lib.loader.project import load_service
-from tests.helpers import OWN_REFERENCE, synth
+from tests.helpers import REFERENCE, synth
 
 CASES = ("f7-events-queues-topics-streams", "f8-events-buckets-buses-logs", "f9-events-devices-brokers-pools")
 
@@ -23,7 +23,7 @@ CASES = ("f7-events-queues-topics-streams", "f8-events-buckets-buses-logs", "f9-
 def res() -> dict[str, Any]:
     out: dict[str, Any] = {}
     for case in CASES:
-        (template,) = synth(OWN_REFERENCE / case, stage="dev").values()
+        (template,) = synth(REFERENCE / case, stage="dev").values()
         resources = dict(template["Resources"])
         out[f"{case}:role"] = resources.pop("IamRoleLambdaExecution")
         out.update(resources)
@@ -139,7 +139,7 @@ def test_devices_brokers_and_pools(res: dict[str, Any]) -> None:
 
 
 def test_existing_buckets_and_pools_use_v3_custom_resources() -> None:
-    (template,) = synth(OWN_REFERENCE / "f15-existing-buckets-pools-api-logs", stage="dev").values()
+    (template,) = synth(REFERENCE / "f15-existing-buckets-pools-api-logs", stage="dev").values()
     r = template["Resources"]
     files = r["FilesCustomS31"]
     assert files["Type"] == "Custom::S3"

@@ -15,7 +15,7 @@ from constructs_lib.errors import ErrorGroup, SlsCdkError
 from constructs_lib.events.http.check import check
 from constructs_lib.events.sites import CheckContext
 from constructs_lib.loader.project import load_service
-from tests.helpers import OWN_REFERENCE, synth
+from tests.helpers import REFERENCE, synth
 
 CASES = (
     "f11-rest-api",
@@ -30,7 +30,7 @@ CASES = (
 def res() -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for case in CASES:
-        (template,) = synth(OWN_REFERENCE / case, stage="dev").values()
+        (template,) = synth(REFERENCE / case, stage="dev").values()
         out[case] = template
     return out
 
@@ -295,6 +295,6 @@ def test_check_reports_every_external_rest_api_problem_together(
 
 
 def test_check_of_a_valid_service_is_empty() -> None:
-    service = load_service(OWN_REFERENCE / "f14-rest-api-extras")
+    service = load_service(REFERENCE / "f14-rest-api-extras")
     ctx = CheckContext(service.model, service.functions, service.stage, service.region, service.sources)
     assert check(service.sites["http"], ctx) == []

@@ -66,7 +66,7 @@ def test_policy_covers_the_deploy_and_wildcards_nothing() -> None:
 def test_policy_follows_the_template_custom_resources_logs_and_unnamed_roles() -> None:
     """Custom resources: CloudFormation invokes their Lambda with the deployer's credentials;
     their functions, the websocket log group and CloudFormation-named roles are all in scope."""
-    from tests.helpers import OWN_REFERENCE
+    from tests.helpers import REFERENCE
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
@@ -74,7 +74,7 @@ def test_policy_follows_the_template_custom_resources_logs_and_unnamed_roles() -
             main(
                 [
                     "policy",
-                    str(OWN_REFERENCE / "f15-existing-buckets-pools-api-logs"),
+                    str(REFERENCE / "f15-existing-buckets-pools-api-logs"),
                     "--account",
                     "111122223333",
                 ]
