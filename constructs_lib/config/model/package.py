@@ -12,17 +12,6 @@ from constructs_lib.config.schema import Base, Ignored, ListOf
 __all__ = ["FunctionPackage", "Layer", "LayerPackage", "Package"]
 
 
-class Package(Base):
-    """``package`` at service level. Without ``artifact`` the service folder is zipped."""
-
-    artifact: str | None = None
-    individually: bool = False
-    patterns: ListOf[str] = Field(default_factory=list)
-    include: ListOf[str] = Field(default_factory=list)
-    exclude: ListOf[str] = Field(default_factory=list)
-    exclude_dev_dependencies: Ignored = None
-
-
 class FunctionPackage(Base):
     """``functions.<key>.package``; patterns apply when the function is packaged individually."""
 
@@ -31,6 +20,13 @@ class FunctionPackage(Base):
     patterns: ListOf[str] = Field(default_factory=list)
     include: ListOf[str] = Field(default_factory=list)
     exclude: ListOf[str] = Field(default_factory=list)
+
+
+class Package(FunctionPackage):
+    """``package`` at service level: a function's keys, plus those only the service has. Without
+    ``artifact`` the service folder is zipped."""
+
+    exclude_dev_dependencies: Ignored = None
 
 
 class LayerPackage(Base):
