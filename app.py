@@ -48,7 +48,11 @@ def main() -> None:
     try:
         with prepare(target, jobs_asked, nag=nag) as jobs:  # aws-cdk-lib starts while YAML loads
             project = load_project(
-                target, stage=ctx("stage"), region=ctx("region"), build=_truthy(ctx("build") or False)
+                target,
+                stage=ctx("stage"),
+                region=ctx("region"),
+                build=_truthy(ctx("build") or False),
+                strict=_truthy(ctx("strict") or False),
             )
         report(project)
         for svc in project.services:

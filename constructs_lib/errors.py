@@ -16,6 +16,7 @@ __all__ = [
     "ComposeError",
     "ConfigError",
     "ErrorGroup",
+    "IgnoredAsInV3",
     "Location",
     "PackagingError",
     "SchemaError",
@@ -115,6 +116,13 @@ class SchemaError(ConfigError):
     """A key is unknown, has the wrong type, or a value is out of range."""
 
     code = "SCHEMA_ERROR"
+
+
+class IgnoredAsInV3(SchemaError):
+    """A warning, not raised: a key or event Serverless v3 ignores (``configValidationMode: warn``,
+    its default) is ignored here too."""
+
+    code = "IGNORED_AS_IN_V3"
 
 
 class VariableError(ConfigError):

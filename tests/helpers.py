@@ -36,6 +36,8 @@ V3_TEMPLATE = "cloudformation-template-update-stack.json"
 COMPOSE_FILE = "serverless-compose.yml"
 #: ``{cfn-lint rule: why this case's input trips it}``, only in the cases that need it
 LINT_EXEMPTIONS = "lint-exemptions.json"
+#: v3's configuration warnings for a case (``at '<path>': <message>`` per line), where it gave any
+V3_WARNINGS = "v3-warnings.txt"
 _STAGE_FLAG = re.compile(r"--stage[ =](\S+)")
 
 

@@ -54,6 +54,14 @@ def add_fn(lines: str) -> dict[str, str | bytes]:
     return svc(("    handler: bootstrap\n", "    handler: bootstrap\n" + body))
 
 
+def strict(files: dict[str, str | bytes]) -> dict[str, str | bytes]:
+    """``files`` with ``configValidationMode: error`` added at the end (line numbers unchanged):
+    in v3's default mode, warn, unknown keys and unreadable events are warnings."""
+    text = files["serverless.yml"]
+    assert isinstance(text, str)
+    return {**files, "serverless.yml": text + "configValidationMode: error\n"}
+
+
 def compose(text: str, services: tuple[str, ...] = ("a", "b")) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {"serverless-compose.yml": textwrap.dedent(text)}
     for name in services:
@@ -118,17 +126,17 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
     ),
     (
         "schema-unknown-top-key",
-        svc(("custom:", "provder:\n  x: 1\ncustom:")),
+        strict(svc(("custom:", "provder:\n  x: 1\ncustom:"))),
         "serverless.yml:10:1: provder: unknown key 'provder'\n  hint: did you mean 'provider'?",
     ),
     (
         "schema-unknown-provider-key",
-        svc(("  region:", "  regoin: x\n  region:")),
+        strict(svc(("  region:", "  regoin: x\n  region:"))),
         "serverless.yml:5:3: provider.regoin: unknown key 'regoin'\n  hint: did you mean 'region'?",
     ),
     (
         "schema-unknown-function-key",
-        add_fn("memorysize: 256\n"),
+        strict(add_fn("memorysize: 256\n")),
         "serverless.yml:17:5: functions.env.memorysize: unknown key 'memorysize'\n  hint: did you mean 'memorySize'?",
     ),
     (
@@ -196,7 +204,7 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
     ),
     (
         "schema-unknown-event",
-        add_fn("events:\n  - httpAPI: 'GET /x'\n"),
+        strict(add_fn("events:\n  - httpAPI: 'GET /x'\n")),
         "serverless.yml:18:9: functions.env.events[0]: unknown event type 'httpAPI'",
     ),
     (

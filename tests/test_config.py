@@ -175,8 +175,11 @@ def test_provider_defaults_are_v3s_and_null_keeps_them() -> None:
     assert (nulls.memory_size, nulls.region, nulls.stage) == (1024, "us-east-1", "dev")
 
 
-def test_config_validation_mode_defaults_to_error_for_now() -> None:
-    assert config_validation_mode({}) == "error"  # v3's default is warn: a later change flips it
+def test_config_validation_mode_defaults_to_warn_as_in_v3() -> None:
+    assert config_validation_mode({}) == "warn"
+    assert config_validation_mode({}, strict=True) == "error"
+    assert config_validation_mode({"configValidationMode": "off"}, strict=True) == "error"
+    assert config_validation_mode({"configValidationMode": "error"}) == "error"
     assert config_validation_mode({"configValidationMode": "warn"}) == "warn"
     assert config_validation_mode({"configValidationMode": "off"}) == "off"
     assert config_validation_mode({"configValidationMode": "loud"}) == "error"

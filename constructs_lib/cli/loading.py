@@ -35,6 +35,11 @@ def add_project_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--region", "-r", help="region (default: provider.region, else us-east-1)")
     p.add_argument("--opt", action="append", metavar="KEY=VALUE", help="an option for ${opt:KEY}")
     p.add_argument("--param", action="append", metavar="KEY=VALUE", help="a parameter for ${param:KEY}")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="configValidationMode: error for every service (unknown keys are errors, not warnings)",
+    )
 
 
 def load(args: argparse.Namespace) -> Project:
@@ -47,6 +52,7 @@ def load(args: argparse.Namespace) -> Project:
         options=_parse_kv(args.opt, "--opt"),
         params=_parse_kv(args.param, "--param"),
         build=getattr(args, "build", False),
+        strict=args.strict,
     )
 
 

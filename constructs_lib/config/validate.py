@@ -1,4 +1,6 @@
-"""Turning pydantic's validation errors into located, readable :class:`SchemaError` s."""
+"""Turning pydantic's validation errors into located, readable :class:`SchemaError` s, and v3's
+``configValidationMode``: what v3 ignores (unknown keys, events it cannot read) is ignored here
+too, with a located warning in ``warn`` mode (v3's default) and silently in ``off``."""
 
 from __future__ import annotations
 
@@ -10,14 +12,29 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from constructs_lib.config.data import JsonValue, KeyPath
+from constructs_lib.config.schema import Base
 from constructs_lib.config.source import SourceMap
-from constructs_lib.errors import SchemaError, did_you_mean
+from constructs_lib.errors import IgnoredAsInV3, SchemaError, did_you_mean
 from constructs_lib.events import NOT_SUPPORTED_YET, REGISTRY
+from constructs_lib.events.sites import IGNORED_EVENT
 
-__all__ = ["ValidationMode", "validate"]
+__all__ = ["IGNORED_EVENT", "IgnoredEvent", "ValidationMode", "validate"]
 
-#: v3's ``configValidationMode``: what unknown keys do (see :func:`validate`).
+#: v3's ``configValidationMode``: what keys and events v3 ignores do (see :func:`validate`).
 ValidationMode = Literal["error", "warn", "off"]
+
+
+#: How many times a model is validated again after ignoring what v3 ignores (each pass can reveal
+#: errors that an ignored key hid, e.g. inside a union branch that now matches).
+_PASSES = 4
+
+
+class IgnoredEvent(Base):
+    """An event item v3 ignores in ``warn``/``off`` mode: what was written, and why it is ignored."""
+
+    written: JsonValue = None
+    reason: str
+
 
 M = typing.TypeVar("M", bound=BaseModel)
 
@@ -120,9 +137,13 @@ def _message(
         guess = did_you_mean(str(tag), [*REGISTRY, *NOT_SUPPORTED_YET])
         return f"unknown event type {tag!r}", (f"did you mean {guess!r}?" if guess else None), path
     if kind == "union_tag_not_found":
-        node = data
-        for part in path:
-            node = node[part]
+        node = _node(data, path)
+        if isinstance(node, str) and node in REGISTRY:
+            return (
+                f"event {node!r} is a bare string, not a mapping",
+                f"write '- {node}:' with the event's settings under it",
+                path,
+            )
         keys = ", ".join(map(repr, node)) if isinstance(node, dict) else type(node).__name__
         return (
             f"an event must be a mapping with exactly one key, the event type (found {keys})",
@@ -138,12 +159,78 @@ def _message(
     return msg[:1].lower() + msg[1:], None, path
 
 
-def _remove(data: JsonValue, path: KeyPath) -> None:
-    node = data
-    for part in path[:-1]:
-        node = node[part]
-    if isinstance(node, dict):
-        node.pop(path[-1], None)
+def _node(data: JsonValue, path: KeyPath) -> JsonValue:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _event_item(path: KeyPath) -> bool:
+    """``functions.<key>.events.<index>``."""
+    return len(path) == 4 and path[0] == "functions" and path[2] == "events" and isinstance(path[3], int)
+
+
+def _null_key(data: JsonValue, path: KeyPath) -> bool:
+    """A mapping key set to null (``~``), other than an event's body: v3 never type-checks it (it
+    takes null keys out before validating), and every compiler reads it as unset."""
+    return (
+        bool(path)
+        and isinstance(path[-1], str)
+        and not _event_item(path[:-1])
+        and isinstance(_node(data, path[:-1]), dict)
+        and _node(data, path) is None
+    )
+
+
+def _null_event(data: JsonValue, path: KeyPath) -> bool:
+    """``- http: ~``: v3 takes the null out before validating, then no compiler sees the event."""
+    return len(path) == 5 and _event_item(path[:4]) and _node(data, path) is None
+
+
+def _ignorable(err: ErrorDetails, data: JsonValue, path: KeyPath) -> str | None:
+    """What v3 does with the invalid part at ``path`` when it only warns, if it ignores it: the
+    words for the warning; ``None`` when it stays an error (v3 would compile it, or AWS refuse)."""
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "ignored, as Serverless v3 ignores it"
+    if not _event_item(path):
+        return None
+    if kind == "union_tag_invalid" and err.get("ctx", {}).get("tag") not in NOT_SUPPORTED_YET:
+        return "Serverless v3 ignores it (no resources are made for it)"
+    if kind == "union_tag_not_found":
+        node = _node(data, path)
+        if not isinstance(node, dict) or not _compiled_keys(node):
+            return "Serverless v3 ignores it (no resources are made for it)"
+        if len(_compiled_keys(node)) == 1:
+            others = ", ".join(repr(k) for k in node if k not in _compiled_keys(node))
+            return f"Serverless v3 compiles its {_compiled_keys(node)[0]!r} and ignores {others}"
+    return None
+
+
+def _compiled_keys(event: dict[str, JsonValue]) -> list[str]:
+    """The keys of a many-keyed event item that v3's compilers act on (``if (event.<type>)``)."""
+    return [key for key in event if key in REGISTRY and event[key]]
+
+
+def _ignore(data: JsonValue, path: KeyPath, reason: str) -> None:
+    parent = _node(data, path[:-1])
+    item = parent[path[-1]]
+    if _event_item(path) and isinstance(item, dict) and _compiled_keys(item):
+        key = _compiled_keys(item)[0]
+        parent[path[-1]] = {key: item[key]}
+    elif _event_item(path):
+        parent[path[-1]] = {IGNORED_EVENT: IgnoredEvent(written=item, reason=reason)}
+    elif isinstance(parent, dict):
+        parent.pop(path[-1], None)
+
+
+def _position(problem: SchemaError) -> tuple[int, int]:
+    where = problem.location
+    return (where.line or 0, where.column or 0) if where else (0, 0)
+
+
+def _under(path: KeyPath, done: set[KeyPath]) -> bool:
+    return any(path[: len(prefix)] == prefix for prefix in done)
 
 
 def validate(
@@ -151,29 +238,51 @@ def validate(
 ) -> tuple[M, list[SchemaError]]:
     """Validate ``data`` into ``model``; return it with warnings, or raise all errors at once.
 
-    ``unknown_keys`` follows v3's ``configValidationMode``: ``error``, ``warn`` (unknown keys are
-    reported as warnings and dropped) or ``off`` (dropped silently, as the user asked).
+    ``unknown_keys`` is v3's ``configValidationMode``. ``error``: every problem is an error.
+    ``warn`` (v3's default) and ``off``: what v3 ignores — unknown keys, events written as a bare
+    string or of a type v3 does not know — is left out of ``data`` (events keep their place as
+    :class:`IgnoredEvent`), with a located warning in ``warn``. Everything else stays an error:
+    v3 would pass the value to AWS, and AWS refuse it, or v3 knows a key we cannot translate.
     """
     from constructs_lib.errors import ErrorGroup
 
     warnings: list[SchemaError] = []
-    for _ in range(2):
+    for _ in range(_PASSES):
         try:
-            return model.model_validate(data), warnings
+            return model.model_validate(data), sorted(warnings, key=_position)
         except ValidationError as exc:
+            done: set[KeyPath] = set()  # ignored in this pass: errors inside them are moot
             errors: list[SchemaError] = []
-            dropped = False
+            ignored = False
             for err in exc.errors():
                 path = _data_path(data, tuple(err["loc"]))
                 message, hint, path = _message(err, data, model, path)
-                problem = SchemaError(message, location=sources.locate(path), path=path, hint=hint)
-                if err["type"] == "extra_forbidden" and unknown_keys != "error":
-                    if unknown_keys == "warn":
-                        warnings.append(problem)
-                    _remove(data, path)
-                    dropped = True
+                if _under(path, done):
+                    continue
+                if _null_key(data, path):
+                    _ignore(data, path, "")
+                    done.add(path)
+                    ignored = True
+                    continue
+                reason: str | None
+                if _null_event(data, path):
+                    message, hint, path = f"event {path[-1]!r} has no settings (null)", None, path[:-1]
+                    reason = "Serverless v3 ignores it (no resources are made for it)"
                 else:
-                    errors.append(problem)
-            if errors or not dropped:
+                    reason = _ignorable(err, data, path)
+                reason = None if unknown_keys == "error" else reason
+                if reason is not None:
+                    if unknown_keys == "warn":
+                        warnings.append(
+                            IgnoredAsInV3(
+                                f"{message}: {reason}", location=sources.locate(path), path=path, hint=hint
+                            )
+                        )
+                    _ignore(data, path, reason)
+                    done.add(path)
+                    ignored = True
+                else:
+                    errors.append(SchemaError(message, location=sources.locate(path), path=path, hint=hint))
+            if errors or not ignored:
                 ErrorGroup.raise_if_any(errors)
-    raise AssertionError("unreachable")  # pragma: no cover
+    raise AssertionError(f"validation did not settle in {_PASSES} passes")  # pragma: no cover

@@ -330,7 +330,7 @@ class ServiceHttpApi(Construct):
                 api_id=self.api_id,
                 integration_type="AWS_PROXY",
                 integration_uri=function.target_arn_text,
-                payload_format_version=self.config.payload,
+                payload_format_version=function.props.http_api_payload or self.config.payload,
                 timeout_in_millis=INTEGRATION_TIMEOUT_MS,
             )
             if function.target_alias:

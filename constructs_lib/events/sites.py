@@ -17,7 +17,12 @@ if TYPE_CHECKING:
     from constructs_lib.config.model import EffectiveFunction, Service
     from constructs_lib.config.source import SourceMap
 
-__all__ = ["CheckContext", "EventSite", "Path", "event_sites"]
+__all__ = ["IGNORED_EVENT", "CheckContext", "EventSite", "Path", "event_sites"]
+
+#: The type of an event item v3 ignores (a bare string, an unknown type; see
+#: :func:`constructs_lib.config.validate.validate`): it keeps its place among the function's
+#: events (v3 numbers some resources by that place) and has no site.
+IGNORED_EVENT = "__ignored__"
 
 E = TypeVar("E")
 #: A key path into serverless.yml, e.g. ``("functions", "hello", "events", 0, "http")``.
@@ -49,6 +54,8 @@ def event_sites(functions: Mapping[str, EffectiveFunction]) -> dict[str, tuple[E
     for key, fn in functions.items():
         counts: dict[str, int] = {}
         for index, (event_type, event) in enumerate(fn.events):
+            if event_type == IGNORED_EVENT:
+                continue
             counts[event_type] = counts.get(event_type, 0) + 1
             sites.setdefault(event_type, []).append(
                 EventSite(key, event_type, event, index, counts[event_type])

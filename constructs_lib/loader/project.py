@@ -111,14 +111,17 @@ def _resolve(
     return resolve_config(data, sources, ctx), environ
 
 
-def _validate(resolved: dict[str, Any], sources: SourceMap) -> tuple[Service, list[SlsCdkError]]:
+def _validate(
+    resolved: dict[str, Any], sources: SourceMap, *, strict: bool = False
+) -> tuple[Service, list[SlsCdkError]]:
     if not isinstance(resolved.get("provider"), dict | str):
         raise ConfigError(
             "missing 'provider' section (provider: {name: aws, ...})",
             location=sources.locate(()),
             path=("provider",),
         )
-    model, warnings = validate(Service, resolved, sources, unknown_keys=config_validation_mode(resolved))
+    mode = config_validation_mode(resolved, strict=strict)
+    model, warnings = validate(Service, resolved, sources, unknown_keys=mode)
     return model, list(warnings)
 
 
@@ -177,13 +180,15 @@ def load_service(
     depends_on: tuple[str, ...] = (),
     known_stacks: Mapping[str, tuple[str, str]] | None = None,
     build: bool = False,
+    strict: bool = False,
 ) -> LoadedService:
     """Load one serverless.yml: parse, resolve, validate, check, build hooks, package, images,
     safety warnings. Every user error of a stage is reported together (an :class:`ErrorGroup`).
 
     ``known_stacks`` (stack name -> (export-name prefix, region)) lets ``${cf:...}`` of a sibling stack
     become ``Fn::ImportValue`` instead of a read from AWS. ``build`` runs the package-lifecycle
-    hooks of serverless-plugin-scripts before artifacts are checked."""
+    hooks of serverless-plugin-scripts before artifacts are checked. ``strict`` (``--strict``) is
+    ``configValidationMode: error`` whatever the file says."""
     if file.is_dir():
         file = find_project(file)[1]
     file = file.resolve()
@@ -200,7 +205,7 @@ def load_service(
     )
     data, sources = _parse(file, label)
     resolved, environ = _resolve(data, sources, folder, req)
-    model, warnings = _validate(resolved, sources)
+    model, warnings = _validate(resolved, sources, strict=strict)
     final_stage, final_region = model.stage(stage), model.region(region)
     functions, sites = _computed(model, final_stage)
     ctx = CheckContext(
@@ -281,14 +286,23 @@ def load_project(
     params: Mapping[str, Any] | None = None,
     env: Mapping[str, str] | None = None,
     build: bool = False,
+    strict: bool = False,
 ) -> Project:
     """Load what ``path`` names: a service (file or folder) or a compose project.
 
-    ``build`` runs each service's build hooks (in dependency order) before its artifacts are checked."""
+    ``build`` runs each service's build hooks (in dependency order) before its artifacts are checked;
+    ``strict`` makes every service's ``configValidationMode`` ``error``."""
     kind, file = find_project(path)
     if kind == "service":
         svc = load_service(
-            file, stage=stage, region=region, options=options, params=params, env=env, build=build
+            file,
+            stage=stage,
+            region=region,
+            options=options,
+            params=params,
+            env=env,
+            build=build,
+            strict=strict,
         )
         return Project(root=svc.dir, services=(svc,), stage=svc.stage)
     compose_stage = effective_stage(stage)
@@ -315,6 +329,7 @@ def load_project(
                 depends_on=spec.depends_on,
                 known_stacks=known,
                 build=build,
+                strict=strict,
             )
         except SlsCdkError as exc:
             errors.append(exc)

@@ -38,11 +38,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from tests.helpers import LINT_EXEMPTIONS, REFERENCE, ReferenceCase, reference_case  # noqa: E402
+from tests.helpers import LINT_EXEMPTIONS, REFERENCE, V3_WARNINGS, ReferenceCase, reference_case  # noqa: E402
 
 #: the npm packages v3's runs need, pinned (compose and the scripts plugin for the seed example)
 PACKAGES = {"serverless": "3.40.0", "@serverless/compose": "1.3.0", "serverless-plugin-scripts": "1.0.2"}
 STUB = HERE / "stub-aws.js"
+#: v3's whole configuration schema (core and every built-in plugin), as its validator uses it
+SCHEMA = HERE / "v3-schema.json"
+SCHEMA_DUMPER = HERE / "dump-schema.js"
 #: what v3 writes into a service's .serverless/ that a case may keep (update-stack always)
 UPDATE_STACK = "cloudformation-template-update-stack.json"
 SERVICE_OUTPUTS = (UPDATE_STACK, "cloudformation-template-create-stack.json", "serverless-state.json")
@@ -53,6 +56,7 @@ NOT_INPUTS = (
     LINT_EXEMPTIONS,
     "aws-calls-*.json",
     "compose-state.*.json",
+    V3_WARNINGS,
     ".serverless",
     *SERVICE_OUTPUTS,
 )
@@ -143,6 +147,21 @@ def run_v3(case: ReferenceCase, cache: Path, work: Path) -> subprocess.Completed
     )
 
 
+def configuration_warnings(output: str) -> str:
+    """v3's "Invalid configuration encountered" lines (``at '<path>': <message>``), one per line,
+    as the case's :data:`~tests.helpers.V3_WARNINGS` holds them ("" when v3 gave none)."""
+    lines: list[str] = []
+    inside = False
+    for line in output.splitlines():
+        if line.strip().startswith("Warning: Invalid configuration encountered"):
+            inside = True
+        elif inside and line.strip().startswith("at "):
+            lines.append(line.strip())
+        else:
+            inside = False
+    return "".join(f"{line}\n" for line in lines)
+
+
 def produced(case: ReferenceCase, inputs: Path) -> dict[Path, Path]:
     """``{file in the case folder: what v3 wrote}`` for the files this case keeps."""
     out: dict[Path, Path] = {}
@@ -183,6 +202,19 @@ def regenerate(case: ReferenceCase, cache: Path, check: bool) -> Result:
         result.notes += [f"serverless package exited {run.returncode} (inputs kept in {work}):", *unanswered]
         result.notes += lines[-12:]
         return result
+    warnings_file = case.folder / V3_WARNINGS
+    warnings = configuration_warnings(run.stderr)
+    had = warnings_file.read_text() if warnings_file.is_file() else ""
+    if warnings != had:
+        result.notes.append(f"{case.name}/{V3_WARNINGS}: {'differs' if had else 'new'}")
+        if check:
+            result.status = "differs"
+        else:
+            result.status = "updated"
+            if warnings:
+                warnings_file.write_text(warnings)
+            else:
+                warnings_file.unlink()
     files = produced(case, work / "case")
     for missing in sorted(kept_outputs(case) - set(files)):
         result.status = "failed"
@@ -210,6 +242,36 @@ def regenerate(case: ReferenceCase, cache: Path, check: bool) -> Result:
     return result
 
 
+def regenerate_schema(cache: Path, check: bool) -> Result:
+    """:data:`SCHEMA` from v3 itself (``dump-schema.js`` loads its plugins, then prints the schema
+    they defined); tests/test_v3_schema.py holds our model to it."""
+    result = Result("v3-schema.json")
+    with tempfile.TemporaryDirectory(prefix="sls3-schema-") as work:
+        run = subprocess.run(
+            ["node", str(SCHEMA_DUMPER), str(cache / "node_modules" / "serverless")],
+            cwd=work,
+            env={"PATH": os.environ.get("PATH", ""), "HOME": work, "SLS_TELEMETRY_DISABLED": "1"},
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            check=False,
+        )
+    if run.returncode != 0:
+        result.status = "failed"
+        result.notes += run.stderr.strip().splitlines()[-12:]
+        return result
+    new = json.dumps(json.loads(run.stdout), indent=1, sort_keys=True) + "\n"
+    if SCHEMA.is_file() and SCHEMA.read_text() == new:
+        return result
+    result.notes.append("differs" if SCHEMA.is_file() else "new")
+    if check:
+        result.status = "differs"
+    else:
+        SCHEMA.write_text(new)
+        result.status = "updated"
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("cases", nargs="*", help="case folder names (default: every case)")
@@ -226,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     cache = ensure_tools()
     with ThreadPoolExecutor(max(1, args.jobs)) as pool:
         results = list(pool.map(lambda case: regenerate(case, cache, args.check), cases))
+    if not args.cases:
+        results.append(regenerate_schema(cache, args.check))
     for result in results:
         print(f"{result.case}: {result.status}")
         for note in result.notes:

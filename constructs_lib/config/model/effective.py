@@ -73,6 +73,8 @@ class EffectiveFunction:
     image: Image | None = None
     logging: dict[str, str] | None = None
     """``LoggingConfig`` from ``logs`` (function over ``provider.logs.lambda``)."""
+    http_api_payload: str | None = None
+    """The function's own ``httpApi.payload`` (its HTTP API integration's, over provider's)."""
 
     @property
     def needs_version(self) -> bool:
@@ -110,6 +112,7 @@ def effective_function(service: Service, key: str, *, stage: str) -> EffectiveFu
         log_retention_in_days=retention,
         role=role,
         url=fn.url,
+        http_api_payload=fn.http_api.payload if fn.http_api else None,
         events=tuple((item.event_type, item.body) for item in fn.events),
         artifact=_artifact(service, fn),
         version=version,

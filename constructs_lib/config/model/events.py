@@ -1,5 +1,6 @@
 """``functions.<key>.events`` items: one wrapper model per event type of the registry, told
-apart by their single key (``- httpApi: ...``)."""
+apart by their single key (``- httpApi: ...``), and the place of an event v3 ignores
+(:class:`~constructs_lib.config.validate.IgnoredEvent`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pydantic import Discriminator, Field, Tag
 
 from constructs_lib.config.data import JsonValue
 from constructs_lib.config.schema import Base, NotSupported
+from constructs_lib.config.validate import IGNORED_EVENT, IgnoredEvent
 from constructs_lib.events import NOT_SUPPORTED_YET, REGISTRY
 
 __all__ = ["EventItem"]
@@ -16,7 +18,10 @@ __all__ = ["EventItem"]
 
 def _event_tag(value: JsonValue) -> str | None:
     if isinstance(value, dict) and len(value) == 1:
-        return str(next(iter(value)))
+        tag = str(next(iter(value)))
+        if tag == IGNORED_EVENT and not isinstance(value[tag], IgnoredEvent):
+            return None  # only validation writes this type, never a user
+        return tag
     if isinstance(value, _EventItemBase):
         return value.event_type
     return None
@@ -41,9 +46,11 @@ def _event_wrapper(event_type: str, model: object) -> object:
     return Annotated[wrapper, Tag(event_type)]
 
 
-_EVENT_TYPES: dict[str, object] = {name: entry.model for name, entry in REGISTRY.items()} | {
-    name: NotSupported for name in NOT_SUPPORTED_YET
-}
+_EVENT_TYPES: dict[str, object] = (
+    {name: entry.model for name, entry in REGISTRY.items()}
+    | {name: NotSupported for name in NOT_SUPPORTED_YET}
+    | {IGNORED_EVENT: IgnoredEvent}
+)
 
 if TYPE_CHECKING:
     EventItem = _EventItemBase

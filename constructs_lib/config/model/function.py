@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from constructs_lib.config.data import JsonObject, JsonValue
 from constructs_lib.config.model.events import EventItem
+from constructs_lib.config.model.http_api import FunctionHttpApi
 from constructs_lib.config.model.logs import LambdaLogs
 from constructs_lib.config.model.package import FunctionPackage
 from constructs_lib.config.model.values import (
@@ -190,6 +191,7 @@ class Function(Base):
     log_retention_in_days: LogRetention | None = None
     log_data_protection_policy: JsonObject | None = None
     url: FunctionUrl | None = None
+    http_api: FunctionHttpApi | None = None
     events: list[EventItem] = Field(default_factory=list)
     package: FunctionPackage | None = None
     version_function: bool | None = None

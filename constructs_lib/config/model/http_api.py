@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from constructs_lib.config.data import JsonObject, JsonValue
 from constructs_lib.config.schema import Base, Ignored, ListOf
 
-__all__ = ["API_CORS_DEFAULT_HEADERS", "Cors", "HttpApiAuthorizer", "HttpApiConfig"]
+__all__ = ["API_CORS_DEFAULT_HEADERS", "Cors", "FunctionHttpApi", "HttpApiAuthorizer", "HttpApiConfig"]
+
+
+def _payload_text(value: JsonValue) -> JsonValue:
+    return f"{value:.1f}" if isinstance(value, int | float) else value
+
+
+#: The payload format version of an HTTP API's Lambda integrations (``payload: 2`` is "2.0").
+PayloadVersion = Annotated[Literal["1.0", "2.0"], BeforeValidator(_payload_text)]
 
 #: v3's default CORS headers of HTTP APIs and of REST API (``http``) preflights: the same list.
 API_CORS_DEFAULT_HEADERS = (
@@ -74,7 +82,7 @@ class HttpApiConfig(Base):
 
     cors: bool | Cors = False
     name: str | None = None
-    payload: Literal["1.0", "2.0"] = "2.0"
+    payload: PayloadVersion = "2.0"
     metrics: bool = False
     disable_default_endpoint: bool = False
     should_start_name_with_service: bool = False
@@ -104,7 +112,8 @@ class HttpApiConfig(Base):
             )
         return self
 
-    @field_validator("payload", mode="before")
-    @classmethod
-    def _payload_text(cls, value: JsonValue) -> JsonValue:
-        return f"{value:.1f}" if isinstance(value, int | float) else value
+
+class FunctionHttpApi(Base):
+    """``functions.<key>.httpApi``: the function's own integration settings (over provider's)."""
+
+    payload: PayloadVersion | None = None

@@ -27,6 +27,7 @@ class Package(FunctionPackage):
     ``artifact`` the service folder is zipped."""
 
     exclude_dev_dependencies: Ignored = None
+    path: Ignored = None  # where `sls package` writes and `sls deploy` reads: not the template
 
 
 class LayerPackage(Base):

@@ -52,7 +52,7 @@ class DeploymentBucket(Base):
     block_public_access: bool = False
     skip_policy_setup: bool = False
     server_side_encryption: Ignored = None
-    sse_kms_key_id: Ignored = None
+    sse_kms_key_id: Ignored = Field(default=None, alias="sseKMSKeyId")
     sse_customer_algorithim: Ignored = None
     sse_customer_key: Ignored = None
     sse_customer_key_m_d5: Ignored = Field(default=None, alias="sseCustomerKeyMD5")

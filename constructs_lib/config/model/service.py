@@ -46,9 +46,9 @@ class Service(Base):
     console: Ignored = None
     dashboard: Ignored = None
     outputs: Ignored = None
-    # v3's default is "warn"; unknown keys stay errors until the change that adopts v3's default
-    # flips this one value (the loaders read it through config_validation_mode()).
-    config_validation_mode: ValidationMode = "error"
+    project_dir: Ignored = None  # v3: "no longer used and is ignored"
+    # v3's default (the loaders read it through config_validation_mode())
+    config_validation_mode: ValidationMode = "warn"
     variables_resolution_mode: Ignored = None
     deprecation_notification_mode: Ignored = None
     disabled_deprecations: Ignored = None
@@ -107,9 +107,12 @@ class Service(Base):
         return effective_function(self, key, stage=stage)
 
 
-def config_validation_mode(data: Mapping[str, JsonValue]) -> ValidationMode:
-    """What unknown keys of ``data`` (a resolved serverless.yml, not validated yet) do: its
-    ``configValidationMode``, else :class:`Service`'s default; a value that is not a mode
-    counts as ``error`` (and validation then reports it)."""
+def config_validation_mode(data: Mapping[str, JsonValue], *, strict: bool = False) -> ValidationMode:
+    """What the keys and events v3 ignores do in ``data`` (a resolved serverless.yml, not validated
+    yet): ``error`` when ``strict`` (``--strict``), else its ``configValidationMode``, else
+    :class:`Service`'s default; a value that is not a mode counts as ``error`` (and validation
+    then reports it)."""
+    if strict:
+        return "error"
     mode = data.get("configValidationMode", Service.model_fields["config_validation_mode"].default)
     return "warn" if mode == "warn" else "off" if mode == "off" else "error"
