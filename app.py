@@ -31,9 +31,9 @@ def _truthy(value: object) -> bool:
 
 def main() -> None:
     short_lived()  # this process lives for one synth: no cyclic GC (see constructs_lib/jsii_speed.py)
+    from constructs_lib.cli.failures import report_failure
     from constructs_lib.cli.loading import report
     from constructs_lib.cli.synthesis import prepare, synthesize
-    from constructs_lib.errors import SlsCdkError
     from constructs_lib.loader.project import load_project
 
     context = json.loads(os.environ.get("CDK_CONTEXT_JSON") or "{}")  # cdk.json + -c, from the CLI
@@ -71,9 +71,11 @@ def main() -> None:
             jobs=jobs,
             atomic=False,
         )
-    except SlsCdkError as exc:
-        print(exc.format(), file=sys.stderr)
-        sys.exit(1)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # a user error, a CDK refusal, or a bug of ours: never a traceback
+        sys.exit(report_failure(exc))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ __all__ = [
     "ConfigError",
     "ErrorGroup",
     "IgnoredAsInV3",
+    "LimitError",
     "Location",
     "PackagingError",
     "SchemaError",
@@ -62,8 +63,13 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     lowered = {c.lower(): c for c in pool}
     if word.lower() in lowered:
         return lowered[word.lower()]
-    matches = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
-    return matches[0] if matches else None
+    # difflib.get_close_matches breaks ties by the largest string ('eu-west-3' for 'eu-west-l');
+    # the first candidate is the better guess among equals
+    score, _, best = max(
+        ((difflib.SequenceMatcher(None, word, c).ratio(), -i, c) for i, c in enumerate(pool)),
+        default=(0.0, 0, ""),
+    )
+    return best if score >= 0.6 else None
 
 
 class SlsCdkError(Exception):
@@ -141,6 +147,13 @@ class PackagingError(SlsCdkError):
     """An artifact is missing or cannot be packaged."""
 
     code = "PACKAGING_ERROR"
+
+
+class LimitError(SlsCdkError):
+    """The project is valid, but what it makes exceeds a limit AWS would refuse at deploy (found
+    while synthesizing, e.g. more than 500 resources in one stack)."""
+
+    code = "LIMIT_ERROR"
 
 
 class BuildError(SlsCdkError):

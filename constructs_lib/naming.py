@@ -20,12 +20,30 @@ __all__ = [
     "http_api_route_logical_id",
     "log_group_name",
     "stack_name",
+    "stack_name_problem",
 ]
+
+#: CloudFormation's rule for stack names (``CreateStack``: a letter, then letters, digits, '-';
+#: at most 128 characters)
+_STACK_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+STACK_NAME_MAX = 128
 
 
 def stack_name(service: str, stage: str, custom: str | None = None) -> str:
     """``provider.stackName``, else ``<service>-<stage>``."""
     return custom or f"{service}-{stage}"
+
+
+def stack_name_problem(name: str) -> str | None:
+    """Why CloudFormation would refuse ``name`` as a stack name, or None."""
+    if len(name) > STACK_NAME_MAX:
+        return f"stack name {name!r} is {len(name)} characters; CloudFormation allows {STACK_NAME_MAX}"
+    if not _STACK_NAME.fullmatch(name):
+        return (
+            f"stack name {name!r} is not one CloudFormation accepts "
+            "(a letter, then only letters, digits and '-')"
+        )
+    return None
 
 
 def function_name(service: str, stage: str, key: str) -> str:

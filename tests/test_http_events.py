@@ -291,7 +291,8 @@ def test_check_reports_every_external_rest_api_problem_together(
         "serverless.yml:10:5: provider.apiGateway.restApiId: http events on an external REST API need "
         "provider.apiGateway.restApiRootResourceId (or the parent path in restApiResources)"
     )
-    assert len(errors) == 4  # users/{id} hangs under a known resource: only 'other' lacks a parent
+    assert errors[4].startswith("stack name 'svc-a.b' is not one CloudFormation accepts")
+    assert len(errors) == 5  # users/{id} hangs under a known resource: only 'other' lacks a parent
 
 
 def test_check_of_a_valid_service_is_empty() -> None:

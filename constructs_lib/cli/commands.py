@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from constructs_lib.cli.failures import report_failure
 from constructs_lib.cli.loading import add_project_args, load, load_to_synth, report
 from constructs_lib.cli.reports import cmd_diff, cmd_info, cmd_policy
 from constructs_lib.errors import SlsCdkError
@@ -191,8 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
-    except SlsCdkError as exc:
-        print(f"error: {exc.format()}" if not hasattr(exc, "errors") else exc.format(), file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # the last resort: a user error, a CDK refusal, or a bug of ours
+        return report_failure(exc)

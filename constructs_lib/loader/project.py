@@ -34,6 +34,7 @@ from constructs_lib.loader.checks import check_events, check_functions
 from constructs_lib.loader.plugins import PluginNotice, check_plugins
 from constructs_lib.loader.resources_check import check_resources
 from constructs_lib.loader.service import CrossServiceRef, LoadedService, Project
+from constructs_lib.loader.stack_checks import check_stack, check_unique_stacks
 
 __all__ = ["SERVICE_FILE_NAMES", "LoadedService", "Project", "find_project", "load_project", "load_service"]
 
@@ -212,7 +213,8 @@ def load_service(
         service=model, functions=functions, stage=final_stage, region=final_region, sources=sources
     )
     notices, errors = _check_config(ctx, sites)
-    ErrorGroup.raise_if_any(errors)
+    stack = check_stack(model, sources, stage=final_stage, stage_option=stage, region_option=region)
+    ErrorGroup.raise_if_any([*errors, *stack])
     if build and model.scripts.hooks:
         for message in run_hooks(model.scripts.hooks, cwd=folder, service=model.service, env=environ):
             notices.append(PluginNotice("serverless-plugin-scripts", message))
@@ -338,7 +340,7 @@ def load_project(
         loaded[name] = svc
         services.append(svc)
         known[svc.stack_name] = (naming.export_name(svc.model.service, svc.stage, ""), svc.region)
-    ErrorGroup.raise_if_any(errors)
+    ErrorGroup.raise_if_any([*errors, *check_unique_stacks(services, compose)])
     return Project(root=compose.root, services=tuple(services), stage=compose_stage, compose=compose)
 
 

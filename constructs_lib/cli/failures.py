@@ -1,0 +1,81 @@
+"""The last word on a failure nobody anticipated: no traceback reaches a user.
+
+A user error is an :class:`~constructs_lib.errors.SlsCdkError` and prints itself. What CDK refuses
+while synthesizing arrives as a jsii ``RuntimeError``; the refusals a project can cause are
+recognized here and told as user errors (:func:`user_error`). Anything else is a bug of ours: one
+"internal error" line asking for a report, the traceback only with ``SLS_CDK_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import traceback
+from collections.abc import Callable
+
+from constructs_lib.errors import LimitError, SlsCdkError
+
+__all__ = ["debugging", "report_failure", "user_error"]
+
+_TOO_MANY = re.compile(
+    r"TooManyResourcesInStack: Number of resources in stack '(?P<stack>[^']+)': (?P<count>\d+) "
+    r"is greater than allowed maximum of (?P<limit>\d+): (?P<types>.*)"
+)
+_TYPE_COUNT = re.compile(r"(?P<type>[\w:]+) \((?P<n>\d+)\)")
+
+
+def _too_many(match: re.Match[str]) -> SlsCdkError:
+    counts = sorted(((int(m["n"]), m["type"]) for m in _TYPE_COUNT.finditer(match["types"])), reverse=True)
+    top = ", ".join(f"{kind} ({n})" for n, kind in counts[:3])
+    versions = next((n for n, kind in counts if kind == "AWS::Lambda::Version"), 0)
+    hint = "split the service in two (a compose project deploys them together)"
+    if versions:
+        hint += f", or set provider.versionFunctions: false (removes the {versions} AWS::Lambda::Version)"
+    return LimitError(
+        f"stack {match['stack']!r} would hold {match['count']} resources; CloudFormation allows "
+        f"{match['limit']} in one stack. Most are {top}",
+        hint=hint,
+    )
+
+
+#: CDK's refusals a project can cause: ``(pattern of jsii's message, the user error it is)``
+_CDK_REFUSALS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], SlsCdkError]], ...] = (
+    (_TOO_MANY, _too_many),
+)
+
+
+def debugging() -> bool:
+    """``SLS_CDK_DEBUG=1``: let unexpected exceptions show their traceback."""
+    return os.environ.get("SLS_CDK_DEBUG", "") not in ("", "0")
+
+
+def user_error(exc: BaseException) -> SlsCdkError | None:
+    """The user error behind ``exc``, when it is one CDK raised about the project."""
+    if isinstance(exc, SlsCdkError):
+        return exc
+    text = str(exc)
+    for pattern, make in _CDK_REFUSALS:
+        match = pattern.search(text)
+        if match:
+            return make(match)
+    return None
+
+
+def report_failure(exc: BaseException) -> int:
+    """Print ``exc`` the way a user should see it; the exit code (1)."""
+    known = user_error(exc)
+    if known is not None:
+        grouped = hasattr(known, "errors")  # an ErrorGroup formats each of its errors itself
+        print(known.format() if grouped else f"error: {known.format()}", file=sys.stderr)
+        return 1
+    if debugging():
+        traceback.print_exception(exc, file=sys.stderr)
+    first = (str(exc).strip().splitlines() or [""])[0][:300]
+    print(
+        f"error: internal error ({type(exc).__name__}: {first}). This is a bug in sls-cdk, not in "
+        "your project: please report it with the command and the files that cause it"
+        + ("" if debugging() else " (SLS_CDK_DEBUG=1 shows the traceback)"),
+        file=sys.stderr,
+    )
+    return 1

@@ -1,0 +1,119 @@
+"""No traceback, ever: CDK's refusals a project can cause become located user errors, the stack's
+name and region are checked before CDK runs, and anything unexpected is one "internal error" line
+(the traceback only with ``SLS_CDK_DEBUG=1``). Each run asserts nothing was written."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from constructs_lib.cli import commands
+from constructs_lib.cli.commands import main
+from tests.helpers import REFERENCE
+
+BOOT = (REFERENCE / "f21-provider-string" / "boot.zip").read_bytes()
+
+
+def _service(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "serverless.yml").write_text(textwrap.dedent(text))
+    (folder / "boot.zip").write_bytes(BOOT)
+    return folder
+
+
+SMALL = """\
+    service: svc
+    provider:
+      name: aws
+      runtime: python3.11
+    package:
+      artifact: boot.zip
+    functions:
+      f:
+        handler: h.h
+    """
+
+
+def _synth(target: Path, out: Path, *flags: str) -> tuple[int, str]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["synth", str(target), "--out", str(out), *flags])
+    text = err.getvalue()
+    assert "Traceback" not in text
+    if code:
+        assert not out.exists(), "a failed synth wrote output"
+    return code, text
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (("--stage", "bad_stage"), "stack name 'svc-bad_stage' is not one CloudFormation accepts"),
+        (("--stage", "x" * 130), "is 134 characters; CloudFormation allows 128"),
+        (("--region", "mars-1"), "--region 'mars-1' is not an AWS region"),
+        (("--region", "eu-west-l"), "did you mean 'eu-west-1'?"),
+    ],
+)
+def test_stage_and_region_options_are_checked_first(
+    tmp_path: Path, flags: tuple[str, ...], expected: str
+) -> None:
+    code, err = _synth(_service(tmp_path / "svc", SMALL), tmp_path / "out", *flags)
+    assert code == 1 and expected in err
+
+
+def test_a_stage_from_the_file_is_located(tmp_path: Path) -> None:
+    text = textwrap.dedent(SMALL).replace("  runtime: python3.11\n", "  runtime: python3.11\n  stage: a_b\n")
+    code, err = _synth(_service(tmp_path / "svc", text), tmp_path / "out")
+    assert code == 1
+    assert "serverless.yml:5:3: provider.stage: stack name 'svc-a_b' is not one" in err
+
+
+def test_compose_services_making_the_same_stack(tmp_path: Path) -> None:
+    _service(tmp_path / "a", SMALL)
+    _service(tmp_path / "b", SMALL)
+    (tmp_path / "serverless-compose.yml").write_text("services:\n  one:\n    path: a\n  two:\n    path: b\n")
+    code, err = _synth(tmp_path / "serverless-compose.yml", tmp_path / "out")
+    assert code == 1
+    assert (
+        "serverless-compose.yml:4:3: services.two: services 'one' and 'two' both make the stack 'svc-dev'"
+        in err
+    )
+
+
+def test_more_than_500_resources_says_which_dominate(tmp_path: Path) -> None:
+    many = "".join(f"  f{i}:\n    handler: h.h\n" for i in range(170))
+    text = textwrap.dedent(SMALL).replace("  f:\n    handler: h.h\n", many)
+    code, err = _synth(_service(tmp_path / "svc", text), tmp_path / "out")
+    assert code == 1
+    assert "stack 'svc-dev' would hold 513 resources; CloudFormation allows 500 in one stack" in err
+    assert "AWS::Lambda::Version (170)" in err and "versionFunctions: false" in err
+
+
+def test_an_unexpected_failure_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(args: object) -> int:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setitem(commands._COMMANDS, "synth", broken)
+    monkeypatch.delenv("SLS_CDK_DEBUG", raising=False)
+    code, err = _synth(_service(tmp_path / "svc", SMALL), tmp_path / "out")
+    assert code == 1
+    assert err.startswith("error: internal error (ZeroDivisionError: division by zero). This is a bug")
+    assert "SLS_CDK_DEBUG=1" in err and len(err.splitlines()) == 1
+    monkeypatch.setenv("SLS_CDK_DEBUG", "1")
+    err_io = io.StringIO()
+    with contextlib.redirect_stderr(err_io):
+        assert main(["synth", str(tmp_path / "svc")]) == 1
+    assert "Traceback" in err_io.getvalue() and "internal error" in err_io.getvalue()
+
+
+def test_interrupt_exits_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(args: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(commands._COMMANDS, "synth", interrupted)
+    code, err = _synth(_service(tmp_path / "svc", SMALL), tmp_path / "out")
+    assert (code, err) == (130, "interrupted\n")
