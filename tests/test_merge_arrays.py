@@ -300,3 +300,35 @@ def test_every_bad_entry_is_reported_at_once(tmp_path: Path, monkeypatch: pytest
     assert "serverless.yml:9:5: functions[0]: non-object value specified in functions array: 7" in text
     assert "serverless.yml:12:5: functions[3]: non-object value specified in functions array: oops" in text
     assert "serverless.yml:10:5: functions.one: function 'one' must be a mapping" in text
+
+
+def test_an_entry_that_is_a_list_is_a_located_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """v3 merges a list entry as a mapping keyed "0", "1"...; with ``configValidationMode: warn``
+    that passes with unknown-key warnings, and this one names the cause."""
+    body = """\
+    configValidationMode: warn
+    functions:
+      one: {handler: h.one}
+    resources:
+      - ${file(res.yml)}
+    """
+    res = "- Resources:\n    Q: {Type: AWS::SQS::Queue}\n"
+    svc = load_service(project(tmp_path, monkeypatch, body, **{"res.yml": res}))
+    shown = [w.format().splitlines()[0] for w in svc.warnings]
+    assert shown[0] == (
+        "res.yml:1:1: resources[0]: this resources entry is itself a list: "
+        "v3 merges it as a mapping with keys '0', '1'..."
+    )
+    assert "res.yml:1:3: resources.0: unknown key '0'" in shown[1], shown
+
+
+def test_an_entry_naming_a_file_hints_at_file_include(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project(tmp_path, monkeypatch, "functions:\n  - fns1.yml\n", **{"fns1.yml": FNS1})
+    code, text = check(tmp_path)
+    assert code == 1
+    assert "serverless.yml:9:5: functions[0]: non-object value specified in functions array: fns1.yml" in text
+    assert "hint: to include a file write ${file(fns1.yml)}" in text

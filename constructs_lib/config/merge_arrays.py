@@ -57,14 +57,7 @@ def _merged(
         if _falsy(entry):
             continue
         if not isinstance(entry, dict | list):
-            errors.append(
-                ConfigError(
-                    f"non-object value specified in {key} array: {_js_text(entry)}",
-                    location=sources.locate((key, index)),
-                    path=(key, index),
-                    hint=f"each entry of a {key} list is a mapping (or a ${{file(...)}} holding one)",
-                )
-            )
+            errors.append(_non_object(sources, key, index, entry))
             continue
 
         def dropped(rel: KeyPath, index: int = index) -> None:
@@ -135,6 +128,18 @@ def _dropped_key(sources: SourceMap, path: KeyPath) -> SlsCdkError:
         location=sources.locate(path),
         path=path,
         hint="write a list here too (entries merge index by index), or rename the key",
+    )
+
+
+def _non_object(sources: SourceMap, key: str, index: int, entry: JsonValue) -> SlsCdkError:
+    named_file = isinstance(entry, str) and entry.endswith((".yml", ".yaml", ".json"))
+    return ConfigError(
+        f"non-object value specified in {key} array: {_js_text(entry)}",
+        location=sources.locate((key, index)),
+        path=(key, index),
+        hint=f"to include a file write ${{file({entry})}}"
+        if named_file
+        else f"each entry of a {key} list is a mapping (or a ${{file(...)}} holding one)",
     )
 
 
