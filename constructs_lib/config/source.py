@@ -61,6 +61,15 @@ class SourceMap:
             if path[:n] == start:
                 self._locations[tuple(prefix) + path[n:]] = loc
 
+    def take(self, prefix: KeyPath) -> list[tuple[KeyPath, Location]]:
+        """Remove and return every location strictly under ``prefix`` (in the order they were
+        added), for a step that rearranges the data there and then adds them back."""
+        n = len(prefix)
+        taken = [(p, loc) for p, loc in self._locations.items() if len(p) > n and p[:n] == prefix]
+        for path, _ in taken:
+            del self._locations[path]
+        return taken
+
     def items(self) -> Iterator[tuple[KeyPath, Location]]:
         return iter(self._locations.items())
 

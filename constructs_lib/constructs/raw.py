@@ -13,6 +13,7 @@ from typing import Any
 from aws_cdk import CfnResource
 from constructs import Construct
 
+from constructs_lib.config.lodash import lodash_merge
 from constructs_lib.constructs.placement import stack_of
 from constructs_lib.constructs.resources import set_depends_on
 
@@ -26,26 +27,6 @@ def strip_none(value: Any) -> Any:
     if isinstance(value, list):
         return [strip_none(v) for v in value]
     return value
-
-
-def lodash_merge(target: Any, source: Any) -> Any:
-    """lodash ``_.merge``: objects key by key, arrays index by index, ``None`` (undefined) skipped."""
-    if isinstance(target, dict) and isinstance(source, dict):
-        for key, value in source.items():
-            if value is None:
-                continue
-            target[key] = lodash_merge(target.get(key), value) if key in target else value
-        return target
-    if isinstance(target, list) and isinstance(source, list):
-        for i, value in enumerate(source):
-            if value is None:
-                continue
-            if i < len(target):
-                target[i] = lodash_merge(target[i], value)
-            else:
-                target.append(value)
-        return target
-    return source
 
 
 def invoke_permission(

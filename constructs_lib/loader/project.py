@@ -22,6 +22,7 @@ from constructs_lib.config.aws_lookup import AwsLookup, resolve_image
 from constructs_lib.config.compose import load_compose, output_refs, split_output_refs
 from constructs_lib.config.defaults import effective_stage, plain_stage
 from constructs_lib.config.files import SERVICE_FILE_NAMES, find_project
+from constructs_lib.config.merge_arrays import merge_arrays
 from constructs_lib.config.model import EffectiveFunction, Service, config_validation_mode
 from constructs_lib.config.source import SourceMap, load_yaml_file, read_text
 from constructs_lib.config.validate import validate
@@ -206,6 +207,7 @@ def load_service(
     )
     data, sources = _parse(file, label)
     resolved, environ = _resolve(data, sources, folder, req)
+    merge_warnings = merge_arrays(resolved, sources)  # v3's mergeArrays: list-valued functions/resources
     model, warnings = _validate(resolved, sources, strict=strict)
     final_stage, final_region = model.stage(stage), model.region(region)
     functions, sites = _computed(model, final_stage)
@@ -233,7 +235,7 @@ def load_service(
         images=_images(functions, final_region),
         sources=sources,
         data=resolved,
-        warnings=(*warnings, *safety_warnings(model, sources, final_stage)),
+        warnings=(*merge_warnings, *warnings, *safety_warnings(model, sources, final_stage)),
         notices=tuple(notices),
         compose_name=compose_name,
         depends_on=depends_on,
