@@ -35,6 +35,12 @@ def add_project_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--region", "-r", help="region (default: provider.region, else us-east-1)")
     p.add_argument("--opt", action="append", metavar="KEY=VALUE", help="an option for ${opt:KEY}")
     p.add_argument("--param", action="append", metavar="KEY=VALUE", help="a parameter for ${param:KEY}")
+    p.add_argument(
+        "--allow-js",
+        action="store_true",
+        help="run ${file(x.js)} / ${file(x.cjs)} with Node, as v3 does (the project's own code; "
+        "also allowed by custom.slsCdk.allowJavaScript: true)",
+    )
 
 
 def load(args: argparse.Namespace) -> Project:
@@ -47,6 +53,7 @@ def load(args: argparse.Namespace) -> Project:
         options=_parse_kv(args.opt, "--opt"),
         params=_parse_kv(args.param, "--param"),
         build=getattr(args, "build", False),
+        allow_js=getattr(args, "allow_js", False),
     )
 
 
@@ -68,4 +75,5 @@ def report(project: Project) -> None:
         for notice in svc.notices:
             print(f"notice: {svc.label}: {notice.message}", file=sys.stderr)
         for warning in svc.warnings:
-            print(f"warning: {warning.format()}", file=sys.stderr)
+            kind = "notice" if warning.code == "NOTICE" else "warning"  # a JavaScript file was run
+            print(f"{kind}: {warning.format()}", file=sys.stderr)

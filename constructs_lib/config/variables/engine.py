@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shlex
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,7 @@ from constructs_lib.config.data import JsonObject, JsonValue, KeyPath
 from constructs_lib.config.defaults import effective_region
 from constructs_lib.config.source import SourceMap
 from constructs_lib.config.variables.base import MISSING, Address, FileContent, ResolveContext
+from constructs_lib.config.variables.javascript import JavaScriptNotice, allows_javascript
 from constructs_lib.config.variables.sources import MISSING_REASONS, NON_FINAL_SOURCES, SOURCES
 from constructs_lib.config.varsyntax import Literal, Ref, Template, Var, VarSyntaxError, parse
 from constructs_lib.errors import ErrorGroup, Location, SlsCdkError, VariableError, did_you_mean, format_path
@@ -45,6 +47,9 @@ class Resolver:
         self._files: dict[Path, FileContent] = {}
         self._origin: tuple[SourceMap, KeyPath] | None = None
         """Set by ``file()`` (:meth:`came_from`): where the value it just returned was written."""
+        self.js_allowed = ctx.allow_js or allows_javascript(data)
+        """``${file(x.js)}`` may run: ``--allow-js``, or the file's own ``custom.slsCdk.allowJavaScript``."""
+        self._js_run: set[Path] = set()
 
     # ---- tree access --------------------------------------------------------------------------
     def _get(self, path: KeyPath) -> JsonValue:
@@ -80,6 +85,32 @@ class Resolver:
 
     def location(self, path: KeyPath) -> Location:
         return self.sources.locate(path)
+
+    def note_javascript(self, target: Path) -> None:
+        """A located notice, once per file, that ``target`` is run with Node."""
+        if target in self._js_run:
+            return
+        self._js_run.add(target)
+        path = self._stack[-1] if self._stack else ()
+        why = "--allow-js" if self.ctx.allow_js else "custom.slsCdk.allowJavaScript: true"
+        shown = os.path.relpath(target, self.ctx.service_dir)
+        self.ctx.notices.append(
+            JavaScriptNotice(
+                f"ran {shown} with Node (allowed by {why})", location=self.location(path), path=path
+            )
+        )
+
+    def resolve_text(self, text: str) -> JsonValue:
+        """``text`` with its variables resolved where the current value is (JavaScript's
+        ``resolveVariable`` / ``resolveVariablesInString``)."""
+        path = self._stack[-1] if self._stack else ()
+        try:
+            tpl = parse(text)
+        except VarSyntaxError as exc:
+            raise VariableError(str(exc), location=self.location(path), path=path) from None
+        if tpl.is_plain:
+            return text
+        return self._evaluate(tpl, text, path)[0]
 
     # ---- public ---------------------------------------------------------------------------------
     def resolve_all(self) -> JsonObject:
