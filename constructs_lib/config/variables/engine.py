@@ -17,6 +17,7 @@ from constructs_lib.config.defaults import effective_region
 from constructs_lib.config.source import SourceMap
 from constructs_lib.config.variables.base import MISSING, Address, FileContent, ResolveContext
 from constructs_lib.config.variables.javascript import JavaScriptNotice, allows_javascript
+from constructs_lib.config.variables.pseudo import PSEUDO_IN_TEXT, holds_pseudo, pseudo_errors
 from constructs_lib.config.variables.sources import MISSING_REASONS, NON_FINAL_SOURCES, SOURCES
 from constructs_lib.config.varsyntax import Literal, Ref, Template, Var, VarSyntaxError, parse
 from constructs_lib.errors import ErrorGroup, Location, SlsCdkError, VariableError, did_you_mean, format_path
@@ -115,6 +116,7 @@ class Resolver:
     # ---- public ---------------------------------------------------------------------------------
     def resolve_all(self) -> JsonObject:
         self.walk(())
+        self.errors.extend(pseudo_errors(self.data, self.sources))
         unique: dict[str, SlsCdkError] = {}
         for err in self.errors:
             unique.setdefault(err.format(), err)
@@ -233,10 +235,10 @@ class Resolver:
         if tpl is None:
             return None
         value, _ = self._evaluate(tpl, text, path)
-        if isinstance(value, str):
+        if isinstance(value, str) and not holds_pseudo(value):
             return value
         piece = _interpolate(value, text, self, path)
-        if not isinstance(piece, str):
+        if not isinstance(piece, str) or holds_pseudo(piece):
             raise VariableError(
                 f"{text}: a variable's address must be text, not a CloudFormation value",
                 location=self.location(path),
@@ -303,6 +305,8 @@ def _interpolate(value: JsonValue, shown: str, resolver: Resolver, path: KeyPath
         return "null"
     if isinstance(value, int | float | str):
         return _js_number(value) if not isinstance(value, str) else value
+    if isinstance(value, dict) and len(value) == 1 and value.get("Ref") in PSEUDO_IN_TEXT:
+        return PSEUDO_IN_TEXT[str(value["Ref"])]  # the string stays a string (see .pseudo)
     if isinstance(value, dict) and len(value) == 1 and next(iter(value)).startswith(("Ref", "Fn::")):
         return value  # a CloudFormation value: joined with Fn::Join
     raise VariableError(
