@@ -3,6 +3,10 @@ allowed (v3-facts.md section 8), through the real loader and, where it matters, 
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -211,3 +215,41 @@ def test_mjs_and_ts_are_text_as_in_v3(tmp_path: Path) -> None:
     file = service(tmp_path, "a: ${file(x.mjs)}")
     (tmp_path / "x.mjs").write_text("export default 1;\n")
     assert load_service(file).model.custom["a"] == "export default 1;\n"
+
+
+def _js_service(tmp_path: Path) -> Path:
+    file = service(tmp_path / "svc", "a: x", provider="  memorySize: ${file(config.js):memory}")
+    (tmp_path / "svc" / "config.js").write_text(CONFIG_JS)
+    return file
+
+
+def test_cdk_synth_context_allow_js_reaches_app_py(tmp_path: Path) -> None:
+    """``cdk synth -c allowJs=true``: the context travels in CDK_CONTEXT_JSON, as stage does."""
+    file = _js_service(tmp_path)
+    root = Path(__file__).resolve().parent.parent
+
+    def app(context: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        env = {
+            **os.environ,
+            "CDK_CONTEXT_JSON": json.dumps({"service": str(file), **context}),
+            "CDK_OUTDIR": str(tmp_path / "cdk.out"),
+        }
+        return subprocess.run([sys.executable, str(root / "app.py")], env=env, capture_output=True, text=True)
+
+    refused = app({})
+    assert refused.returncode == 1 and "JavaScript files are not executed" in refused.stderr
+    allowed = app({"allowJs": "true"})
+    assert allowed.returncode == 0, allowed.stderr
+    assert "ran config.js with Node (allowed by --allow-js)" in allowed.stderr
+    template = json.loads((tmp_path / "cdk.out" / "files-dev.template.json").read_text())
+    assert template["Resources"]["HelloLambdaFunction"]["Properties"]["MemorySize"] == 256
+
+
+def test_cli_flag_allow_js(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from constructs_lib.cli.commands import main
+
+    file = _js_service(tmp_path)
+    assert main(["check", str(file)]) == 1
+    assert "JavaScript files are not executed" in capsys.readouterr().err
+    assert main(["check", "--allow-js", str(file)]) == 0
+    assert "notice:" in capsys.readouterr().err
