@@ -405,3 +405,12 @@ def test_account_id_where_it_must_be_known_at_synth_is_a_located_error(tmp_path:
     assert "events[1]" not in message  # the account part of an ARN is fine
     assert "functions.f.events[2].sqs:" in message
     assert "the account is known only at deploy time" in message
+
+
+def test_account_id_in_deploy_settings_is_a_located_error(tmp_path: Path) -> None:
+    message = error_of(
+        "provider:\n  stackTags:\n    owner: team-${aws:accountId}\n  cfnRole: arn:aws:iam::${aws:accountId}:role/x\n",
+        tmp_path,
+    )
+    assert "serverless.yml:3:5: provider.stackTags.owner:" in message
+    assert "serverless.yml:4:3: provider.cfnRole:" in message and "setting of the deploy" in message

@@ -57,6 +57,9 @@ def as_sub(text: str) -> str:
     return out
 
 
+_DEPLOY_SETTING = (
+    "it is a setting of the deploy (stack tags, notification ARNs, cdk deploy flags), not of the template"
+)
 _BUCKET = "v3 makes the bucket's logical ID from its name"
 _TOPIC = "v3 makes the topic's logical IDs from its name"
 _QUEUE = "v3 makes the logical ID from the name at the end of the ARN"
@@ -69,6 +72,10 @@ _KNOWN_AT_SYNTH: tuple[tuple[KeyPath, bool, str], ...] = (
     (("provider", "stage"), False, "the stage makes the stack name and v3's export names"),
     (("provider", "stackName"), False, "CloudFormation stack names are fixed when synthesizing"),
     (("provider", "deploymentPrefix"), False, "the artifacts' S3 keys are computed when synthesizing"),
+    (("provider", "stackTags", "*"), False, _DEPLOY_SETTING),
+    (("provider", "notificationArns", "*"), False, _DEPLOY_SETTING),
+    (("provider", "cfnRole"), False, _DEPLOY_SETTING),
+    (("provider", "stackParameters", "*", "ParameterValue"), False, _DEPLOY_SETTING),
     (("functions", "*", "events", "*", "s3"), False, _BUCKET),
     (("functions", "*", "events", "*", "s3", "bucket"), False, _BUCKET),
     (("functions", "*", "events", "*", "sns"), True, _TOPIC),
