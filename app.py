@@ -6,7 +6,9 @@ project), ``service`` (one serverless.yml or its folder; wins over ``compose``),
 ``region``, ``validate`` (``true`` runs aws-cdk-lib's built-in template validation), ``build``
 (``true`` runs the build hooks first; never implied, so ``cdk ls`` / ``cdk diff`` do not build),
 ``nag`` (``true`` runs cdk-nag's AwsSolutions and Serverless packs as a validation plugin),
-``jobs`` (processes to synthesize with; default: one per CPU for compose projects of 8+ services).
+``jobs`` (processes to synthesize with; default: one per CPU for compose projects of 8+ services),
+``allowJs`` (``true`` lets ``${file(x.js)}`` run with Node, as ``--allow-js`` does; a service file
+can allow it itself with ``custom.slsCdk.allowJavaScript: true``).
 User errors print as ``file:line:col: key: message`` and exit 1.
 """
 
@@ -53,6 +55,7 @@ def main() -> None:
                 region=ctx("region"),
                 build=_truthy(ctx("build") or False),
                 strict=_truthy(ctx("strict") or False),
+                allow_js=_truthy(ctx("allowJs") or False),
             )
         report(project)
         for svc in project.services:

@@ -26,12 +26,14 @@ from aws_cdk import (
 from constructs import Construct
 
 from constructs_lib import events, naming
+from constructs_lib.config.variables.pseudo import any_marked, as_placeholders
 from constructs_lib.constructs.assets import ASSET_LOCATION
 from constructs_lib.constructs.deployment_bucket import ServerlessDeploymentBucket
 from constructs_lib.constructs.function import ServerlessFunction
 from constructs_lib.constructs.http_api import DEFAULT_ACCESS_LOG_FORMAT, HttpApiAccessLogs, ServiceHttpApi
 from constructs_lib.constructs.iam_role import ServiceRole, service_generates_role
 from constructs_lib.constructs.layer import ServerlessLayer
+from constructs_lib.constructs.pseudo import MarkerRewriting
 from constructs_lib.constructs.raw import RawResources
 from constructs_lib.constructs.resources import merge_resources
 from constructs_lib.errors import SlsCdkError
@@ -52,10 +54,15 @@ def asset_location(service: LoadedService) -> tuple[str | None, str]:
 
 
 def synthesizer_for(service: LoadedService) -> IStackSynthesizer:
-    """Named deployment bucket -> no bootstrap; otherwise CDK's bootstrap bucket (for now)."""
+    """Named deployment bucket -> no bootstrap; otherwise CDK's bootstrap bucket (for now).
+
+    ``${aws:accountId}`` in the name becomes CDK's ``${AWS::AccountId}`` placeholder (the asset
+    manifest keeps it for the CLI to fill in, the template gets ``Fn::Sub``)."""
     bucket, prefix = asset_location(service)
     if bucket:
-        return CliCredentialsStackSynthesizer(file_assets_bucket_name=bucket, bucket_prefix=prefix)
+        return CliCredentialsStackSynthesizer(
+            file_assets_bucket_name=as_placeholders(bucket), bucket_prefix=prefix
+        )
     return DefaultStackSynthesizer(bucket_prefix=prefix, generate_bootstrap_version_rule=False)
 
 
@@ -70,12 +77,15 @@ class ServiceStack(Stack):
         model = service.model
         provider = model.provider
         given_synthesizer = kwargs.pop("synthesizer", None)
+        synthesizer = given_synthesizer or synthesizer_for(service)
+        if any_marked(service.data):  # ${aws:accountId} inside strings: written as Fn::Sub
+            synthesizer = MarkerRewriting(synthesizer)
         super().__init__(
             scope,
             service.stack_name,
             stack_name=service.stack_name,
             description=STACK_DESCRIPTION,
-            synthesizer=given_synthesizer or synthesizer_for(service),
+            synthesizer=synthesizer,
             env=kwargs.pop("env", None) or Environment(region=service.region),
             # stack tags are deploy-time settings (cdk deploy --tags); an intrinsic value is passed
             # on as written, as v3 passes it to CloudFormation

@@ -108,7 +108,7 @@ def test_aws_source_is_deploy_time(tmp_path: Path) -> None:
     )
     assert out["a"] == {"Ref": "AWS::AccountId"} and out["b"] == "eu-west-1"
     assert out["c"] == {"Ref": "AWS::Partition"}
-    assert out["d"] == {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::x"]]}
+    assert out["d"] == "arn:_AWS_PARTITION_:s3:::x"  # a string still; written as Fn::Sub (see pseudo)
 
 
 def test_ssm_same_region_is_a_dynamic_reference(tmp_path: Path) -> None:
@@ -306,3 +306,111 @@ def test_env_values_are_never_rescanned(tmp_path_factory: Any, value: str) -> No
     doc = load_yaml_text("a: ${env:V}\n", "serverless.yml")
     out = resolve_config(doc.data, doc.sources, ResolveContext(folder, folder, env={"V": value}))
     assert out["a"] == value
+
+
+# ---- ${aws:accountId} inside strings ----------------------------------------------------------
+
+ACCOUNT_SERVICE = """\
+service: acct
+provider:
+  name: aws
+  runtime: provided.al2023
+  deploymentBucket:
+    name: my-bucket-${aws:accountId}
+  iam:
+    role:
+      name: role-${aws:accountId}
+package:
+  artifact: boot.zip
+functions:
+  hello:
+    handler: index.handler
+    name: hello-${aws:accountId}
+    environment:
+      ARN: arn:${aws:partition}:sqs:us-east-1:${aws:accountId}:q
+resources:
+  Resources:
+    Data:
+      Type: AWS::S3::Bucket
+      Properties:
+        BucketName: data-${aws:accountId}
+    Topic:
+      Type: AWS::SNS::Topic
+      Properties:
+        TopicName:
+          Fn::Sub: topic-${aws:accountId}-${AWS::Region}
+"""
+
+
+def test_account_id_inside_names_becomes_fn_sub(tmp_path: Path) -> None:
+    """Names CloudFormation wants as text accept it; the template says ``Fn::Sub`` (the placeholder
+    alone inside an ``Fn::Sub`` string), and CDK's asset manifest gets its placeholder."""
+    from tests.helpers import synth
+
+    (tmp_path / "serverless.yml").write_text(ACCOUNT_SERVICE)
+    (tmp_path / "boot.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    (template,) = synth(tmp_path).values()
+    res = template["Resources"]
+    fn = res["HelloLambdaFunction"]["Properties"]
+    assert fn["FunctionName"] == {"Fn::Sub": "hello-${AWS::AccountId}"}
+    assert fn["Code"]["S3Bucket"] == {"Fn::Sub": "my-bucket-${AWS::AccountId}"}
+    assert fn["Environment"]["Variables"]["ARN"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:sqs:us-east-1:${AWS::AccountId}:q"
+    }
+    assert res["HelloLogGroup"]["Properties"]["LogGroupName"] == {
+        "Fn::Sub": "/aws/lambda/hello-${AWS::AccountId}"
+    }
+    role = res["IamRoleLambdaExecution"]["Properties"]
+    assert role["RoleName"] == {"Fn::Sub": "role-${AWS::AccountId}"}
+    statement = role["Policies"][0]["PolicyDocument"]["Statement"][0]
+    assert statement["Resource"] == [
+        {
+            "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:"
+            "log-group:/aws/lambda/hello-${AWS::AccountId}:*"
+        }
+    ]
+    assert res["Data"]["Properties"]["BucketName"] == {"Fn::Sub": "data-${AWS::AccountId}"}
+    assert res["Topic"]["Properties"]["TopicName"] == {"Fn::Sub": "topic-${AWS::AccountId}-${AWS::Region}"}
+    assert template["Outputs"]["ServerlessDeploymentBucketName"]["Value"] == {
+        "Fn::Sub": "my-bucket-${AWS::AccountId}"
+    }
+    assert "_AWS_" not in json.dumps(template)
+
+
+def test_fn_sub_escapes_other_dollar_braces() -> None:
+    from constructs_lib.constructs.pseudo import rewrite_markers
+
+    assert rewrite_markers({"a": "x-${y}-_AWS_ACCOUNT_ID_"}) == {
+        "a": {"Fn::Sub": "x-${!y}-${AWS::AccountId}"}
+    }
+    assert rewrite_markers({"Fn::Sub": ["a-_AWS_PARTITION_-${v}", {"v": "_AWS_ACCOUNT_ID_"}]}) == {
+        "Fn::Sub": ["a-${AWS::Partition}-${v}", {"v": {"Fn::Sub": "${AWS::AccountId}"}}]
+    }
+
+
+def test_account_id_where_it_must_be_known_at_synth_is_a_located_error(tmp_path: Path) -> None:
+    message = error_of(
+        "service: svc\nprovider:\n  stackName: stack-${aws:accountId}\nfunctions:\n  f:\n    events:\n"
+        "      - s3: uploads-${aws:accountId}\n"
+        "      - sqs: arn:aws:sqs:us-east-1:${aws:accountId}:jobs\n"
+        "      - sqs: arn:aws:sqs:us-east-1:1:jobs-${aws:accountId}\n",
+        tmp_path,
+    )
+    assert (
+        "serverless.yml:3:3: provider.stackName: ${aws:accountId} / ${aws:partition} cannot be used here"
+        in message
+    )
+    assert "CloudFormation stack names are fixed when synthesizing" in message
+    assert "serverless.yml:7:9: functions.f.events[0].s3:" in message and "bucket's logical ID" in message
+    assert "events[1]" not in message  # the account part of an ARN is fine
+    assert "functions.f.events[2].sqs:" in message
+    assert "the account is known only at deploy time" in message
+
+
+def test_account_id_in_deploy_settings_is_a_located_error(tmp_path: Path) -> None:
+    message = error_of(
+        "provider:\n  stackTags:\n    owner: team-${aws:accountId}\n  cfnRole: arn:aws:iam::${aws:accountId}:role/x\n",
+        tmp_path,
+    )
+    assert "serverless.yml:3:5: provider.stackTags.owner:" in message
+    assert "serverless.yml:4:3: provider.cfnRole:" in message and "setting of the deploy" in message

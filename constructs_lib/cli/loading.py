@@ -40,6 +40,12 @@ def add_project_args(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="configValidationMode: error for every service (unknown keys are errors, not warnings)",
     )
+    p.add_argument(
+        "--allow-js",
+        action="store_true",
+        help="run ${file(x.js)} / ${file(x.cjs)} with Node, as v3 does (the project's own code; "
+        "also allowed by custom.slsCdk.allowJavaScript: true)",
+    )
 
 
 def load(args: argparse.Namespace) -> Project:
@@ -53,6 +59,7 @@ def load(args: argparse.Namespace) -> Project:
         params=_parse_kv(args.param, "--param"),
         build=getattr(args, "build", False),
         strict=args.strict,
+        allow_js=getattr(args, "allow_js", False),
     )
 
 
@@ -74,4 +81,5 @@ def report(project: Project) -> None:
         for notice in svc.notices:
             print(f"notice: {svc.label}: {notice.message}", file=sys.stderr)
         for warning in svc.warnings:
-            print(f"warning: {warning.format()}", file=sys.stderr)
+            kind = "notice" if warning.code == "NOTICE" else "warning"  # a JavaScript file was run
+            print(f"{kind}: {warning.format()}", file=sys.stderr)

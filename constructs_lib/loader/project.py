@@ -26,7 +26,7 @@ from constructs_lib.config.merge_arrays import merge_arrays
 from constructs_lib.config.model import EffectiveFunction, Service, config_validation_mode
 from constructs_lib.config.source import SourceMap, load_yaml_file, read_text
 from constructs_lib.config.validate import validate
-from constructs_lib.config.variables import ResolveContext, resolve_config
+from constructs_lib.config.variables import ProjectRoot, ResolveContext, decide_project_root, resolve_config
 from constructs_lib.errors import ConfigError, ErrorGroup, Location, SlsCdkError
 from constructs_lib.events.sites import CheckContext, EventSite, event_sites
 from constructs_lib.loader.artifacts import check_artifacts, package_service
@@ -82,15 +82,16 @@ class _Request:
     options: Mapping[str, Any]
     params: Mapping[str, Any]
     env: Mapping[str, str] | None
-    root: Path
+    root: ProjectRoot
     known_stacks: Mapping[str, tuple[str, str]]
+    allow_js: bool = False
 
 
 def _resolve(
     data: dict[str, Any], sources: SourceMap, folder: Path, req: _Request
-) -> tuple[dict[str, Any], dict[str, str]]:
+) -> tuple[dict[str, Any], dict[str, str], list[SlsCdkError]]:
     """Variables resolved (``${opt:}``, ``${env:}`` with ``useDotenv``, ``${param:}``, ...); also
-    returns the environment hooks run with."""
+    returns the environment hooks run with and the resolution's notices."""
     opts: dict[str, Any] = {k: v for k, v in req.options.items() if v is not None}
     if req.stage:
         opts["stage"] = req.stage
@@ -102,15 +103,17 @@ def _resolve(
         environ = {**_dotenv(folder, raw_stage), **environ}
     ctx = ResolveContext(
         service_dir=folder,
-        project_root=req.root,
+        project_root=req.root.path,
+        root_reason=req.root.reason,
         options=opts,
         env=environ,
         params=_service_params(data, raw_stage, req.params),
         region=req.region,
         known_stacks=dict(req.known_stacks),
         shell_quoted=shell_quoted_path,
+        allow_js=req.allow_js,
     )
-    return resolve_config(data, sources, ctx), environ
+    return resolve_config(data, sources, ctx), environ, ctx.notices
 
 
 def _validate(
@@ -183,11 +186,14 @@ def load_service(
     known_stacks: Mapping[str, tuple[str, str]] | None = None,
     build: bool = False,
     strict: bool = False,
+    allow_js: bool = False,
 ) -> LoadedService:
     """Load one serverless.yml: parse, resolve, validate, check, build hooks, package, images,
     safety warnings. Every user error of a stage is reported together (an :class:`ErrorGroup`).
 
-    ``known_stacks`` (stack name -> (export-name prefix, region)) lets ``${cf:...}`` of a sibling stack
+    ``project_root`` is the compose file's folder when the service is part of a compose project
+    (``${file()}`` reads inside it; :func:`decide_project_root`). ``known_stacks`` (stack name ->
+    (export-name prefix, region)) lets ``${cf:...}`` of a sibling stack
     become ``Fn::ImportValue`` instead of a read from AWS. ``build`` runs the package-lifecycle
     hooks of serverless-plugin-scripts before artifacts are checked. ``strict`` (``--strict``) is
     ``configValidationMode: error`` whatever the file says."""
@@ -202,11 +208,12 @@ def load_service(
         options or {},
         params or {},
         env,
-        (project_root or folder).resolve(),
+        decide_project_root(folder, compose_dir=project_root),
         known_stacks or {},
+        allow_js,
     )
     data, sources = _parse(file, label)
-    resolved, environ = _resolve(data, sources, folder, req)
+    resolved, environ, resolution_notices = _resolve(data, sources, folder, req)
     merge_warnings = merge_arrays(resolved, sources)  # v3's mergeArrays: list-valued functions/resources
     model, warnings = _validate(resolved, sources, strict=strict)
     final_stage, final_region = model.stage(stage), model.region(region)
@@ -235,7 +242,12 @@ def load_service(
         images=_images(functions, final_region),
         sources=sources,
         data=resolved,
-        warnings=(*merge_warnings, *warnings, *safety_warnings(model, sources, final_stage)),
+        warnings=(
+            *resolution_notices,
+            *merge_warnings,
+            *warnings,
+            *safety_warnings(model, sources, final_stage),
+        ),
         notices=tuple(notices),
         compose_name=compose_name,
         depends_on=depends_on,
@@ -291,11 +303,13 @@ def load_project(
     env: Mapping[str, str] | None = None,
     build: bool = False,
     strict: bool = False,
+    allow_js: bool = False,
 ) -> Project:
     """Load what ``path`` names: a service (file or folder) or a compose project.
 
     ``build`` runs each service's build hooks (in dependency order) before its artifacts are checked;
-    ``strict`` makes every service's ``configValidationMode`` ``error``."""
+    ``strict`` makes every service's ``configValidationMode`` ``error``;
+    ``allow_js`` lets ``${file(x.js)}`` run with Node (``--allow-js``)."""
     kind, file = find_project(path)
     if kind == "service":
         svc = load_service(
@@ -307,6 +321,7 @@ def load_project(
             env=env,
             build=build,
             strict=strict,
+            allow_js=allow_js,
         )
         return Project(root=svc.dir, services=(svc,), stage=svc.stage)
     compose_stage = effective_stage(stage)
@@ -334,6 +349,7 @@ def load_project(
                 known_stacks=known,
                 build=build,
                 strict=strict,
+                allow_js=allow_js,
             )
         except SlsCdkError as exc:
             errors.append(exc)

@@ -9,6 +9,9 @@
 // * layers: lib/plugins/aws/package/compile/layers.js compareWithLastLayer asks
 //   CloudFormation.describeStacks for the layer hash of the last deploy. We answer as AWS does on a
 //   first deploy, "Stack with id <name> does not exist", which v3 takes as "no earlier layer".
+// * ${aws:accountId}: lib/configuration/variables/sources/instance-dependent/get-aws.js asks
+//   STS.getCallerIdentity (once, memoized) and uses its Account. We answer with the account the
+//   cases use, 123456789012 (f27-aws-account-id).
 // * ${cf:...}, ${ssm:...}, ${s3:...} variables and s3:// artifacts: none of the cases use them;
 //   they fail below with the call named.
 
@@ -17,6 +20,8 @@ const path = require('path');
 
 const PROVIDER = path.join('serverless', 'lib', 'plugins', 'aws', 'provider.js');
 const LAYERS = path.join('serverless', 'lib', 'plugins', 'aws', 'package', 'compile', 'layers.js');
+const GET_AWS = path.join('variables', 'sources', 'instance-dependent', 'get-aws.js');
+const ACCOUNT = '123456789012';
 
 function request(service, method, params) {
   const fromLayers = (new Error().stack || '').includes(LAYERS);
@@ -25,6 +30,14 @@ function request(service, method, params) {
     error.code = 'AWS_CLOUD_FORMATION_DESCRIBE_STACKS_VALIDATION_ERROR';
     error.providerError = { code: 'ValidationError', statusCode: 400, retryable: false };
     return Promise.reject(error);
+  }
+  const fromGetAws = (new Error().stack || '').includes(GET_AWS);
+  if (service === 'STS' && method === 'getCallerIdentity' && fromGetAws) {
+    return Promise.resolve({
+      UserId: 'AIDASTUBSTUBSTUBSTUB',
+      Account: ACCOUNT,
+      Arn: `arn:aws:iam::${ACCOUNT}:user/stub`,
+    });
   }
   return Promise.reject(
     new Error(

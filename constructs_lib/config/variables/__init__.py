@@ -15,7 +15,8 @@ What each source becomes (values AWS alone knows stay deploy-time CloudFormation
 ``${sls:stage}``       the stage in force (option, else ``provider.stage``, else ``dev``)
 ``${sls:instanceId}``  a stable id derived from service and stage (v3 draws a random one per run)
 ``${param:k}``         ``--param k=v``, else compose ``params``, else ``params.<stage>``/``default``
-``${file(p):a.b}``     YAML / JSON / text file inside the project (``.js`` files are not executed)
+``${file(p):a.b}``     YAML / JSON / text file inside the project root (:mod:`.root`); ``.js`` /
+                       ``.cjs`` run with Node only when allowed (:mod:`.javascript`)
 ``${strToBool(x)}``    ``true``/``false``/``1``/``0`` -> boolean
 ``${aws:accountId}``   ``{"Ref": "AWS::AccountId"}``; ``partition`` -> ``AWS::Partition``;
                        ``region`` -> the region of the stack (known at synth time)
@@ -38,6 +39,17 @@ from __future__ import annotations
 
 from constructs_lib.config.variables.base import MISSING, Address, ResolveContext, Source
 from constructs_lib.config.variables.engine import Resolver, resolve_config
+from constructs_lib.config.variables.root import ProjectRoot, decide_project_root
 from constructs_lib.config.variables.sources import SOURCES
 
-__all__ = ["MISSING", "SOURCES", "Address", "ResolveContext", "Resolver", "Source", "resolve_config"]
+__all__ = [
+    "MISSING",
+    "SOURCES",
+    "Address",
+    "ProjectRoot",
+    "ResolveContext",
+    "Resolver",
+    "Source",
+    "decide_project_root",
+    "resolve_config",
+]

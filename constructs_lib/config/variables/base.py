@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 from constructs_lib.config.aws_lookup import AwsLookup
 from constructs_lib.config.data import JsonValue, KeyPath
 from constructs_lib.config.source import SourceMap
+from constructs_lib.errors import SlsCdkError
 
 if TYPE_CHECKING:
     from constructs_lib.config.variables.engine import Resolver
@@ -46,6 +47,9 @@ class ResolveContext:
 
     service_dir: Path
     project_root: Path
+    """The folder ``${file()}`` may read from (:func:`.root.decide_project_root` decides it)."""
+    root_reason: str = "the service folder"
+    """Why :attr:`project_root` is that folder, for messages."""
     options: Mapping[str, JsonValue] = field(default_factory=dict)
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     params: Mapping[str, JsonValue] = field(default_factory=dict)
@@ -59,6 +63,10 @@ class ResolveContext:
     """Synth-time AWS reads; made on first use with the default credential chain."""
     shell_quoted: Callable[[KeyPath], bool] | None = None
     """Paths whose interpolated values are shell-quoted (build hook commands)."""
+    allow_js: bool = False
+    """``--allow-js``: ``${file(x.js)}`` runs with Node (also allowed by the file itself)."""
+    notices: list[SlsCdkError] = field(default_factory=list)
+    """Located notices of the resolution (each JavaScript file run), for the caller to print."""
 
 
 #: A source plug-in: the value of one reference, or :data:`MISSING`.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shlex
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,8 @@ from constructs_lib.config.data import JsonObject, JsonValue, KeyPath
 from constructs_lib.config.defaults import effective_region
 from constructs_lib.config.source import SourceMap
 from constructs_lib.config.variables.base import MISSING, Address, FileContent, ResolveContext
+from constructs_lib.config.variables.javascript import JavaScriptNotice, allows_javascript
+from constructs_lib.config.variables.pseudo import PSEUDO_IN_TEXT, holds_pseudo, pseudo_errors
 from constructs_lib.config.variables.sources import MISSING_REASONS, NON_FINAL_SOURCES, SOURCES
 from constructs_lib.config.varsyntax import Literal, Ref, Template, Var, VarSyntaxError, parse
 from constructs_lib.errors import ErrorGroup, Location, SlsCdkError, VariableError, did_you_mean, format_path
@@ -45,6 +48,9 @@ class Resolver:
         self._files: dict[Path, FileContent] = {}
         self._origin: tuple[SourceMap, KeyPath] | None = None
         """Set by ``file()`` (:meth:`came_from`): where the value it just returned was written."""
+        self.js_allowed = ctx.allow_js or allows_javascript(data)
+        """``${file(x.js)}`` may run: ``--allow-js``, or the file's own ``custom.slsCdk.allowJavaScript``."""
+        self._js_run: set[Path] = set()
 
     # ---- tree access --------------------------------------------------------------------------
     def _get(self, path: KeyPath) -> JsonValue:
@@ -81,9 +87,36 @@ class Resolver:
     def location(self, path: KeyPath) -> Location:
         return self.sources.locate(path)
 
+    def note_javascript(self, target: Path) -> None:
+        """A located notice, once per file, that ``target`` is run with Node."""
+        if target in self._js_run:
+            return
+        self._js_run.add(target)
+        path = self._stack[-1] if self._stack else ()
+        why = "--allow-js" if self.ctx.allow_js else "custom.slsCdk.allowJavaScript: true"
+        shown = os.path.relpath(target, self.ctx.service_dir)
+        self.ctx.notices.append(
+            JavaScriptNotice(
+                f"ran {shown} with Node (allowed by {why})", location=self.location(path), path=path
+            )
+        )
+
+    def resolve_text(self, text: str) -> JsonValue:
+        """``text`` with its variables resolved where the current value is (JavaScript's
+        ``resolveVariable`` / ``resolveVariablesInString``)."""
+        path = self._stack[-1] if self._stack else ()
+        try:
+            tpl = parse(text)
+        except VarSyntaxError as exc:
+            raise VariableError(str(exc), location=self.location(path), path=path) from None
+        if tpl.is_plain:
+            return text
+        return self._evaluate(tpl, text, path)[0]
+
     # ---- public ---------------------------------------------------------------------------------
     def resolve_all(self) -> JsonObject:
         self.walk(())
+        self.errors.extend(pseudo_errors(self.data, self.sources))
         unique: dict[str, SlsCdkError] = {}
         for err in self.errors:
             unique.setdefault(err.format(), err)
@@ -202,10 +235,10 @@ class Resolver:
         if tpl is None:
             return None
         value, _ = self._evaluate(tpl, text, path)
-        if isinstance(value, str):
+        if isinstance(value, str) and not holds_pseudo(value):
             return value
         piece = _interpolate(value, text, self, path)
-        if not isinstance(piece, str):
+        if not isinstance(piece, str) or holds_pseudo(piece):
             raise VariableError(
                 f"{text}: a variable's address must be text, not a CloudFormation value",
                 location=self.location(path),
@@ -272,6 +305,8 @@ def _interpolate(value: JsonValue, shown: str, resolver: Resolver, path: KeyPath
         return "null"
     if isinstance(value, int | float | str):
         return _js_number(value) if not isinstance(value, str) else value
+    if isinstance(value, dict) and len(value) == 1 and value.get("Ref") in PSEUDO_IN_TEXT:
+        return PSEUDO_IN_TEXT[str(value["Ref"])]  # the string stays a string (see .pseudo)
     if isinstance(value, dict) and len(value) == 1 and next(iter(value)).startswith(("Ref", "Fn::")):
         return value  # a CloudFormation value: joined with Fn::Join
     raise VariableError(

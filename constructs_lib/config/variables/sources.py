@@ -16,6 +16,7 @@ from constructs_lib.config.data import JsonValue, Key
 from constructs_lib.config.defaults import effective_region, effective_stage
 from constructs_lib.config.source import MAX_FILE_BYTES, load_yaml_text, read_text
 from constructs_lib.config.variables.base import MISSING, Address, FileContent, ResolveContext, Source
+from constructs_lib.config.variables.javascript import JS_SUFFIXES, run_javascript
 from constructs_lib.errors import Location, VariableError
 
 if TYPE_CHECKING:
@@ -167,10 +168,10 @@ def _source_file(a: Address, r: Resolver) -> JsonValue:
     if not a.params or not isinstance(a.params[0], str) or not a.params[0]:
         raise VariableError(f"{a.text}: file() needs a path")
     target = _safe_project_path(a.params[0], r.ctx, a.text)
-    if target.suffix in (".js", ".cjs", ".mjs", ".ts"):
-        raise VariableError(f"{a.text}: JavaScript files are not executed; convert it to YAML or JSON")
     if not target.exists():
         return MISSING
+    if target.suffix in JS_SUFFIXES:
+        return run_javascript(target, a, r)
     value, where = r.file_content(target, lambda path: _read_variable_file(path, r.ctx))
     prefix: list[Key] = []
     for key in a.address.split(".") if a.address else ():
@@ -188,14 +189,22 @@ def _source_file(a: Address, r: Resolver) -> JsonValue:
 
 
 def _safe_project_path(raw: str, ctx: ResolveContext, shown: str) -> Path:
+    """``raw`` (relative to the service folder) when it lies inside the project root."""
     candidate = Path(raw)
-    if candidate.is_absolute():
-        raise VariableError(f"{shown}: absolute paths are refused; use a path inside the project")
     root = ctx.project_root.resolve()
     full = (ctx.service_dir / candidate).resolve()
-    if full != root and root not in full.parents:
-        raise VariableError(f"{shown}: {raw!r} points outside the project folder {root}")
-    return full
+    if full == root or root in full.parents:
+        return full
+    where = f"the project root {root} ({ctx.root_reason})"
+    if candidate.is_absolute():
+        raise VariableError(
+            f"{shown}: absolute paths are refused outside {where}",
+            hint="use a path inside the project root",
+        )
+    raise VariableError(
+        f"{shown}: {raw!r} points outside the project: it resolves to {full}, outside {where}",
+        hint="${file()} reads only inside the compose project, git repository or service folder",
+    )
 
 
 def _read_variable_file(target: Path, ctx: ResolveContext) -> FileContent:
