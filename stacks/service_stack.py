@@ -43,6 +43,8 @@ from constructs_lib.loader.service import LoadedService
 __all__ = ["STACK_DESCRIPTION", "ServiceStack"]
 
 STACK_DESCRIPTION = "The AWS CloudFormation template for this Serverless application"
+#: v3's core template writes it (``resources.AWSTemplateFormatVersion`` may replace it)
+TEMPLATE_FORMAT_VERSION = "2010-09-09"
 
 
 def asset_location(service: LoadedService) -> tuple[str | None, str]:
@@ -93,6 +95,7 @@ class ServiceStack(Stack):
             notification_arns=provider.notification_arns,
             **kwargs,
         )
+        self.template_options.template_format_version = TEMPLATE_FORMAT_VERSION
         self.service = service
         bucket_name, prefix = asset_location(service)
         if given_synthesizer is None and bucket_name and "${" not in bucket_name:

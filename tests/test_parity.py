@@ -1,30 +1,12 @@
 """Parity with Serverless v3: our template for a reference case must match what v3 compiled.
 
 Each case folder ``tests/reference/sls3/<case>/`` holds the input and v3's own template. The test
-synthesizes the same input and reports every difference in stack name, logical IDs, types,
-properties, DependsOn, DeletionPolicy and outputs. Only these differences are allowed, and each is
-documented in the README ("Differences from Serverless v3"):
-
-* ``Code.S3Key``: v3 uses a timestamped folder, CDK a content hash (same bucket and prefix).
-* ``<F>LambdaPermissionFn``: the second permission AWS requires for public function URLs since
-  October 2025 (v3 predates it); purely additive.
-* ``DependsOn``: v3 sometimes writes a single string, CloudFormation treats it as a one-item list.
-* Layers: ``Content.S3Key`` and the ``<L>LambdaLayerS3Key`` output value, like ``Code.S3Key``.
-* Compose (cases with a seeded ``compose-state.*.seeded.json``): where v3 pasted another
-  service's output value, we hold a real reference (``Fn::ImportValue`` of v3's export name, or
-  CDK's cross-region reader); the function's version hash follows its environment, so its version
-  ID differs too; CDK's cross-region export reader/writer resources are added.
-* REST APIs: ``ApiGatewayDeployment<suffix>``: v3's suffix is a timestamp (a new deployment on
-  every deploy), ours a hash of the API's definition; compared as the same resource.
-* REST stage settings (``tracing.apiGateway``, ``apiGateway.metrics``, ``logs.restApi``): v3
-  patches the stage with API calls after deploying; we add ``ApiGatewayStageSettings`` with its
-  own Lambda and role (purely additive).
-* Custom-resource Lambdas (``CustomDashresource...LambdaFunction``): our handlers are Python
-  (``Handler``, ``Runtime``), v3's Node.js; same names, role and physical IDs. ``ForceDeploy``
-  is a timestamp in both (a new value each build is its purpose).
-* Without a named deployment bucket: ``Code.S3Bucket`` / ``Content.S3Bucket`` is CDK's bootstrap
-  bucket instead of ``Ref: ServerlessDeploymentBucket`` (CDK cannot upload into a bucket the same
-  stack creates); the bucket itself is kept, resource for resource.
+synthesizes the same input and compares everything: the stack names, the template's sections and
+their order, every resource (logical ID, type, every property, ``DependsOn`` and every other
+attribute), every output (``Value``, ``Description``, ``Export``, ``Condition``, ...). The only
+differences allowed are the rows of :data:`tests.parity_allowances.ALLOWANCES`, each with its
+reason; a row no case needs fails :func:`test_every_allowance_is_needed`, and the README's
+"Differences from Serverless v3" lists exactly the table (:func:`test_readme_lists_the_allowances`).
 
 Adding a case = adding its folder: cases are found by scanning ``tests/reference/sls3/*/`` (see
 ``tests/helpers.py`` :func:`~tests.helpers.reference_cases` and ``tests/reference/sls3/README.md``).
@@ -32,14 +14,26 @@ Adding a case = adding its folder: cases are found by scanning ``tests/reference
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from constructs_lib.constructs.custom_resources import KINDS, function_logical_id
+from constructs_lib.cli.assembly import order_sections, v3_section_order
 from tests.helpers import REFERENCE, V3_TEMPLATE, ReferenceCase, reference_cases, synth, template_cases
+from tests.parity_allowances import (
+    ALLOWANCES,
+    BEGIN,
+    README,
+    Allowance,
+    Pair,
+    apply_allowances,
+    drop_ours,
+    readme_text,
+    take_v3_value_anywhere,
+)
 
 REFERENCE_CASES = {case.name: case for case in template_cases()}
 #: ``{case: (entry inside its folder, stage)}``, derived from the folders (other test modules read it)
@@ -48,15 +42,6 @@ CASES: dict[str, tuple[str, str]] = {name: (case.entry, case.stage) for name, ca
 
 def case_dir(case: str) -> Path:
     return REFERENCE / case
-
-
-ADDITIVE_LOGICAL_ID_SUFFIXES = (
-    "LambdaPermissionFn",
-    # REST stage settings: v3 patches the stage with API calls after deploying; we do it in-stack
-    "ApiGatewayStageSettings",
-    "CustomDashresourceDashapigwDashstageLambdaFunction",
-    "IamRoleApiGatewayStageSettingsLambdaExecution",
-)
 
 
 def _reference_templates(case: ReferenceCase) -> dict[str, dict[str, Any]]:
@@ -83,156 +68,137 @@ def _stack_name_from_yaml(service_dir: Path, stage: str) -> str:
     return str(stack_name or f"{data['service']}-{stage}")
 
 
-def _depends(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return sorted([value] if isinstance(value, str) else value)
+def _pairs(case: ReferenceCase) -> dict[str, Pair]:
+    """``{stack name: Pair}`` of a case (the stack names must agree)."""
+    ours = synth(case.target, stage=case.stage)
+    theirs = _reference_templates(case)
+    assert sorted(ours) == sorted(theirs), "stack names differ"
+    return {name: Pair(ours=ours[name], theirs=theirs[name], folder=case.folder) for name in theirs}
 
 
-def _same_deployment_id(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
-    """Our REST API deployment under v3's logical ID (the suffix differs by design)."""
-
-    def ids(template: dict[str, Any]) -> list[str]:
-        return [
-            k for k, r in template.get("Resources", {}).items() if r["Type"] == "AWS::ApiGateway::Deployment"
-        ]
-
-    mine, v3 = ids(ours), ids(theirs)
-    if len(mine) == 1 and len(v3) == 1 and mine != v3:
-        ours = json.loads(json.dumps(ours).replace(f'"{mine[0]}"', f'"{v3[0]}"'))
-    return ours
+_ABSENT = object()
 
 
-CUSTOM_RESOURCE_FUNCTIONS = {function_logical_id(kind) for kind in KINDS}
+def _attributes(where: str, mine: dict[str, Any], v3: dict[str, Any]) -> list[str]:
+    """A difference per key of two mappings (missing on either side included)."""
+    return [
+        f"{where}.{key}: {mine.get(key)!r} != v3 {v3.get(key)!r}"
+        for key in [*v3, *(k for k in mine if k not in v3)]
+        if mine.get(key, _ABSENT) != v3.get(key, _ABSENT)
+    ]
 
 
-def differences(ours: dict[str, Any], theirs: dict[str, Any]) -> list[str]:
-    """Every difference between our template and v3's, other than the documented ones."""
-    ours = _same_deployment_id(ours, theirs)
+def _resource_differences(lid: str, mine: dict[str, Any], res: dict[str, Any]) -> list[str]:
     problems: list[str] = []
-    our_res, their_res = ours.get("Resources", {}), theirs.get("Resources", {})
-    for lid, res in their_res.items():
-        mine = our_res.get(lid)
-        if mine is None:
-            problems.append(f"missing resource {lid} ({res['Type']})")
-            continue
-        if mine["Type"] != res["Type"]:
-            problems.append(f"{lid}: type {mine['Type']} != {res['Type']}")
-        mine_props = json.loads(json.dumps(mine.get("Properties", {})))
-        their_props = json.loads(json.dumps(res.get("Properties", {})))
-        code_key = {"AWS::Lambda::Function": "Code", "AWS::Lambda::LayerVersion": "Content"}.get(res["Type"])
-        if code_key:
-            in_stack_bucket = their_props.get(code_key, {}).get("S3Bucket") == {
-                "Ref": "ServerlessDeploymentBucket"
-            }
-            for props in (mine_props, their_props):
-                props.get(code_key, {}).pop("S3Key", None)
-                if in_stack_bucket:
-                    props.get(code_key, {}).pop("S3Bucket", None)
-        if lid in CUSTOM_RESOURCE_FUNCTIONS:
-            for props in (mine_props, their_props):
-                props.pop("Handler", None)
-                props.pop("Runtime", None)
-        if (
-            res["Type"].startswith("Custom::")
-            and "ForceDeploy" in their_props
-            and "ForceDeploy" in mine_props
-        ):
-            mine_props["ForceDeploy"] = their_props["ForceDeploy"]
-        for key in sorted(set(mine_props) | set(their_props)):
-            if mine_props.get(key) != their_props.get(key):
-                problems.append(f"{lid}.{key}: {mine_props.get(key)!r} != v3 {their_props.get(key)!r}")
-        if _depends(mine.get("DependsOn")) != _depends(res.get("DependsOn")):
-            problems.append(f"{lid}.DependsOn: {mine.get('DependsOn')!r} != v3 {res.get('DependsOn')!r}")
-        for attr in ("DeletionPolicy", "UpdateReplacePolicy", "Condition"):
-            if mine.get(attr) != res.get(attr):
-                problems.append(f"{lid}.{attr}: {mine.get(attr)!r} != v3 {res.get(attr)!r}")
-    for lid, res in our_res.items():
-        if lid not in their_res and not lid.endswith(ADDITIVE_LOGICAL_ID_SUFFIXES):
-            problems.append(f"extra resource {lid} ({res['Type']})")
-    our_out, their_out = ours.get("Outputs", {}), theirs.get("Outputs", {})
-    for key in sorted(set(our_out) | set(their_out)):
-        mine_out, v3_out = our_out.get(key), their_out.get(key)
-        if key.endswith("LambdaLayerS3Key") and mine_out and v3_out:
-            mine_out, v3_out = {**mine_out, "Value": None}, {**v3_out, "Value": None}
-        if mine_out != v3_out:
-            problems.append(f"output {key}: {our_out.get(key)!r} != v3 {their_out.get(key)!r}")
-    for section in ("Conditions", "Mappings", "Parameters"):
-        if ours.get(section, {}) != theirs.get(section, {}):
-            problems.append(f"{section}: {ours.get(section)!r} != v3 {theirs.get(section)!r}")
-    if ours.get("Description") != theirs.get("Description"):
-        problems.append(f"Description: {ours.get('Description')!r} != v3 {theirs.get('Description')!r}")
+    if mine.get("Type") != res.get("Type"):
+        problems.append(f"{lid}: type {mine.get('Type')} != {res.get('Type')}")
+    problems += _attributes(lid, mine.get("Properties", {}), res.get("Properties", {}))
+    others = ({k: v for k, v in r.items() if k not in ("Type", "Properties")} for r in (mine, res))
+    problems += _attributes(lid, *others)
+    if ("Properties" in mine) != ("Properties" in res) and not (
+        mine.get("Properties") or res.get("Properties")
+    ):
+        problems.append(f"{lid}.Properties: {mine.get('Properties')!r} != v3 {res.get('Properties')!r}")
     return problems
 
 
-def _compose_literals(case_dir: Path) -> set[str]:
-    """Output values compose pasted into v3's templates (from the seeded compose state)."""
-    values: set[str] = set()
-    for state in case_dir.glob("compose-state.*.seeded.json"):
-        for component in json.loads(state.read_text())["components"].values():
-            values.update(str(v) for v in component.get("outputs", {}).values())
-    return values
+def compare(ours: dict[str, Any], theirs: dict[str, Any]) -> list[str]:
+    """Every difference between two templates, nothing allowed: sections and their order, every
+    resource and each of its properties and attributes, every output and each of its keys."""
+    problems: list[str] = []
+    if list(ours) != list(theirs):
+        problems.append(f"sections {list(ours)} != v3 {list(theirs)}")
+    our_res, their_res = ours.get("Resources", {}), theirs.get("Resources", {})
+    for lid, res in their_res.items():
+        if lid not in our_res:
+            problems.append(f"missing resource {lid} ({res.get('Type')})")
+        else:
+            problems += _resource_differences(lid, our_res[lid], res)
+    problems += [
+        f"extra resource {lid} ({r.get('Type')})" for lid, r in our_res.items() if lid not in their_res
+    ]
+    our_out, their_out = ours.get("Outputs", {}), theirs.get("Outputs", {})
+    for key in [*their_out, *(k for k in our_out if k not in their_out)]:
+        if key not in our_out or key not in their_out:
+            problems.append(f"{'missing' if key in their_out else 'extra'} output {key}")
+        else:
+            problems += _attributes(f"output {key}", our_out[key], their_out[key])
+    for section in [*theirs, *(k for k in ours if k not in theirs)]:
+        if section not in ("Resources", "Outputs") and ours.get(section) != theirs.get(section):
+            problems.append(f"{section}: {ours.get(section)!r} != v3 {theirs.get(section)!r}")
+    return problems
 
 
-def accept_compose_references(
-    ours: dict[str, Any], theirs: dict[str, Any], literals: set[str]
-) -> dict[str, Any]:
-    """``ours`` with the documented compose differences taken back to v3's form (see module doc)."""
-    ours = json.loads(json.dumps(ours))
-    changed_functions: set[str] = set()
-
-    def accept(mine: Any, v3: Any) -> tuple[Any, bool]:
-        if isinstance(v3, str) and v3 in literals and isinstance(mine, dict):
-            return v3, True
-        if isinstance(mine, dict) and isinstance(v3, dict):
-            hit = False
-            for key in mine.keys() & v3.keys():
-                mine[key], sub = accept(mine[key], v3[key])
-                hit = hit or sub
-            return mine, hit
-        return mine, False
-
-    resources = ours.get("Resources", {})
-    for lid, res in theirs.get("Resources", {}).items():
-        if lid in resources:
-            resources[lid], hit = accept(resources[lid], res)
-            if hit:
-                changed_functions.add(lid)
-    renames: dict[str, str] = {}
-    for lid, res in list(resources.items()):
-        if res["Type"].startswith("Custom::CrossRegionExport") or lid.startswith("CustomCrossRegionExport"):
-            del resources[lid]
-        elif (
-            res["Type"] == "AWS::Lambda::Version"
-            and res["Properties"]["FunctionName"]["Ref"] in changed_functions
-        ):
-            fn = res["Properties"]["FunctionName"]["Ref"]
-            v3_ids = [
-                k
-                for k, r in theirs["Resources"].items()
-                if r["Type"] == "AWS::Lambda::Version" and r["Properties"]["FunctionName"]["Ref"] == fn
-            ]
-            if len(v3_ids) == 1:
-                renames[lid] = v3_ids[0]
-    for old, new in renames.items():
-        resources[new] = resources.pop(old)
-    text = json.dumps(ours)
-    for old, new in renames.items():
-        text = text.replace(f'"{old}"', f'"{new}"')
-    return json.loads(text)
+def differences(ours: dict[str, Any], theirs: dict[str, Any], folder: Path | None = None) -> list[str]:
+    """Every difference between our template and v3's that no row of the allowance table allows."""
+    pair = Pair(ours=copy.deepcopy(ours), theirs=copy.deepcopy(theirs), folder=folder)
+    apply_allowances(pair)
+    return compare(pair.ours, pair.theirs)
 
 
 @pytest.mark.parametrize("name", sorted(REFERENCE_CASES))
 def test_matches_serverless_v3(name: str) -> None:
-    case = REFERENCE_CASES[name]
-    ours = synth(case.target, stage=case.stage)
-    theirs = _reference_templates(case)
-    assert sorted(ours) == sorted(theirs), "stack names differ"
-    literals = _compose_literals(case.folder)
-    if literals:
-        ours = {name: accept_compose_references(ours[name], theirs[name], literals) for name in ours}
-    report = {name: differences(ours[name], theirs[name]) for name in theirs}
-    assert report == {name: [] for name in theirs}
+    pairs = _pairs(REFERENCE_CASES[name])
+    report = {stack: differences(p.ours, p.theirs, p.folder) for stack, p in pairs.items()}
+    assert report == {stack: [] for stack in pairs}
+
+
+def allowance_usage(table: tuple[Allowance, ...] = ALLOWANCES) -> dict[str, list[str]]:
+    """``{row id: the cases (and stacks) whose templates need it}``, over every reference case."""
+    usage: dict[str, list[str]] = {row.id: [] for row in table}
+    for name, case in sorted(REFERENCE_CASES.items()):
+        for stack, pair in _pairs(case).items():
+            for row_id, hits in apply_allowances(pair, table).items():
+                if hits:
+                    usage[row_id].append(f"{name}[{stack}]")
+    return usage
+
+
+def test_every_allowance_is_needed() -> None:
+    """A row no reference case needs is deleted (an allowance nobody uses only hides future bugs)."""
+    assert len({row.id for row in ALLOWANCES}) == len(ALLOWANCES), "row ids must be unique"
+    usage = allowance_usage()
+    unused = [row for row, cases in usage.items() if not cases]
+    table = "\n".join(f"  {row}: {', '.join(cases) or 'UNUSED'}" for row, cases in usage.items())
+    assert not unused, f"allowances no case needs: {unused}\n{table}"
+
+
+def test_an_unneeded_allowance_is_reported() -> None:
+    """The usage count itself: a row matching nothing in any case counts no use."""
+    never = Allowance(id="never", reason="-", logical_id="NoSuchResource.*", apply=drop_ours)
+    usage = allowance_usage((*ALLOWANCES, never))
+    assert usage["never"] == []
+    assert usage["lambda-code-s3key"]
+
+
+def test_a_value_anywhere_row_takes_only_what_it_allows() -> None:
+    """The applier future rows such as a literal account ID use: v3's value where the predicate
+    holds, at any depth; any other difference stays a difference."""
+    literal = Allowance(
+        id="literal-account",
+        reason="-",
+        resource_type="AWS::SQS::Queue",
+        when=lambda ours, v3: ours == {"Ref": "AWS::AccountId"} and v3 == "123456789012",
+        apply=take_v3_value_anywhere,
+    )
+    theirs = _template()
+    theirs["Resources"]["Q"]["Properties"].update(QueueName=["a", "123456789012"], DelaySeconds=5)
+    ours = _template()
+    ours["Resources"]["Q"]["Properties"]["QueueName"] = ["a", {"Ref": "AWS::AccountId"}]
+    pair = Pair(ours=ours, theirs=theirs)
+    assert apply_allowances(pair, (literal,)) == {"literal-account": 1}
+    assert compare(pair.ours, pair.theirs) == ["Q.DelaySeconds: 1 != v3 5"]
+
+
+def test_readme_lists_the_allowances() -> None:
+    """README "Differences from Serverless v3" holds the block generated from the table, so it names
+    exactly its rows and reasons (``python -m tests.parity_allowances`` rewrites it)."""
+    text = README.read_text()
+    assert readme_text(text) == text, "README block is stale: run python -m tests.parity_allowances"
+    section = text[text.index("## Differences from Serverless v3") :]
+    assert section.index(BEGIN) < section.index("\n## ")
+    for row in ALLOWANCES:
+        assert f"`{row.id}`" in section and row.reason in section
 
 
 def test_parity_check_catches_a_changed_logical_id() -> None:
@@ -259,3 +225,95 @@ def test_every_case_folder_describes_itself() -> None:
         assert case.templates or list(case.folder.glob("aws-calls-*.json")), f"{case.name}: no {V3_TEMPLATE}"
         for state in case.folder.rglob("serverless-state.json"):
             assert json.loads(state.read_text())["service"]["provider"]["stage"] == case.stage, state
+
+
+def _template(**sections: Any) -> dict[str, Any]:
+    """A small template in v3's section order (guards below change one thing in a copy)."""
+    base: dict[str, Any] = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "d",
+        "Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 1}}},
+        "Outputs": {"QArn": {"Value": {"Fn::GetAtt": ["Q", "Arn"]}, "Export": {"Name": "x"}}},
+    }
+    return {**base, **sections}
+
+
+def test_parity_check_catches_a_changed_property() -> None:
+    ours = _template()
+    ours["Resources"]["Q"]["Properties"]["DelaySeconds"] = 2
+    ours["Resources"]["Q"]["DeletionPolicy"] = "Retain"
+    assert differences(ours, _template()) == [
+        "Q.DelaySeconds: 2 != v3 1",
+        "Q.DeletionPolicy: 'Retain' != v3 None",
+    ]
+
+
+def test_parity_check_catches_a_missing_or_changed_output() -> None:
+    ours = _template()
+    del ours["Outputs"]["QArn"]
+    assert differences(ours, _template()) == ["missing output QArn"]
+    ours = _template()
+    ours["Outputs"]["QArn"]["Description"] = "arn"
+    assert differences(ours, _template()) == ["output QArn.Description: 'arn' != v3 None"]
+
+
+def test_parity_check_catches_a_changed_section() -> None:
+    theirs = _template(Conditions={"C": {"Fn::Equals": ["a", "b"]}})
+    ours = _template(Conditions={"C": {"Fn::Equals": ["a", "c"]}})
+    assert differences(ours, theirs) == [
+        "Conditions: {'C': {'Fn::Equals': ['a', 'c']}} != v3 {'C': {'Fn::Equals': ['a', 'b']}}"
+    ]
+    assert differences(_template(Description="other"), _template()) == ["Description: 'other' != v3 'd'"]
+
+
+def test_parity_check_catches_a_wrong_section_order() -> None:
+    theirs = _template()
+    ours = {key: theirs[key] for key in ("Description", "AWSTemplateFormatVersion", "Outputs", "Resources")}
+    assert differences(ours, theirs) == [
+        "sections ['Description', 'AWSTemplateFormatVersion', 'Outputs', 'Resources'] != v3 "
+        "['AWSTemplateFormatVersion', 'Description', 'Resources', 'Outputs']"
+    ]
+
+
+def test_sections_move_byte_for_byte(tmp_path: Path) -> None:
+    """The rewrite that puts CDK's template in v3's section order moves text, it changes none:
+    every line is kept (a string holding ``\\n "Resources": `` is no section)."""
+    template = {
+        "Description": 'tricky \n "Resources": {',
+        "Outputs": {"O": {"Value": 'é\\"', "Export": {"Name": "n"}}},
+        "Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"Tags": [], "X": {}}}},
+        "Conditions": {"C": {"Fn::Equals": [1, 2.5]}},
+        "AWSTemplateFormatVersion": "2010-09-09",
+    }
+    file = tmp_path / "t.template.json"
+    text = json.dumps(template, indent=1, ensure_ascii=False)  # as CDK writes it (JSON.stringify, 1)
+    file.write_text(text)
+    order_sections(file, v3_section_order(["Conditions"]))
+    new = file.read_text()
+    assert json.loads(new) == template
+    assert list(json.loads(new)) == [
+        "AWSTemplateFormatVersion",
+        "Description",
+        "Resources",
+        "Outputs",
+        "Conditions",
+    ]
+    assert sorted(line.rstrip(",") for line in new.splitlines()) == sorted(
+        line.rstrip(",") for line in text.splitlines()
+    )
+
+
+def test_every_synthesis_writes_v3_sections(tmp_path: Path) -> None:
+    """``sls-cdk synth`` and ``cdk synth`` (both :func:`synthesize`) write v3's sections in v3's
+    order; the manifests still name the template and the code assets the template uses."""
+    from constructs_lib.cli.synthesis import synthesize
+    from constructs_lib.loader.project import load_project
+
+    case = REFERENCE_CASES["f33-template-sections"]
+    (template_file,) = synthesize(load_project(case.target, stage=case.stage), tmp_path / "out")
+    template = json.loads(template_file.read_text())
+    assert list(template) == list(json.loads(case.templates[0].read_text()))
+    assets = json.loads(template_file.with_name("sections-dev.assets.json").read_text())["files"]
+    assert template_file.name in {a["source"]["path"] for a in assets.values()}
+    code_key = template["Resources"]["HelloLambdaFunction"]["Properties"]["Code"]["S3Key"]
+    assert any(d["objectKey"] == code_key for a in assets.values() for d in a["destinations"].values())

@@ -1,16 +1,19 @@
-"""Merging the cloud assemblies that forked synth workers wrote into the one a single app writes."""
+"""Finishing a cloud assembly: merging what forked synth workers wrote into the one a single app
+writes (:func:`merge_assemblies`), and putting each template's sections in v3's order
+(:func:`order_sections`)."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from constructs_lib.errors import SlsCdkError
 
-__all__ = ["merge_assemblies"]
+__all__ = ["V3_FIRST_SECTIONS", "merge_assemblies", "order_sections", "v3_section_order"]
 
 
 def merge_assemblies(parts: Sequence[Path], stack_order: Sequence[str], out: Path) -> None:
@@ -71,3 +74,41 @@ def merge_assemblies(parts: Sequence[Path], stack_order: Sequence[str], out: Pat
                     target.unlink()
             shutil.move(str(item), target)
     (out / "manifest.json").write_text(json.dumps(merged, indent=2, ensure_ascii=False))
+
+
+#: the sections of v3's core template (lib/plugins/aws/package/lib/core-cloudformation-template.json),
+#: in its order; ``resources:`` merges into them (lodash ``_.merge``) and appends its other sections
+V3_FIRST_SECTIONS = ("AWSTemplateFormatVersion", "Description", "Resources", "Outputs")
+
+#: a top-level key of a template CDK wrote (``JSON.stringify(template, undefined, 1)``): the only
+#: lines indented by one space (a string never holds a raw line break)
+_SECTION = re.compile(r'^ "((?:[^"\\]|\\.)*)": ', re.MULTILINE)
+
+
+def v3_section_order(resources_keys: Iterable[str]) -> tuple[str, ...]:
+    """The sections in v3's order: its core template's, then those ``resources:`` adds, as written
+    (``extensions`` is not a section: v3 applies and removes it before merging)."""
+    added = (key for key in resources_keys if key not in V3_FIRST_SECTIONS and key != "extensions")
+    return (*V3_FIRST_SECTIONS, *dict.fromkeys(added))
+
+
+def order_sections(template_file: Path, order: Sequence[str]) -> None:
+    """Rewrite ``template_file`` with its sections in ``order`` (sections ``order`` does not name
+    follow in CDK's order). Only the order changes: each section's text is moved byte for byte, so
+    every value, and the template's asset hash in the manifests (CDK's name for the file, never
+    checked against its bytes), stay as CDK wrote them."""
+    text = template_file.read_bytes().decode("utf-8")
+    matches = list(_SECTION.finditer(text))
+    if not text.startswith("{\n") or not text.endswith("\n}") or not matches:
+        return  # not a template CDK wrote (nothing to order)
+    chunks: dict[str, str] = {}
+    for match, end in zip(matches, [m.start() for m in matches[1:]] + [len(text) - 2], strict=True):
+        chunks[json.loads(f'"{match.group(1)}"')] = text[match.start() : end].rstrip("\n").removesuffix(",")
+    rank = {key: i for i, key in enumerate(order)}
+    keys = sorted(chunks, key=lambda key: rank.get(key, len(rank)))  # stable: CDK's order after
+    if keys == list(chunks):
+        return
+    ordered = "{\n" + ",\n".join(chunks[key] for key in keys) + "\n}"
+    if json.loads(ordered) != json.loads(text) or list(json.loads(ordered)) != keys:
+        raise RuntimeError(f"{template_file}: reordering its sections changed the template")  # a bug
+    template_file.write_bytes(ordered.encode("utf-8"))

@@ -29,7 +29,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from constructs_lib.cli.assembly import merge_assemblies
+from constructs_lib.cli.assembly import merge_assemblies, order_sections, v3_section_order
 from constructs_lib.cli.jsii_speed import exit_now
 from constructs_lib.errors import SlsCdkError
 
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from constructs_lib.loader.service import LoadedService, Project
     from stacks.compose_app import ComposeApp
 
-__all__ = ["partition", "plan_jobs", "prepare", "synthesize"]
+__all__ = ["in_v3_section_order", "partition", "plan_jobs", "prepare", "synthesize"]
 
 #: below this many services one process is faster: a worker pays ~1.3 s to start Node and
 #: aws-cdk-lib, which a small project does not win back
@@ -188,7 +188,17 @@ def _synth_here(project: Project, outdir: Path, *, validate: bool, nag: bool) ->
         _nag(app, project, outdir)
     else:
         app.synth()
+    in_v3_section_order(app, outdir)
     return [f"{stack.stack_name}.template.json" for stack in app.stacks.values()]
+
+
+def in_v3_section_order(app: ComposeApp, outdir: Path) -> None:
+    """Each synthesized template with its sections where v3 writes them (CDK has no option for it):
+    a reviewer diffs our template against v3's section by section."""
+    for stack in app.stacks.values():
+        resources = stack.service.data.get("resources")
+        order = v3_section_order(resources if isinstance(resources, dict) else ())
+        order_sections(Path(outdir) / stack.template_file, order)
 
 
 def _nag(app: ComposeApp, project: Project, outdir: Path) -> None:
