@@ -33,8 +33,8 @@ class Pair:
     theirs: dict[str, Any]
     #: the case's folder (compose cases read their seeded compose state there)
     folder: Path | None = None
-    #: functions whose values the compose row took back to v3's literals (their versions follow)
-    compose_functions: set[str] = field(default_factory=set)
+    #: functions whose values a row took back to v3's literals (their versions follow)
+    literal_functions: set[str] = field(default_factory=set)
 
 
 Apply = Callable[["Allowance", Pair], int]
@@ -212,24 +212,71 @@ def compose_literals(row: Allowance, pair: Pair) -> int:
         if literals and lid in resources:
             resources[lid], hits = accept(resources[lid], res)
             if hits:
-                pair.compose_functions.add(lid)
+                pair.literal_functions.add(lid)
             total += hits
     return total
 
 
-def compose_versions(row: Allowance, pair: Pair) -> int:
-    """The version of a function the compose row changed: ours takes v3's version ID."""
+def literal_versions(row: Allowance, pair: Pair) -> int:
+    """The version of a function a literal row changed: ours takes v3's version ID."""
 
     def versions(template: dict[str, Any], fn: str) -> list[str]:
         return [lid for lid, r in row.resources(template) if r["Properties"]["FunctionName"] == {"Ref": fn}]
 
     renames: dict[str, str] = {}
-    for fn in pair.compose_functions:
+    for fn in pair.literal_functions:
         mine, v3 = versions(pair.ours, fn), versions(pair.theirs, fn)
         if len(mine) == 1 and len(v3) == 1 and mine != v3:
             renames[mine[0]] = v3[0]
     _rename(pair, renames)
     return len(renames)
+
+
+#: the account the reference cases' stubbed STS answers (tests/reference/stub-aws.js)
+REFERENCE_ACCOUNT = "123456789012"
+_ACCOUNT_PLACEHOLDER = "${AWS::AccountId}"
+
+
+def _account_resolved(ours: Any, v3: Any) -> bool:
+    """Ours ``{"Fn::Sub": "...${AWS::AccountId}..."}`` (or that text inside a Fn::Sub), v3's the same
+    text with the account STS gave it."""
+    text = ours.get("Fn::Sub") if isinstance(ours, dict) and len(ours) == 1 else ours
+    return (
+        isinstance(text, str)
+        and isinstance(v3, str)
+        and _ACCOUNT_PLACEHOLDER in text
+        and text.replace(_ACCOUNT_PLACEHOLDER, REFERENCE_ACCOUNT) == v3
+    )
+
+
+def account_id_literals(row: Allowance, pair: Pair) -> int:
+    """Where v3 holds the account ID it read from STS at package time and we the pseudo parameter
+    (in resources and outputs): v3's; the functions touched are noted for their versions."""
+
+    def walk(mine: Any, v3: Any) -> tuple[Any, int]:
+        if mine != v3 and row.when(mine, v3):
+            return v3, 1
+        hits = 0
+        if isinstance(mine, dict) and isinstance(v3, dict):
+            for key in mine.keys() & v3.keys():
+                mine[key], sub = walk(mine[key], v3[key])
+                hits += sub
+        elif isinstance(mine, list) and isinstance(v3, list) and len(mine) == len(v3):
+            for i, (a, b) in enumerate(zip(mine, v3, strict=True)):
+                mine[i], sub = walk(a, b)
+                hits += sub
+        return mine, hits
+
+    total = 0
+    for section in ("Resources", "Outputs"):
+        ours = pair.ours.get(section, {})
+        for lid, value in pair.theirs.get(section, {}).items():
+            if lid in ours:
+                ours[lid], hits = walk(ours[lid], value)
+                total += hits
+                if hits and value.get("Type") == "AWS::Lambda::Function":
+                    pair.literal_functions.add(lid)
+    return total
 
 
 _CONTENT_HASH_KEY = re.compile(r"(.+)/[0-9a-f]{64}\.zip")
@@ -284,11 +331,20 @@ ALLOWANCES: tuple[Allowance, ...] = (
         apply=compose_literals,
     ),
     Allowance(
-        id="compose-function-version",
+        id="account-id-pseudo-parameter",
+        described="a string v3 made with the account ID from STS (`${aws:accountId}` inside a name)",
+        when=_account_resolved,
+        reason="v3 asks STS for the account at package time and writes it literally; we write "
+        "`Fn::Sub` of `${AWS::AccountId}`, which CloudFormation resolves to the same account at deploy "
+        "(synth needs no credentials, and the template deploys to any account)",
+        apply=account_id_literals,
+    ),
+    Allowance(
+        id="literal-function-version",
         resource_type="AWS::Lambda::Version",
-        reason="the version hash follows the function's environment, so a function holding a compose "
-        "reference has another version ID",
-        apply=compose_versions,
+        reason="the version hash follows the function's properties, so a function holding a compose "
+        "reference or the account pseudo parameter has another version ID",
+        apply=literal_versions,
     ),
     Allowance(
         id="cdk-cross-region-exports",
