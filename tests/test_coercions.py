@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from constructs_lib import events, limits
 from constructs_lib.config.model import Service
+from constructs_lib.config.model.values import Tracing
 from constructs_lib.config.schema import Coerced, coerce, js_text, json_kinds
 from constructs_lib.errors import SlsCdkError
 from constructs_lib.loader.project import load_service
@@ -197,3 +198,15 @@ def test_http_api_cors_star_with_credentials_is_an_error(tmp_path: Path) -> None
     message = caught.value.format()
     assert "serverless.yml:7:5: provider.httpApi.cors: allowCredentials: true cannot be combined" in message
     assert "API Gateway refuses" in message
+
+
+def test_enum_and_boolean_fields() -> None:
+    """``tracing: Active`` stays; ``tracing: 'true'`` is the boolean, as in ajv's anyOf."""
+    assert coerce("Active", Tracing) == "Active" and coerce("true", Tracing) is True
+
+
+def test_validation_mode_off_silences_v3s_schema_warning_only(tmp_path: Path) -> None:
+    """v3 prints no schema warning with ``configValidationMode: off``; AWS's deprecation still counts."""
+    text = "configValidationMode: off\n" + SERVICE.replace("runtime: provided.al2023", "runtime: nodejs12.x")
+    (warning,) = [w.format() for w in _load(tmp_path, text).warnings]
+    assert "provider.runtime: runtime nodejs12.x of 'hello' is deprecated by AWS since 2023-03-31" in warning

@@ -128,7 +128,9 @@ def _scalar(value: JsonValue, kinds: frozenset[str]) -> JsonValue:
     if "boolean" in kinds and not kinds & {"string", "integer", "number"}:
         if isinstance(value, str):
             # only these two: "yes", "1" or "True" stay text in v3, truthy whatever they say
-            return value == "true" if value in ("true", "false") else _NOT_BOOLEAN
+            if value in ("true", "false"):
+                return value == "true"
+            return value if "enum" in kinds else _NOT_BOOLEAN
         return value
     if kinds & {"integer", "number"} and "string" not in kinds:
         return +value if isinstance(value, bool) and "boolean" not in kinds else value
@@ -144,7 +146,7 @@ def _scalar(value: JsonValue, kinds: frozenset[str]) -> JsonValue:
 def coerce(value: JsonValue, annotation: Any) -> JsonValue:
     """``value`` as ajv ``coerceTypes: 'array'`` leaves it for a field typed ``annotation``."""
     kinds = json_kinds(annotation)
-    if "any" in kinds or "enum" in kinds or value is None:
+    if "any" in kinds or value is None:
         return value
     if isinstance(value, list):
         if "array" in kinds:

@@ -130,8 +130,9 @@ def _runtime_warnings(ctx: CheckContext, today: str) -> list[SlsCdkError]:
     """v3's schema warning for a runtime outside its enum (kept in the template, as v3 keeps it),
     and a warning for a runtime AWS has deprecated (Lambda then blocks creating functions on it)."""
     out: list[SlsCdkError] = []
+    schema_warnings = ctx.service.config_validation_mode != "off"  # v3 prints none when off
     for where, runtime, whose, written in _runtime_sites(ctx):
-        if written and runtime not in limits.V3_RUNTIMES:
+        if written and schema_warnings and runtime not in limits.V3_RUNTIMES:
             if runtime in limits.NEWER_RUNTIMES:
                 hint = f"Lambda supports {runtime}, newer than v3.40.0's list: kept as written"
             elif runtime in limits.KNOWN_RUNTIMES:
