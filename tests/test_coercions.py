@@ -210,3 +210,11 @@ def test_validation_mode_off_silences_v3s_schema_warning_only(tmp_path: Path) ->
     text = "configValidationMode: off\n" + SERVICE.replace("runtime: provided.al2023", "runtime: nodejs12.x")
     (warning,) = [w.format() for w in _load(tmp_path, text).warnings]
     assert "provider.runtime: runtime nodejs12.x of 'hello' is deprecated by AWS since 2023-03-31" in warning
+
+
+def test_a_boolean_literal_stays_a_boolean() -> None:
+    """``consumer: true`` (``Literal[True] | arn``) is not turned into the text "true"."""
+    from typing import Literal
+
+    assert coerce(True, Literal[True] | str) is True
+    assert coerce(True, str) == "true"

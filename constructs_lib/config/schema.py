@@ -113,7 +113,10 @@ def json_kinds(annotation: Any) -> frozenset[str]:
         elif origin is list or member is list:
             kinds.add("array")
         elif origin is Literal:
+            # text values stay an enum (no coercion into them); a boolean or number literal
+            # (``Literal[True]``) makes the field accept that type, so it is not turned into text
             kinds.add("enum")
+            kinds.update(_SCALARS[type(v)] for v in get_args(member) if type(v) in (bool, int, float))
         else:
             kinds.add("object")  # a model, a mapping
     return frozenset(kinds)
