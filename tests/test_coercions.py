@@ -84,6 +84,7 @@ def test_ajv_table() -> None:
     assert coerce({"k": 5}, dict[str, list[str]]) == {"k": ["5"]}
     assert coerce({"Ref": "X"}, dict[str, list[str]]) == {"Ref": "X"}
     assert coerce(["a", "b"], str) == ["a", "b"]  # two items stay a list (and are refused)
+    assert coerce(["Active"], Tracing) == ["Active"]  # an enum without a type: ajv leaves it
 
 
 SERVICE = """\

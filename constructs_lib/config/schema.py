@@ -155,7 +155,7 @@ def coerce(value: JsonValue, annotation: Any) -> JsonValue:
         if "array" in kinds:
             item = _item_type(annotation)
             return [coerce(v, item) for v in value] if item is not None else value
-        if len(value) == 1 and not isinstance(value[0], list | dict):
+        if len(value) == 1 and _unwraps(value[0], kinds):
             value = value[0]  # a one-item list where a scalar is wanted
         else:
             return value
@@ -168,6 +168,17 @@ def coerce(value: JsonValue, annotation: Any) -> JsonValue:
         item = _item_type(annotation)
         return [coerce(value, item) if item is not None else value]
     return _scalar(value, kinds)
+
+
+def _unwraps(item: JsonValue, kinds: frozenset[str]) -> bool:
+    """Whether ajv unwraps ``[item]`` for these kinds: into a typed scalar, never into an enum's
+    text alone (``tracing: [Active]`` stays a list, as in v3)."""
+    typed = kinds & {"string", "integer", "number", "boolean"}
+    if not typed or isinstance(item, list | dict):
+        return False
+    return not (
+        "enum" in kinds and "string" not in kinds and isinstance(item, str) and item not in ("true", "false")
+    )
 
 
 def _accepts(kinds: frozenset[str], value: JsonValue) -> bool:
