@@ -22,21 +22,20 @@ ARCHITECTURES = ("x86_64", "arm64")
 URL_INVOKE_MODES = ("BUFFERED", "RESPONSE_STREAM")
 DEPLOYMENT_METHODS = ("changesets", "direct")
 
-#: Runtimes Lambda accepts for new functions (v3's schema plus newer ones AWS added since).
-RUNTIMES = (
+#: v3.40.0's ``awsLambdaRuntime`` enum (lib/plugins/aws/provider.js), used for provider.runtime,
+#: functions.*.runtime and layers' compatibleRuntimes. v3 warns on any other runtime and keeps it.
+V3_RUNTIMES = (
     "dotnet6",
-    "dotnet8",
     "go1.x",
+    "java21",
+    "java17",
+    "java11",
     "java8",
     "java8.al2",
-    "java11",
-    "java17",
-    "java21",
     "nodejs14.x",
     "nodejs16.x",
     "nodejs18.x",
     "nodejs20.x",
-    "nodejs22.x",
     "provided",
     "provided.al2",
     "provided.al2023",
@@ -45,30 +44,87 @@ RUNTIMES = (
     "python3.9",
     "python3.10",
     "python3.11",
-    "python3.12",
-    "python3.13",
     "ruby2.7",
     "ruby3.2",
-    "ruby3.3",
 )
 
-#: Runtimes AWS has deprecated (date), per the Lambda runtime table; creating functions on them
-#: is or will soon be blocked.
-DEPRECATED_RUNTIMES = {
-    "dotnet6": "2024-12-20",
-    "go1.x": "2024-01-08",
-    "java8": "2024-01-08",
+#: Runtimes Lambda creates functions on that v3's enum does not list (newer than v3.40.0).
+NEWER_RUNTIMES = (
+    "dotnet8",
+    "dotnet10",
+    "java25",
+    "nodejs22.x",
+    "nodejs24.x",
+    "python3.12",
+    "python3.13",
+    "python3.14",
+    "ruby3.3",
+    "ruby3.4",
+)
+
+#: Deprecation date (ISO) of each Lambda runtime, from AWS's runtime table
+#: (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html, "Supported runtimes" and
+#: "Deprecated runtimes"), as read on 2026-12-02. From that date AWS stops patching the runtime and
+#: then blocks creating functions on it (later also updating them). Future dates are projected.
+RUNTIME_DEPRECATION = {
+    "nodejs": "2016-10-31",
+    "nodejs4.3": "2020-03-05",
+    "nodejs4.3-edge": "2020-03-05",
+    "nodejs6.10": "2019-08-12",
+    "nodejs8.10": "2020-03-06",
+    "nodejs10.x": "2021-07-30",
+    "nodejs12.x": "2023-03-31",
     "nodejs14.x": "2023-12-04",
     "nodejs16.x": "2024-06-12",
     "nodejs18.x": "2025-09-01",
-    "provided": "2024-01-08",
-    "provided.al2": "2026-07-31",
+    "nodejs20.x": "2026-04-30",
+    "nodejs22.x": "2027-04-30",
+    "nodejs24.x": "2028-04-30",
+    "python2.7": "2021-07-15",
+    "python3.6": "2022-07-18",
     "python3.7": "2023-12-04",
     "python3.8": "2024-10-14",
     "python3.9": "2025-12-15",
+    "python3.10": "2026-06-30",
+    "python3.11": "2026-06-30",
+    "python3.12": "2028-10-31",
+    "python3.13": "2029-06-30",
+    "python3.14": "2029-06-30",
+    "java8": "2024-01-08",
+    "java8.al2": "2026-06-30",
+    "java11": "2026-06-30",
+    "java17": "2026-06-30",
+    "java21": "2029-06-30",
+    "java25": "2029-06-30",
+    "dotnetcore1.0": "2019-07-27",
+    "dotnetcore2.0": "2019-05-30",
+    "dotnetcore2.1": "2022-01-05",
+    "dotnetcore3.1": "2023-04-03",
+    "dotnet5.0": "2022-05-10",
+    "dotnet6": "2024-12-20",
+    "dotnet7": "2024-05-14",
+    "dotnet8": "2026-11-10",
+    "dotnet10": "2028-11-14",
+    "go1.x": "2024-01-08",
+    "provided": "2024-01-08",
+    "provided.al2": "2026-06-30",
+    "provided.al2023": "2029-06-30",
+    "ruby2.5": "2021-07-30",
     "ruby2.7": "2023-12-07",
     "ruby3.2": "2026-03-31",
+    "ruby3.3": "2027-03-31",
+    "ruby3.4": "2028-03-31",
 }
+
+#: Every runtime identifier Lambda has had (for did-you-mean on a misspelt one).
+KNOWN_RUNTIMES = frozenset({*V3_RUNTIMES, *NEWER_RUNTIMES, *RUNTIME_DEPRECATION})
+
+
+def deprecated_since(runtime: str, today: str) -> str | None:
+    """The date AWS deprecated ``runtime`` if it is on or before ``today`` (ISO dates), else None."""
+    date = RUNTIME_DEPRECATION.get(runtime)
+    return date if date is not None and date <= today else None
+
 
 #: HTTP APIs stop waiting for an integration after this many seconds.
 HTTP_API_TIMEOUT_S = 30

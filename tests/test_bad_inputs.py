@@ -155,11 +155,6 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
         "serverless.yml:17:5: functions.env.timeout: timeout must be between 1 and 900",
     ),
     (
-        "schema-runtime-unknown",
-        svc(("runtime: provided.al2023", "runtime: python2.6")),
-        "serverless.yml:4:3: provider.runtime: unknown runtime 'python2.6'",
-    ),
-    (
         "schema-architecture",
         svc(("  region:", "  architecture: arm\n  region:")),
         "serverless.yml:5:3: provider.architecture: architecture 'arm'",

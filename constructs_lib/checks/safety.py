@@ -1,7 +1,7 @@
 """Warnings a reviewer wants before a template reaches an account, found at load time with the
 line they come from: public function URLs, wildcard IAM grants, secret-looking plain-text
-environment values, deprecated runtimes, HTTP API functions that outlive the API's 30 s timeout.
-(CORS ``*`` with credentials is an error, raised by the model itself.)"""
+environment values, HTTP API functions that outlive the API's 30 s timeout.
+(Runtimes and CORS are warned about in :mod:`constructs_lib.loader.checks`.)"""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def _iam_warnings(model: Service, sources: SourceMap) -> list[SlsCdkError]:
 
 
 def _function_warnings(model: Service, key: str, sources: SourceMap, stage: str) -> list[SlsCdkError]:
-    """Public URL, plain-text secrets, deprecated runtime, a timeout past the HTTP API's."""
+    """Public URL, plain-text secrets, a timeout past the HTTP API's (runtimes: loader/checks.py)."""
     fn = model.functions[key]
     eff = model.function(key, stage=stage)
     out: list[SlsCdkError] = []
@@ -97,16 +97,6 @@ def _function_warnings(model: Service, key: str, sources: SourceMap, stage: str)
         )
     out.extend(_secret_warnings(fn, eff, sources))
     where: KeyPath
-    if eff.image is None and eff.runtime in limits.DEPRECATED_RUNTIMES:
-        where = ("functions", key, "runtime") if fn.runtime else ("provider", "runtime")
-        out.append(
-            _warn(
-                sources,
-                where,
-                f"runtime {eff.runtime} of {key!r} is deprecated by AWS since "
-                f"{limits.DEPRECATED_RUNTIMES[eff.runtime]}",
-            )
-        )
     if any(t == "httpApi" for t, _ in eff.events) and eff.timeout >= limits.HTTP_API_TIMEOUT_S:
         where = ("functions", key, "timeout") if fn.timeout else ("provider", "timeout")
         out.append(

@@ -139,7 +139,7 @@ class ServiceHttpApi(Construct):
             ),
             protocol_type="HTTP",
             cors_configuration=self._cors(),
-            disable_execute_api_endpoint=True if config.disable_default_endpoint else None,
+            disable_execute_api_endpoint=config.disable_default_endpoint,
         )
         self.cfn_api.override_logical_id(naming.http_api_logical_id())
         self.cfn_stage = apigwv2.CfnStage(

@@ -1,17 +1,21 @@
 """Cross-field checks at load: what no single field's validator can see, and what Lambda would
 refuse at deploy. Each event type's own ``check`` runs here too, in v3's plugin order, so
-``sls-cdk check`` and ``synth`` report the same problems."""
+``sls-cdk check`` and ``synth`` report the same problems. :func:`config_warnings` gives what v3
+accepts and deploys but a reviewer should hear about (runtimes, CORS), located too."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from constructs_lib import events, limits
-from constructs_lib.errors import SlsCdkError, did_you_mean
+from constructs_lib.config.data import KeyPath
+from constructs_lib.errors import SchemaError, SlsCdkError, did_you_mean
+from constructs_lib.events.http import HttpCors, HttpEvent
 from constructs_lib.events.sites import CheckContext, EventSite
 
-__all__ = ["check_events", "check_functions"]
+__all__ = ["check_events", "check_functions", "config_warnings"]
 
 
 def _name_problem(name: str) -> str | None:
@@ -95,3 +99,88 @@ def check_events(ctx: CheckContext, sites: Mapping[str, Sequence[EventSite[Any]]
         if entry.check is not None and event_type in sites:
             errors.extend(entry.check(sites[event_type], ctx))
     return errors
+
+
+def _warning(ctx: CheckContext, message: str, path: KeyPath, hint: str | None = None) -> SlsCdkError:
+    return SchemaError(message, location=ctx.sources.locate(path), path=path, hint=hint)
+
+
+def _runtime_sites(ctx: CheckContext) -> list[tuple[KeyPath, str, str, bool]]:
+    """(where, runtime, whose, written) for every runtime of the service: provider, functions,
+    layers' compatibleRuntimes. The provider's counts when written or when a zip function uses it."""
+    model = ctx.service
+    sites: list[tuple[KeyPath, str, str, bool]] = []
+    inheriting = [
+        k for k, f in model.functions.items() if f.runtime is None and ctx.functions[k].image is None
+    ]
+    written = "runtime" in model.provider.model_fields_set
+    if written or inheriting:
+        whose = ", ".join(map(repr, inheriting)) if inheriting else "the provider"
+        sites.append((("provider", "runtime"), model.provider.runtime, whose, written))
+    for key, fn in model.functions.items():
+        if fn.runtime is not None:
+            sites.append((("functions", key, "runtime"), fn.runtime, repr(key), True))
+    for name, layer in model.layers.items():
+        for i, runtime in enumerate(layer.compatible_runtimes or []):
+            sites.append((("layers", name, "compatibleRuntimes", i), runtime, f"layer {name!r}", True))
+    return sites
+
+
+def _runtime_warnings(ctx: CheckContext, today: str) -> list[SlsCdkError]:
+    """v3's schema warning for a runtime outside its enum (kept in the template, as v3 keeps it),
+    and a warning for a runtime AWS has deprecated (Lambda then blocks creating functions on it)."""
+    out: list[SlsCdkError] = []
+    schema_warnings = ctx.service.config_validation_mode != "off"  # v3 prints none when off
+    for where, runtime, whose, written in _runtime_sites(ctx):
+        if written and schema_warnings and runtime not in limits.V3_RUNTIMES:
+            if runtime in limits.NEWER_RUNTIMES:
+                hint = f"Lambda supports {runtime}, newer than v3.40.0's list: kept as written"
+            elif runtime in limits.KNOWN_RUNTIMES:
+                hint = f"{runtime} is older than v3.40.0's list: kept as written"
+            else:
+                guess = did_you_mean(runtime, limits.KNOWN_RUNTIMES)
+                hint = f"did you mean {guess!r}?" if guess else "Lambda will refuse an unknown runtime"
+            allowed = ", ".join(limits.V3_RUNTIMES)
+            out.append(_warning(ctx, f"must be equal to one of the allowed values [{allowed}]", where, hint))
+        since = limits.deprecated_since(runtime, today)
+        if since is not None:
+            out.append(
+                _warning(
+                    ctx,
+                    f"runtime {runtime} of {whose} is deprecated by AWS since {since}: "
+                    "Lambda blocks creating functions on a deprecated runtime, then updating them",
+                    where,
+                    "move to a supported runtime (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html)",
+                )
+            )
+    return out
+
+
+def _cors_warnings(ctx: CheckContext, sites: Sequence[EventSite[HttpEvent]]) -> list[SlsCdkError]:
+    """REST ``cors`` answering ``*`` with credentials: API Gateway deploys it, browsers refuse it."""
+    out: list[SlsCdkError] = []
+    for site in sites:
+        cors = site.event.cors
+        if not isinstance(cors, HttpCors) or not cors.allow_credentials:
+            continue
+        origins = cors.origins or [o.strip() for o in (cors.origin or "*").split(",")]
+        if "*" in origins:
+            out.append(
+                _warning(
+                    ctx,
+                    "cors answers the origin '*' with allowCredentials: true: API Gateway deploys it, "
+                    "but browsers refuse credentialed responses for the origin '*'",
+                    (*site.path, "cors"),
+                    "list the allowed origins (origins: [https://app.example.com])",
+                )
+            )
+    return out
+
+
+def config_warnings(
+    ctx: CheckContext, sites: Mapping[str, Sequence[EventSite[Any]]], *, today: str | None = None
+) -> list[SlsCdkError]:
+    """What v3 accepts and emits but deserves a warning: runtimes (v3's enum, AWS deprecations as
+    of ``today``, an ISO date, default the current UTC date) and REST CORS ``*`` with credentials."""
+    day = today or datetime.datetime.now(datetime.UTC).date().isoformat()
+    return [*_runtime_warnings(ctx, day), *_cors_warnings(ctx, sites.get("http", ()))]

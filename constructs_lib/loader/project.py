@@ -31,7 +31,7 @@ from constructs_lib.errors import ConfigError, ErrorGroup, Location, SlsCdkError
 from constructs_lib.events.sites import CheckContext, EventSite, event_sites
 from constructs_lib.loader.artifacts import check_artifacts, package_service
 from constructs_lib.loader.build import run_hooks, shell_quoted_path
-from constructs_lib.loader.checks import check_events, check_functions
+from constructs_lib.loader.checks import check_events, check_functions, config_warnings
 from constructs_lib.loader.plugins import PluginNotice, check_plugins
 from constructs_lib.loader.resources_check import check_resources
 from constructs_lib.loader.service import CrossServiceRef, LoadedService, Project
@@ -246,6 +246,7 @@ def load_service(
             *resolution_notices,
             *merge_warnings,
             *warnings,
+            *config_warnings(ctx, sites),
             *safety_warnings(model, sources, final_stage),
         ),
         notices=tuple(notices),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
 from constructs_lib.config.data import JsonObject, JsonValue
 from constructs_lib.config.schema import Base, Ignored, ListOf
@@ -45,7 +45,9 @@ class Cors(Base):
     def _credentials_need_origin(self) -> Cors:
         if self.allow_credentials and (self.allowed_origins is None or "*" in self.allowed_origins):
             raise ValueError(
-                "allowCredentials: true cannot be combined with the origin '*'; list the allowed origins"
+                "allowCredentials: true cannot be combined with the origin '*' (the default): "
+                "API Gateway refuses such an HTTP API CORS configuration at deploy (credentials need "
+                "explicit allowedOrigins); list the allowed origins"
             )
         return self
 
@@ -80,11 +82,16 @@ class HttpApiAuthorizer(Base):
 class HttpApiConfig(Base):
     """``provider.httpApi``."""
 
-    cors: bool | Cors = False
+    cors: Annotated[
+        Annotated[bool, Tag("flag")] | Annotated[Cors, Tag("object")],
+        Discriminator(lambda v: "object" if isinstance(v, dict | Cors) else "flag"),
+    ] = False
+    """``true`` or an object; a mapping's own errors are reported without a "not a boolean" one."""
     name: str | None = None
     payload: PayloadVersion = "2.0"
     metrics: bool = False
-    disable_default_endpoint: bool = False
+    disable_default_endpoint: bool | None = None
+    """Written as given: v3 emits an explicit false too (DisableExecuteApiEndpoint: false)."""
     should_start_name_with_service: bool = False
     id: str | JsonObject | None = None
     """An HTTP API another stack owns: routes are added to it, nothing else is made."""

@@ -5,19 +5,19 @@ from __future__ import annotations
 import re
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_pascal
 
 from constructs_lib.config.data import JsonObject, JsonValue
 from constructs_lib.config.model.values import ArnOrCfn, Intrinsic, Tags
-from constructs_lib.config.schema import Base, ListOf, NotSupported, is_intrinsic
+from constructs_lib.config.schema import Base, Coerced, ListOf, NotSupported, is_intrinsic
 
 __all__ = ["Iam", "IamRole", "IamStatement", "ResourcePolicyStatement"]
 
 _LOGICAL_RESOURCE_ID = re.compile(r"^[#A-Za-z0-9-_./]+[*]?$")
 
 
-class IamStatement(BaseModel):
+class IamStatement(Coerced):
     """One IAM policy statement, written with CloudFormation's PascalCase keys."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, alias_generator=to_pascal)

@@ -72,7 +72,9 @@ def _require_intrinsic(value: JsonObject) -> JsonObject:
 MemorySize = Annotated[int, AfterValidator(_in_range("memorySize", limits.MEMORY_MB))]
 Timeout = Annotated[int, AfterValidator(_in_range("timeout", limits.TIMEOUT_S))]
 Architecture = Annotated[str, AfterValidator(_one_of("architecture", limits.ARCHITECTURES))]
-Runtime = Annotated[str, AfterValidator(_one_of("runtime", limits.RUNTIMES))]
+#: Any runtime text is kept, as v3 does; one v3 or AWS does not know is a located warning at load
+#: (:func:`constructs_lib.loader.checks.config_warnings`), never an error.
+Runtime = str
 Region = Annotated[str, AfterValidator(_one_of("region", limits.REGIONS))]
 DeploymentMethod = Annotated[str, AfterValidator(_one_of("deploymentMethod", limits.DEPLOYMENT_METHODS))]
 LogRetention = Annotated[int, AfterValidator(_one_of("logRetentionInDays", limits.LOG_RETENTION_DAYS))]

@@ -29,14 +29,8 @@ class HttpCors(Base):
     methods: list[Literal["GET", "POST", "PUT", "PATCH", "OPTIONS", "HEAD", "DELETE", "ANY"]] | None = None
     origin: str | None = None
     origins: list[str] | None = None
-
-    @model_validator(mode="after")
-    def _credentials_need_origin(self) -> HttpCors:
-        if self.allow_credentials and not self.origins and self.origin in (None, "*"):
-            raise ValueError(
-                "allowCredentials: true cannot be combined with the origin '*'; list the allowed origins"
-            )
-        return self
+    # '*' with allowCredentials is deployed by v3 and API Gateway: a warning at load
+    # (constructs_lib.loader.checks.config_warnings), not an error.
 
 
 class HttpAuthorizer(Base):

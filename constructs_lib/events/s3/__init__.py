@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator, model_validator
 
-from constructs_lib.config.schema import Base
+from constructs_lib.config.schema import Base, CfnValue
 
 __all__ = ["BUCKET_NAME", "S3Event", "bucket_name", "existing_bucket_key"]
 
@@ -26,7 +26,7 @@ class S3Event(Base):
 
     bucket: str | dict[str, Any]
     event: Annotated[str, Field(pattern=r"^s3:.+$")] = "s3:ObjectCreated:*"
-    rules: list[dict[str, Any]] | None = None
+    rules: list[dict[str, CfnValue]] | None = None
     existing: bool = False
     force_deploy: bool | None = None
 
@@ -37,7 +37,7 @@ class S3Event(Base):
 
     @field_validator("rules")
     @classmethod
-    def _rules(cls, value: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+    def _rules(cls, value: list[dict[str, CfnValue]] | None) -> list[dict[str, CfnValue]] | None:
         for rule in value or []:
             if len(rule) != 1 or next(iter(rule)) not in ("prefix", "suffix"):
                 raise ValueError("each rule is one of {prefix: ...} or {suffix: ...}")
