@@ -27,6 +27,7 @@ from constructs_lib.config.source import SourceMap, load_yaml_file, read_text
 from constructs_lib.config.validate import validate
 from constructs_lib.config.variables import ResolveContext, resolve_config
 from constructs_lib.errors import ConfigError, ErrorGroup, Location, SlsCdkError
+from constructs_lib.events.cloud_front.check import warnings as cloud_front_warnings
 from constructs_lib.events.sites import CheckContext, EventSite, event_sites
 from constructs_lib.loader.artifacts import check_artifacts, package_service
 from constructs_lib.loader.build import run_hooks, shell_quoted_path
@@ -226,7 +227,11 @@ def load_service(
         images=_images(functions, final_region),
         sources=sources,
         data=resolved,
-        warnings=(*warnings, *safety_warnings(model, sources, final_stage)),
+        warnings=(
+            *warnings,
+            *safety_warnings(model, sources, final_stage),
+            *cloud_front_warnings(model, sources, final_stage),
+        ),
         notices=tuple(notices),
         compose_name=compose_name,
         depends_on=depends_on,
