@@ -66,6 +66,9 @@ class EventType:
     model: type[Any]
     build: str
     check: Checker | None = None
+    always: bool = False
+    """Built even when no function has such an event (v3 makes ``provider.cloudFront`` cache
+    policies regardless)."""
 
 
 _E = "constructs_lib.events"
@@ -99,7 +102,7 @@ REGISTRY: dict[str, EventType] = {
     "cognitoUserPool": EventType(CognitoUserPoolEvent, f"{_E}.cognito.construct", cognito_check.check),
     "eventBridge": EventType(EventBridgeEvent, f"{_E}.event_bridge.construct", event_bridge_check.check),
     "sqs": EventType(SqsEvent, f"{_E}.sqs.construct"),
-    "cloudFront": EventType(CloudFrontEvent, f"{_E}.cloud_front.construct", cloud_front_check.check),
+    "cloudFront": EventType(CloudFrontEvent, f"{_E}.cloud_front.construct", cloud_front_check.check, True),
     "httpApi": EventType(HttpApiEvent, f"{_E}.http_api.construct", http_api_check.check),
 }
 

@@ -1,12 +1,13 @@
 """``cloudFront`` events, as v3's ``AwsCompileCloudFrontEvents``.
 
-``CloudFrontCachePolicy<Name>`` per ``provider.cloudFront.cachePolicies`` entry (named
-``<service>-<stage>-<name>``), ``<F>LambdaFunctionInvokePermission`` per edge function (for
-``edgelambda.amazonaws.com``, on the function's version), one ``CloudFrontDistribution`` with the
-origins and behaviors of :func:`~.plan.distribution` and its two exported outputs. Edge functions
-are retained on delete; the generated role, when there is one, trusts Lambda@Edge and may write
-logs in every region. The function-level rules (versioned, 128 MB / 5 s defaults, no environment
-nor VPC) are the effective function's (``EffectiveFunction.edge``).
+``CloudFrontCachePolicy<Name>`` per ``provider.cloudFront.cachePolicies`` entry, named
+``<service>-<stage>-<name>`` (made even without any ``cloudFront`` event, as v3 does);
+``<F>LambdaFunctionInvokePermission`` per edge function (for ``edgelambda.amazonaws.com``, on the
+function's version); one ``CloudFrontDistribution`` with the origins and behaviors of
+:func:`~.plan.distribution` and its two exported outputs. Edge functions are retained on delete;
+the generated role, when there is one, trusts Lambda@Edge and may write logs in every region.
+The function-level rules (versioned, 128 MB / 5 s defaults, no environment nor VPC) are the
+effective function's (``EffectiveFunction.edge``).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def build(ctx: BuildContext, sites: Sequence[EventSite[CloudFrontEvent]]) -> Non
                 },
             },
         )
+    if not sites:
+        return
     plan = distribution(sites, set(policies), lambda key: {"Ref": _version_id(ctx, key)})
     assert not plan.problems, plan.problems  # the check reported them at load
     keys = list(dict.fromkeys(site.key for site in sites))

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from constructs_lib import naming
-from constructs_lib.errors import did_you_mean
+from constructs_lib.errors import did_you_mean, format_path
 from constructs_lib.events.cloud_front import (
     DEFAULT_CACHE_POLICY_ID,
     CloudFrontEvent,
@@ -50,8 +50,14 @@ class Distribution:
     used_policies: set[str] = field(default_factory=set)
 
 
-def extend_deep(target: dict[str, Any], source: dict[str, Any]) -> dict[str, Any]:
-    """v3's ``extendDeep`` (``_.assignWith``): ``target`` updated in place and returned."""
+def extend_deep(
+    target: dict[str, Any], source: dict[str, Any], clashes: list[str] | None = None
+) -> dict[str, Any]:
+    """v3's ``extendDeep`` (``_.assignWith``): ``target`` updated in place and returned.
+
+    Where ``target`` holds an object and ``source`` text, lodash spreads the text's characters
+    into the object (``{"Ref": ..., "0": "6", "1": "5", ...}``): a broken template. Such keys are
+    left as they are and their paths added to ``clashes``, for the check to refuse."""
     for key, value in source.items():
         mine = target.get(key)
         if isinstance(mine, list):
@@ -62,7 +68,12 @@ def extend_deep(target: dict[str, Any], source: dict[str, Any]) -> dict[str, Any
             target[key] = merged
         elif isinstance(mine, dict):
             if isinstance(value, dict):
-                extend_deep(mine, value)
+                inner: list[str] = []
+                extend_deep(mine, value, inner)
+                if clashes is not None:
+                    clashes.extend(f"{key}.{path}" for path in inner)
+            elif isinstance(value, str) and value and clashes is not None:
+                clashes.append(key)
         elif key not in target:
             target[key] = copy.deepcopy(value)
     return target
@@ -156,8 +167,8 @@ def distribution(
                     Problem(
                         'Found more than one cloudfront event with "isDefaultOrigin" defined',
                         (*site.path, "isDefaultOrigin"),
-                        f"functions.{default_site.key if default_site else ''} already names the "
-                        "default origin",
+                        f"{format_path(default_site.path) if default_site else 'another event'} set it "
+                        "for another origin",
                     )
                 )
             default_origin, default_site = origin["Id"], site
@@ -184,12 +195,30 @@ def distribution(
             plan.behaviors.append(behavior)
             seen[id(behavior)] = site
         else:
-            _check_association(plan, same, association, site)
-            extend_deep(same, behavior)
+            _merge_behavior(plan, same, behavior, site)
     plan.behaviors.sort(key=lambda b: "PathPattern" in b)
     _check_behaviors(plan, seen)
     _default_behavior(plan, default_origin, sites)
     return plan
+
+
+def _merge_behavior(
+    plan: Distribution, same: dict[str, Any], behavior: dict[str, Any], site: EventSite[CloudFrontEvent]
+) -> None:
+    """A later event's behavior into the one with its path pattern and origin."""
+    _check_association(plan, same, behavior["LambdaFunctionAssociations"][0], site)
+    clashes: list[str] = []
+    extend_deep(same, behavior, clashes)
+    where = f"{same.get('PathPattern') or 'the default behavior'} on {same['TargetOriginId']}"
+    for key in clashes:
+        plan.problems.append(
+            Problem(
+                f"cloudFront events of one behavior ({where}) give {key} as an object and as text, "
+                "which v3 merges into a broken value",
+                site.path,
+                "give these events the same cachePolicy (or the same policy ids in behavior)",
+            )
+        )
 
 
 def _check_association(
