@@ -197,9 +197,9 @@ class ServiceStack(Stack):
             _add_output=self.add_framework_output,
             _http_api=lambda: self.http_api,
         )
-        for event_type in events.REGISTRY:
-            if event_type in self.service.sites:
-                events.builder(event_type)(ctx, self.service.sites[event_type])
+        for event_type, entry in events.REGISTRY.items():
+            if event_type in self.service.sites or entry.always:
+                events.builder(event_type)(ctx, self.service.sites.get(event_type, ()))
 
     def _bucket_output(self, v3_bucket: str | dict[str, Any]) -> None:
         output_id = naming.deployment_bucket_output_logical_id()

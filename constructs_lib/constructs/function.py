@@ -150,8 +150,9 @@ class ServerlessFunction(Construct):
             if isinstance(p.on_error, str)
             else None,
         )
-        # one jsii round trip for all properties
-        overridden = {k: v for k, v in self.cfn_properties.items() if k != "Code"}
+        # one jsii round trip; Lambda@Edge: no Environment nor VpcConfig (v3 drops them after hashing)
+        dropped = ("Code", "Environment", "VpcConfig") if p.edge else ("Code",)
+        overridden = {k: v for k, v in self.cfn_properties.items() if k not in dropped}
         function.add_override("Properties", overridden)
         function.sls_property_overrides = overridden  # type: ignore[attr-defined]  # resources merge into them
         if self.log_group is not None:

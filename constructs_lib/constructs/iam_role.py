@@ -8,7 +8,8 @@ v3 starts from a fixed template (assume-role for ``lambda.amazonaws.com``, one i
    functions with ``disableLogs``;
 2. ``iam.role.statements`` (else the old ``iamRoleStatements``);
 3. statements functions add while they compile (DLQ topic, KMS key, X-Ray, EFS, destinations);
-4. statements event sources add (queues, streams, ...).
+4. statements event sources add (queues, streams, ...; ``cloudFront`` adds a logs statement for
+   every region and trusts ``edgelambda.amazonaws.com``).
 
 ``add_statement(..., union=True)`` skips a statement equal to one already present, as v3's
 ``_.unionWith(..., _.isEqual)`` does for KMS and X-Ray. The policy is rendered lazily, so anything
@@ -166,6 +167,24 @@ class ServiceRole(Construct):
         principals = self.assume_role_policy["Statement"][0]["Principal"]["Service"]
         if service_principal not in principals:
             principals.append(service_principal)
+
+    def allow_lambda_at_edge(self) -> None:
+        """What v3 adds for ``cloudFront`` events: ``edgelambda.amazonaws.com`` may assume the role,
+        and logs may be written in every region (Lambda@Edge logs where the function ran, into
+        ``/aws/lambda/us-east-1.<name>`` groups it creates itself)."""
+        self.trust("edgelambda.amazonaws.com")
+        self.add_statement(
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "logs:CreateLogGroup",
+                    "logs:CreateLogStream",
+                    "logs:PutLogEvents",
+                    "logs:TagResource",
+                ],
+                "Resource": [{"Fn::Sub": "arn:${AWS::Partition}:logs:*:*:*"}],
+            }
+        )
 
     def add_statement(self, statement: dict[str, Any], *, union: bool = False) -> None:
         """Append a statement; with ``union`` skip it when an equal one is already there."""

@@ -20,6 +20,8 @@ from constructs_lib.events.alb import AlbEvent
 from constructs_lib.events.alb import check as alb_check
 from constructs_lib.events.alexa import AlexaSkillEvent, AlexaSmartHomeEvent
 from constructs_lib.events.brokers import ActiveMqEvent, KafkaEvent, MskEvent, RabbitMqEvent
+from constructs_lib.events.cloud_front import CloudFrontEvent
+from constructs_lib.events.cloud_front import check as cloud_front_check
 from constructs_lib.events.cloudwatch_event import CloudwatchEventEvent
 from constructs_lib.events.cloudwatch_log import CloudwatchLogEvent
 from constructs_lib.events.cloudwatch_log import check as cloudwatch_log_check
@@ -64,6 +66,9 @@ class EventType:
     model: type[Any]
     build: str
     check: Checker | None = None
+    always: bool = False
+    """Built even when no function has such an event (v3 makes ``provider.cloudFront`` cache
+    policies regardless)."""
 
 
 _E = "constructs_lib.events"
@@ -97,11 +102,12 @@ REGISTRY: dict[str, EventType] = {
     "cognitoUserPool": EventType(CognitoUserPoolEvent, f"{_E}.cognito.construct", cognito_check.check),
     "eventBridge": EventType(EventBridgeEvent, f"{_E}.event_bridge.construct", event_bridge_check.check),
     "sqs": EventType(SqsEvent, f"{_E}.sqs.construct"),
+    "cloudFront": EventType(CloudFrontEvent, f"{_E}.cloud_front.construct", cloud_front_check.check, True),
     "httpApi": EventType(HttpApiEvent, f"{_E}.http_api.construct", http_api_check.check),
 }
 
 #: Event types of Serverless v3 that are not translated yet.
-NOT_SUPPORTED_YET: tuple[str, ...] = ("cloudFront",)
+NOT_SUPPORTED_YET: tuple[str, ...] = ()
 
 
 def builder(event_type: str) -> Builder:

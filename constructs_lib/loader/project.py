@@ -28,6 +28,7 @@ from constructs_lib.config.source import SourceMap, load_yaml_file, read_text
 from constructs_lib.config.validate import validate
 from constructs_lib.config.variables import ProjectRoot, ResolveContext, decide_project_root, resolve_config
 from constructs_lib.errors import ConfigError, ErrorGroup, Location, SlsCdkError
+from constructs_lib.events.cloud_front.check import warnings as cloud_front_warnings
 from constructs_lib.events.sites import CheckContext, EventSite, event_sites
 from constructs_lib.loader.artifacts import check_artifacts, package_service
 from constructs_lib.loader.build import run_hooks, shell_quoted_path
@@ -248,6 +249,7 @@ def load_service(
             *warnings,
             *config_warnings(ctx, sites),
             *safety_warnings(model, sources, final_stage),
+            *cloud_front_warnings(model, sources, final_stage),
         ),
         notices=tuple(notices),
         compose_name=compose_name,

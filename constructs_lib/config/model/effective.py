@@ -1,5 +1,8 @@
 """One function as v3 deploys it: its own settings over the provider's over v3's defaults,
-merged key by key (:func:`effective_function`, reached through :meth:`Service.function`)."""
+merged key by key (:func:`effective_function`, reached through :meth:`Service.function`).
+
+A Lambda@Edge function (one with a ``cloudFront`` event) is always versioned and, unless it sets
+its own, gets 128 MB and 5 s, over the provider's values (v3's ``prepareFunctions``)."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from constructs_lib.config.model.function import (
     Vpc,
 )
 from constructs_lib.config.schema import Base
+from constructs_lib.events.cloud_front import EDGE_MEMORY_SIZE, EDGE_TIMEOUT
 
 if TYPE_CHECKING:
     from constructs_lib.config.model.service import Service
@@ -75,6 +79,9 @@ class EffectiveFunction:
     """``LoggingConfig`` from ``logs`` (function over ``provider.logs.lambda``)."""
     http_api_payload: str | None = None
     """The function's own ``httpApi.payload`` (its HTTP API integration's, over provider's)."""
+    edge: bool = False
+    """Lambda@Edge (a ``cloudFront`` event): the function resource has no ``Environment`` nor
+    ``VpcConfig`` (both still enter the version hash, as in v3) and is retained on delete."""
 
     @property
     def needs_version(self) -> bool:
@@ -95,7 +102,8 @@ def effective_function(service: Service, key: str, *, stage: str) -> EffectiveFu
     retention = (
         fn.log_retention_in_days if fn.log_retention_in_days is not None else prov.log_retention_in_days
     )
-    version = fn.version_function if fn.version_function is not None else prov.version_functions
+    edge = any(item.event_type == "cloudFront" for item in fn.events)
+    version = edge or (fn.version_function if fn.version_function is not None else prov.version_functions)
     role = fn.role or (prov.iam.existing_role if prov.iam else None) or prov.role
     tracing = fn.tracing or (prov.tracing.lambda_ if prov.tracing else None)
     layers = fn.layers if fn.layers is not None else prov.layers
@@ -104,8 +112,8 @@ def effective_function(service: Service, key: str, *, stage: str) -> EffectiveFu
         name=fn.name or naming.function_name(service.service, stage, key),
         handler=fn.handler or "",
         runtime=fn.runtime or prov.runtime,
-        memory_size=fn.memory_size or prov.memory_size,
-        timeout=fn.timeout or prov.timeout,
+        memory_size=fn.memory_size or (EDGE_MEMORY_SIZE if edge else prov.memory_size),
+        timeout=fn.timeout or (EDGE_TIMEOUT if edge else prov.timeout),
         architecture=fn.architecture or prov.architecture,
         description=fn.description,
         environment=env,
@@ -139,6 +147,7 @@ def effective_function(service: Service, key: str, *, stage: str) -> EffectiveFu
         log_data_protection_policy=fn.log_data_protection_policy or prov.log_data_protection_policy,
         image=fn.image,
         logging=_logging(service, fn),
+        edge=edge,
     )
 
 

@@ -31,6 +31,7 @@ from constructs_lib.config.model.values import (
 )
 from constructs_lib.config.schema import Base, Ignored, NotSupported
 from constructs_lib.events.alb import AlbConfig
+from constructs_lib.events.cloud_front import CloudFrontConfig
 
 __all__ = [
     "DeploymentBucket",
@@ -148,7 +149,7 @@ class Provider(Base):
     s3: dict[str, JsonObject] | None = None
     """Bucket definitions for ``s3`` events (``name`` + bucket properties in camelCase)."""
     kinesis: KinesisConfig | None = None
-    cloud_front: NotSupported = None
+    cloud_front: CloudFrontConfig | None = None
     rollback_configuration: NotSupported = None
     resource_policy: NotSupported = None
     usage_plan: NotSupported = None
