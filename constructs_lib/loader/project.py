@@ -37,6 +37,7 @@ from constructs_lib.loader.plugins import PluginNotice, check_plugins
 from constructs_lib.loader.resources_check import check_resources
 from constructs_lib.loader.service import CrossServiceRef, LoadedService, Project
 from constructs_lib.loader.stack_checks import check_stack, check_unique_stacks
+from constructs_lib.loader.v3_schema import v3_schema_findings
 
 __all__ = ["SERVICE_FILE_NAMES", "LoadedService", "Project", "find_project", "load_project", "load_service"]
 
@@ -224,7 +225,9 @@ def load_service(
     )
     notices, errors = _check_config(ctx, sites)
     stack = check_stack(model, sources, stage=final_stage, stage_option=stage, region_option=region)
-    ErrorGroup.raise_if_any([*errors, *stack])
+    mode = config_validation_mode(resolved, strict=strict)
+    flagged, refused = v3_schema_findings(model, resolved, sources, mode)
+    ErrorGroup.raise_if_any([*errors, *refused, *stack])
     if build and model.scripts.hooks:
         for message in run_hooks(model.scripts.hooks, cwd=folder, service=model.service, env=environ):
             notices.append(PluginNotice("serverless-plugin-scripts", message))
@@ -247,6 +250,7 @@ def load_service(
             *resolution_notices,
             *merge_warnings,
             *warnings,
+            *flagged,
             *config_warnings(ctx, sites),
             *safety_warnings(model, sources, final_stage),
             *cloud_front_warnings(model, sources, final_stage),
