@@ -241,12 +241,12 @@ def _account_resolved(ours: Any, v3: Any) -> bool:
     """Ours ``{"Fn::Sub": "...${AWS::AccountId}..."}`` (or that text inside a Fn::Sub), v3's the same
     text with the account STS gave it."""
     text = ours.get("Fn::Sub") if isinstance(ours, dict) and len(ours) == 1 else ours
-    return (
-        isinstance(text, str)
-        and isinstance(v3, str)
-        and _ACCOUNT_PLACEHOLDER in text
-        and text.replace(_ACCOUNT_PLACEHOLDER, REFERENCE_ACCOUNT) == v3
-    )
+    if not (isinstance(text, str) and isinstance(v3, str) and _ACCOUNT_PLACEHOLDER in text):
+        return False
+    # v3's own Fn::Sub strings keep their ${AWS::AccountId}: each placeholder may be either
+    either = f"(?:{re.escape(_ACCOUNT_PLACEHOLDER)}|{REFERENCE_ACCOUNT})"
+    pattern = either.join(re.escape(part) for part in text.split(_ACCOUNT_PLACEHOLDER))
+    return REFERENCE_ACCOUNT in v3 and re.fullmatch(pattern, v3) is not None
 
 
 def account_id_literals(row: Allowance, pair: Pair) -> int:

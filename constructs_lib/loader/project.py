@@ -162,6 +162,21 @@ def _check_config(
     ]
 
 
+def _later_warnings(
+    ctx: CheckContext,
+    sites: Mapping[str, Sequence[EventSite[Any]]],
+    flagged: Sequence[SlsCdkError],
+) -> tuple[SlsCdkError, ...]:
+    """The warnings of the checks after validation, in the order they are printed."""
+    model, sources, stage = ctx.service, ctx.sources, ctx.stage
+    return (
+        *flagged,
+        *config_warnings(ctx, sites),
+        *safety_warnings(model, sources, stage),
+        *cloud_front_warnings(model, sources, stage),
+    )
+
+
 def _images(functions: Mapping[str, EffectiveFunction], region: str) -> dict[str, tuple[str, str]]:
     """``(uri@digest, sha)`` per image function: a tag is looked up in ECR, as v3 does at package."""
     images: dict[str, tuple[str, str]] = {}
@@ -228,6 +243,7 @@ def load_service(
     mode = config_validation_mode(resolved, strict=strict)
     flagged, refused = v3_schema_findings(model, resolved, sources, mode)
     ErrorGroup.raise_if_any([*errors, *refused, *stack])
+    later = _later_warnings(ctx, sites, flagged)
     if build and model.scripts.hooks:
         for message in run_hooks(model.scripts.hooks, cwd=folder, service=model.service, env=environ):
             notices.append(PluginNotice("serverless-plugin-scripts", message))
@@ -246,15 +262,7 @@ def load_service(
         images=_images(functions, final_region),
         sources=sources,
         data=resolved,
-        warnings=(
-            *resolution_notices,
-            *merge_warnings,
-            *warnings,
-            *flagged,
-            *config_warnings(ctx, sites),
-            *safety_warnings(model, sources, final_stage),
-            *cloud_front_warnings(model, sources, final_stage),
-        ),
+        warnings=(*resolution_notices, *merge_warnings, *warnings, *later),
         notices=tuple(notices),
         compose_name=compose_name,
         depends_on=depends_on,
