@@ -317,3 +317,10 @@ def test_every_synthesis_writes_v3_sections(tmp_path: Path) -> None:
     assert template_file.name in {a["source"]["path"] for a in assets.values()}
     code_key = template["Resources"]["HelloLambdaFunction"]["Properties"]["Code"]["S3Key"]
     assert any(d["objectKey"] == code_key for a in assets.values() for d in a["destinations"].values())
+
+
+def test_every_case_is_in_the_readers_table() -> None:
+    """tests/reference/sls3/README.md lists every case with what it covers (for readers)."""
+    table = (REFERENCE / "README.md").read_text()
+    missing = [case.name for case in reference_cases() if f"| {case.name} |" not in table]
+    assert missing == []
