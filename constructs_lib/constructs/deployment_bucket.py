@@ -17,6 +17,7 @@ from constructs import Construct
 
 from constructs_lib import naming
 from constructs_lib.config.model import DeploymentBucket
+from constructs_lib.constructs.overrides import override_property
 
 __all__ = ["ServerlessDeploymentBucket"]
 
@@ -55,7 +56,7 @@ class ServerlessDeploymentBucket(Construct):
         if options.versioning:
             props["VersioningConfiguration"] = {"Status": "Enabled"}
         for key, value in props.items():
-            self.cfn_bucket.add_property_override(key, value)
+            override_property(self.cfn_bucket, key, value)
         self.cfn_bucket.override_logical_id(naming.deployment_bucket_logical_id())
 
         self.cfn_policy: s3.CfnBucketPolicy | None = None

@@ -18,6 +18,7 @@ from aws_cdk import aws_lambda as lambda_
 
 from constructs_lib import naming
 from constructs_lib.config.model import DestinationTarget
+from constructs_lib.constructs.overrides import override_property
 from constructs_lib.constructs.placement import stack_of
 
 if TYPE_CHECKING:
@@ -75,11 +76,11 @@ def add_event_invoke_config(
         function_name=function.cfn_function.ref,
         qualifier=function.target_alias[0] if function.target_alias else "$LATEST",
     )
-    config.add_property_override("DestinationConfig", destination_config)
+    override_property(config, "DestinationConfig", destination_config)
     if p.maximum_event_age:
-        config.add_property_override("MaximumEventAgeInSeconds", p.maximum_event_age)
+        override_property(config, "MaximumEventAgeInSeconds", p.maximum_event_age)
     if p.maximum_retry_attempts is not None:
-        config.add_property_override("MaximumRetryAttempts", p.maximum_retry_attempts)
+        override_property(config, "MaximumRetryAttempts", p.maximum_retry_attempts)
     if function.target_alias:
         config.add_override("DependsOn", function.target_alias[1])
     return config

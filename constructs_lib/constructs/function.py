@@ -36,6 +36,7 @@ from constructs_lib.constructs.event_invoke_config import Siblings, add_event_in
 from constructs_lib.constructs.function_url import ServerlessFunctionUrl
 from constructs_lib.constructs.hashing import LayerHashInput, version_digest
 from constructs_lib.constructs.intrinsics import raw
+from constructs_lib.constructs.overrides import override_property
 from constructs_lib.constructs.placement import output, remember_stack, stack_of
 from constructs_lib.constructs.resources import set_depends_on
 
@@ -117,7 +118,7 @@ class ServerlessFunction(Construct):
             retention_in_days=p.log_retention_in_days,
         )
         if p.log_data_protection_policy:
-            log_group.add_property_override("DataProtectionPolicy", p.log_data_protection_policy)
+            override_property(log_group, "DataProtectionPolicy", p.log_data_protection_policy)
         return log_group
 
     def _code(self, artifact: Path | None) -> lambda_.CfnFunction.CodeProperty:
@@ -352,7 +353,7 @@ class ServerlessFunction(Construct):
             name=name,
         )
         if provisioned is not None:
-            alias.add_property_override("ProvisionedConcurrencyConfig", provisioned)
+            override_property(alias, "ProvisionedConcurrencyConfig", provisioned)
         alias.add_override("DependsOn", self.logical_id)
         self.target_alias = (name, logical_id)
 

@@ -25,6 +25,7 @@ from constructs_lib import naming
 from constructs_lib.config.model import API_CORS_DEFAULT_HEADERS, Cors, HttpApiAuthorizer, HttpApiConfig
 from constructs_lib.constructs.function import ServerlessFunction
 from constructs_lib.constructs.intrinsics import execute_api_arn, lambda_invocation_uri, raw
+from constructs_lib.constructs.overrides import override_property
 from constructs_lib.constructs.placement import remember_stack, stack_of
 
 __all__ = [
@@ -161,11 +162,10 @@ class ServiceHttpApi(Construct):
                 retention_in_days=access_logs.retention_in_days,
             )
             if access_logs.data_protection_policy:
-                self.log_group.add_property_override(
-                    "DataProtectionPolicy", access_logs.data_protection_policy
-                )
+                override_property(self.log_group, "DataProtectionPolicy", access_logs.data_protection_policy)
             self.log_group.override_logical_id(naming.http_api_log_group_logical_id())
-            self.cfn_stage.add_property_override(
+            override_property(
+                self.cfn_stage,
                 "AccessLogSettings",
                 {
                     "DestinationArn": {"Fn::GetAtt": [naming.http_api_log_group_logical_id(), "Arn"]},
@@ -174,8 +174,8 @@ class ServiceHttpApi(Construct):
             )
             self.cfn_stage.add_override("DependsOn", naming.http_api_log_group_logical_id())
         if tags:  # v3 tags the API and its stage with provider.tags
-            self.cfn_api.add_property_override("Tags", dict(tags))
-            self.cfn_stage.add_property_override("Tags", dict(tags))
+            override_property(self.cfn_api, "Tags", dict(tags))
+            override_property(self.cfn_stage, "Tags", dict(tags))
 
     @property
     def api_id(self) -> str:
@@ -232,7 +232,7 @@ class ServiceHttpApi(Construct):
             authorizer_type="REQUEST" if config.type == "request" else "JWT",
             name=name,
         )
-        authorizer.add_property_override("IdentitySource", list(config.identity_source or []))
+        override_property(authorizer, "IdentitySource", list(config.identity_source or []))
         if config.type == "request":
             target: Any
             alias = None
@@ -249,8 +249,8 @@ class ServiceHttpApi(Construct):
                 ("AuthorizerPayloadFormatVersion", config.payload_version),
             ):
                 if value is not None:
-                    authorizer.add_property_override(prop, value)
-            authorizer.add_property_override("AuthorizerUri", lambda_invocation_uri(target))
+                    override_property(authorizer, prop, value)
+            override_property(authorizer, "AuthorizerUri", lambda_invocation_uri(target))
             if alias:
                 authorizer.add_override("DependsOn", alias)
             if not config.managed_externally:
@@ -266,7 +266,8 @@ class ServiceHttpApi(Construct):
                 if alias:
                     permission.add_override("DependsOn", alias)
         else:
-            authorizer.add_property_override(
+            override_property(
+                authorizer,
                 "JwtConfiguration",
                 {"Audience": list(dict.fromkeys(config.audience or [])), "Issuer": config.issuer_url},
             )
@@ -303,22 +304,20 @@ class ServiceHttpApi(Construct):
 
     def _authorize(self, route: apigwv2.CfnRoute, authorizer: Any) -> None:
         if authorizer.type == "aws_iam":
-            route.add_property_override("AuthorizationType", "AWS_IAM")
+            override_property(route, "AuthorizationType", "AWS_IAM")
             return
         if authorizer.id is not None:  # an authorizer of the external API (provider.httpApi.id)
-            route.add_property_override(
-                "AuthorizationType", "CUSTOM" if authorizer.type == "request" else "JWT"
-            )
-            route.add_property_override("AuthorizerId", authorizer.id)
+            override_property(route, "AuthorizationType", "CUSTOM" if authorizer.type == "request" else "JWT")
+            override_property(route, "AuthorizerId", authorizer.id)
             if authorizer.scopes:
-                route.add_property_override("AuthorizationScopes", list(dict.fromkeys(authorizer.scopes)))
+                override_property(route, "AuthorizationScopes", list(dict.fromkeys(authorizer.scopes)))
             return
         logical_id = self._authorizer_ids[authorizer.name]
         config = self.config.authorizers[authorizer.name]
-        route.add_property_override("AuthorizationType", "CUSTOM" if config.type == "request" else "JWT")
-        route.add_property_override("AuthorizerId", {"Ref": logical_id})
+        override_property(route, "AuthorizationType", "CUSTOM" if config.type == "request" else "JWT")
+        override_property(route, "AuthorizerId", {"Ref": logical_id})
         if authorizer.scopes:
-            route.add_property_override("AuthorizationScopes", list(dict.fromkeys(authorizer.scopes)))
+            override_property(route, "AuthorizationScopes", list(dict.fromkeys(authorizer.scopes)))
 
     def _integration(self, function: ServerlessFunction) -> apigwv2.CfnIntegration:
         key = function.props.key

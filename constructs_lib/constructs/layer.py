@@ -21,6 +21,7 @@ from constructs_lib import naming
 from constructs_lib.config.model import Layer
 from constructs_lib.constructs.assets import add_zip_asset
 from constructs_lib.constructs.hashing import LayerHashInput, js_json
+from constructs_lib.constructs.overrides import override_property
 from constructs_lib.constructs.placement import output
 
 __all__ = ["ServerlessLayer"]
@@ -71,7 +72,7 @@ class ServerlessLayer(Construct):
         )
         for name, value in props.items():
             if name != "Content":
-                self.cfn_layer.add_property_override(name, value)
+                override_property(self.cfn_layer, name, value)
         self.cfn_layer.override_logical_id(self.logical_id)
         if layer.retain:
             self.cfn_layer.cfn_options.deletion_policy = CfnDeletionPolicy.RETAIN

@@ -43,6 +43,7 @@ from aws_cdk import (
 from constructs import Construct
 
 from constructs_lib.config.model import ResourcesSection
+from constructs_lib.constructs.overrides import recorded_overrides
 from constructs_lib.errors import SlsCdkError
 from constructs_lib.loader.resources_check import PARAMETER_KEYS
 
@@ -220,12 +221,21 @@ def _generated_attributes(resource: CfnResource) -> dict[str, Any]:
         return copy.deepcopy(raw)
     properties = Stack.of(resource).resolve(resource._render_properties(resource._cfn_properties))
     properties = dict(properties) if isinstance(properties, dict) else {}
-    # properties the constructs set as overrides (one jsii round trip, or lazily computed)
-    overrides = getattr(resource, "sls_property_overrides", None)
+    # properties the constructs set as overrides (override_property, one jsii round trip, or lazy)
+    overrides = recorded_overrides(resource)
     if overrides:
         resolved = Stack.of(resource).resolve(dict(overrides))
-        properties.update({k: v for k, v in resolved.items() if v is not None})
+        _deep_update(properties, {k: v for k, v in resolved.items() if v is not None})
     return {"Properties": properties}
+
+
+def _deep_update(base: dict[str, Any], overrides: dict[str, Any]) -> None:
+    """``add_property_override`` semantics: a nested override replaces only its own key."""
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _deep_update(base[key], value)
+        else:
+            base[key] = value
 
 
 def _merge_into(resource: CfnResource, logical_id: str, definition: dict[str, Any]) -> None:
