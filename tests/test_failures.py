@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -13,7 +17,7 @@ import pytest
 
 from constructs_lib.cli import commands
 from constructs_lib.cli.commands import main
-from tests.helpers import REFERENCE
+from tests.helpers import REFERENCE, ROOT
 
 BOOT = (REFERENCE / "f21-provider-string" / "boot.zip").read_bytes()
 
@@ -117,3 +121,58 @@ def test_interrupt_exits_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setitem(commands._COMMANDS, "synth", interrupted)
     code, err = _synth(_service(tmp_path / "svc", SMALL), tmp_path / "out")
     assert (code, err) == (130, "interrupted\n")
+
+
+@pytest.mark.parametrize("out", ["afile", "afile/sub", "missing/parent/out"])
+def test_out_must_be_a_folder_we_can_make(tmp_path: Path, out: str) -> None:
+    (tmp_path / "afile").write_text("x")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["synth", str(_service(tmp_path / "svc", SMALL)), "--out", str(tmp_path / out)])
+    assert code == 1 and err.getvalue().startswith(f"error: --out {tmp_path / out}: ")
+    assert (tmp_path / "afile").read_text() == "x" and not (tmp_path / "missing").exists()
+
+
+def test_cdk_synth_path_leaves_the_cli_folder_empty_on_failure(tmp_path: Path) -> None:
+    """app.py under ``cdk synth``: the CDK CLI's output folder holds nothing of a failed synth."""
+    many = "".join(f"  f{i}:\n    handler: h.h\n" for i in range(170))
+    svc = _service(tmp_path / "svc", textwrap.dedent(SMALL).replace("  f:\n    handler: h.h\n", many))
+    out = tmp_path / "cdk.out"
+    out.mkdir()
+    env = {**os.environ, "CDK_OUTDIR": str(out), "CDK_CONTEXT_JSON": json.dumps({"service": str(svc)})}
+    run = subprocess.run([sys.executable, str(ROOT / "app.py")], env=env, capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "would hold 513 resources" in run.stderr and "Traceback" not in run.stderr
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        ("sns: 'arn:aws:sns'", "11:9: functions.f.events[0].sns: 'arn:aws:sns' is not a whole ARN"),
+        ("sqs: 'arn:aws:sqs'", "11:9: functions.f.events[0].sqs: 'arn:aws:sqs' is not a whole ARN"),
+        ("stream: 'arn:aws'", "11:9: functions.f.events[0].stream: 'arn:aws' is not a whole ARN"),
+        (
+            "stream: 'arn:aws:kinesis:us-east-1:123456789012:stream'",
+            "functions.f.events[0].stream: 'arn:aws:kinesis:us-east-1:123456789012:stream' is not a stream ARN",
+        ),
+        (
+            "stream: {arn: 'arn:aws:kinesis:us-east-1:123456789012:stream/s', destinations: {onFailure: 'arn:x'}}",
+            "functions.f.events[0].stream.destinations.onFailure: 'arn:x' is not a whole ARN",
+        ),
+        (
+            "eventBridge: {eventBus: 'arn:aws:events:us-east-1:123456789012:event-bus', pattern: {source: [x]}}",
+            "functions.f.events[0].eventBridge: eventBus 'arn:aws:events:us-east-1:123456789012:event-bus' "
+            "is not an event bus ARN",
+        ),
+    ],
+)
+def test_malformed_arns_are_located_errors_not_builder_crashes(
+    tmp_path: Path, event: str, expected: str
+) -> None:
+    """Builders read an ARN's parts; a malformed one (AWS refuses it too) is refused at load, and
+    only the real problem is named (not the other forms of the union)."""
+    text = textwrap.dedent(SMALL) + f"    events:\n      - {event}\n"
+    code, err = _synth(_service(tmp_path / "svc", text), tmp_path / "out")
+    assert code == 1 and expected in err
+    assert "input should be a valid" not in err

@@ -113,6 +113,7 @@ def cmd_print(args: argparse.Namespace) -> int:
 def cmd_synth(args: argparse.Namespace) -> int:
     from constructs_lib.cli.synthesis import synthesize
 
+    _check_out(Path(args.out))
     project, jobs = load_to_synth(args, jobs=args.jobs, nag=args.nag)
     report(project)
     written = synthesize(project, Path(args.out), validate=args.validate, nag=args.nag, jobs=jobs)
@@ -121,6 +122,16 @@ def cmd_synth(args: argparse.Namespace) -> int:
         hint = f"  (deploy with: cdk deploy {svc.stack_name} {' '.join(flags)})" if flags else ""
         print(f"{svc.stack_name}: {_count(path)} resources -> {os.path.relpath(path)}{hint}")
     return 0
+
+
+def _check_out(out: Path) -> None:
+    """``--out`` must be a folder, or a new one in a folder that exists (a typo should not
+    create a tree of folders somewhere)."""
+    if out.exists() and not out.is_dir():
+        raise SlsCdkError(f"--out {out}: is a file, not a folder")
+    parent = out.resolve().parent
+    if not out.exists() and not parent.is_dir():
+        raise SlsCdkError(f"--out {out}: its parent folder {parent} does not exist")
 
 
 def _count(template: Path) -> int:

@@ -157,13 +157,16 @@ def synthesize(
 ) -> list[Path]:
     """Synthesize ``project`` into ``out``; returns each stack's template path.
 
-    ``atomic``: write beside ``out`` and move it into place on success (nothing is written on
-    failure). ``cdk synth`` runs app.py with ``atomic=False``: the CDK CLI owns (and locks) its
-    output folder, so files are written into it."""
+    Nothing is written on failure: the assembly is staged in a temporary folder and moved into
+    place on success. ``atomic``: staged beside ``out``, which is replaced. ``cdk synth`` runs
+    app.py with ``atomic=False``: the CDK CLI owns (and locks) its output folder, so the staging
+    folder is inside it and its entries are moved up (an assembly's paths are relative to its root)."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     groups = partition(project, jobs) if jobs > 1 and not nag and _can_fork() else [project.services]
-    target = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent)) if atomic else out
+    if not atomic:
+        out.mkdir(exist_ok=True)
+    target = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent if atomic else out))
     try:
         if len(groups) == 1:
             templates = _synth_here(project, target, validate=validate, nag=nag)
@@ -171,9 +174,10 @@ def synthesize(
             templates = _synth_forked(project, groups, target, validate=validate)
         if atomic:
             _install(target, out)
+        else:
+            _move_into(target, out)
     except BaseException:
-        if atomic:
-            shutil.rmtree(target, ignore_errors=True)
+        shutil.rmtree(target, ignore_errors=True)
         raise
     return [out / name for name in templates]
 
@@ -229,6 +233,12 @@ def _install(tmp: Path, out: Path) -> None:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         return
+    _move_into(tmp, out)
+
+
+def _move_into(tmp: Path, out: Path) -> None:
+    """Every entry of ``tmp`` moved into ``out`` (replacing one of the same name), then ``tmp``
+    removed."""
     for item in tmp.iterdir():
         target = out / item.name
         if target.is_dir():

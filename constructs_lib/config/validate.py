@@ -224,6 +224,18 @@ def _ignore(data: JsonValue, path: KeyPath, reason: str) -> None:
         parent.pop(path[-1], None)
 
 
+#: what pydantic says of a union branch the value was never meant for ("input should be a valid
+#: dictionary" beside the real problem of the string form)
+_TYPE_MISMATCH = frozenset({"dict_type", "model_type", "model_attributes_type", "list_type", "string_type"})
+
+
+def _without_union_noise(errors: list[SchemaError], kinds: dict[int, str]) -> list[SchemaError]:
+    """At a key where one union branch says what is wrong, the other branches' type mismatches
+    are left out."""
+    explained = {tuple(e.path) for e in errors if kinds[id(e)] not in _TYPE_MISMATCH}
+    return [e for e in errors if kinds[id(e)] not in _TYPE_MISMATCH or tuple(e.path) not in explained]
+
+
 def _position(problem: SchemaError) -> tuple[int, int]:
     where = problem.location
     return (where.line or 0, where.column or 0) if where else (0, 0)
@@ -253,6 +265,7 @@ def validate(
         except ValidationError as exc:
             done: set[KeyPath] = set()  # ignored in this pass: errors inside them are moot
             errors: list[SchemaError] = []
+            kinds: dict[int, str] = {}
             ignored = False
             for err in exc.errors():
                 path = _data_path(data, tuple(err["loc"]))
@@ -282,7 +295,9 @@ def validate(
                     done.add(path)
                     ignored = True
                 else:
-                    errors.append(SchemaError(message, location=sources.locate(path), path=path, hint=hint))
+                    problem = SchemaError(message, location=sources.locate(path), path=path, hint=hint)
+                    errors.append(problem)
+                    kinds[id(problem)] = err["type"]
             if errors or not ignored:
-                ErrorGroup.raise_if_any(errors)
+                ErrorGroup.raise_if_any(_without_union_noise(errors, kinds))
     raise AssertionError(f"validation did not settle in {_PASSES} passes")  # pragma: no cover

@@ -27,8 +27,15 @@ __all__ = [
 
 
 def _arn(value: str) -> str:
+    """An ARN has six parts, ``arn:partition:service:region:account:resource`` (region and account
+    may be empty); AWS refuses anything shorter, and the builders read the parts."""
     if not value.startswith("arn:"):
         raise ValueError(f"{value!r} is not an ARN (arn:...)")
+    parts = value.split(":", 5)
+    if len(parts) < 6 or not parts[1] or not parts[2] or not parts[5]:
+        raise ValueError(
+            f"{value!r} is not a whole ARN (arn:<partition>:<service>:<region>:<account>:<resource>)"
+        )
     return value
 
 

@@ -52,6 +52,8 @@ class EventBridgeEvent(Base):
             raise ValueError(f"pattern key {unknown[0]!r} is not one of {', '.join(_PATTERN_KEYS)}")
         one_input(self.input, self.input_path, self.input_transformer)
         bus = self.event_bus
+        if isinstance(bus, str) and bus.startswith("arn") and ":event-bus/" not in bus:
+            raise ValueError(f"eventBus {bus!r} is not an event bus ARN (arn:...:event-bus/<name>)")
         if isinstance(bus, dict) and not (
             set(bus) in ({"Ref"}, {"Fn::ImportValue"})
             or (set(bus) == {"Fn::GetAtt"} and len(bus["Fn::GetAtt"]) == 2 and bus["Fn::GetAtt"][1] == "Name")

@@ -54,6 +54,11 @@ class StreamEvent(Base):
 
     @model_validator(mode="after")
     def _type_for_intrinsics(self) -> StreamEvent:
+        if isinstance(self.arn, str) and "/" not in self.arn.split(":", 5)[5]:
+            raise ValueError(
+                f"{self.arn!r} is not a stream ARN (a Kinesis stream/<name> or a DynamoDB "
+                "table/<name>/stream/<label>)"
+            )
         if isinstance(self.arn, dict) and self.type is None:
             raise ValueError("'type' (dynamodb or kinesis) is needed when 'arn' is a CloudFormation function")
         if (
