@@ -176,3 +176,61 @@ def test_malformed_arns_are_located_errors_not_builder_crashes(
     code, err = _synth(_service(tmp_path / "svc", text), tmp_path / "out")
     assert code == 1 and expected in err
     assert "input should be a valid" not in err
+
+
+def _bomb(body: str) -> str:
+    return textwrap.dedent(SMALL) + textwrap.dedent(body)
+
+
+_DOUBLING = (
+    "custom:\n  s: "
+    + "x" * 80
+    + "\n"
+    + "".join(
+        f"  s{i}: ${{self:custom.{'s' if i == 1 else f's{i - 1}'}}}${{self:custom.{'s' if i == 1 else f's{i - 1}'}}}\n"
+        for i in range(1, 24)
+    )
+)
+_LISTS = "custom:\n  l: [a, b, c, d, e, f, g, h]\n" + "".join(
+    f"  l{i}: [" + ", ".join([f"'${{self:custom.{'l' if i == 1 else f'l{i - 1}'}}}'"] * 8) + "]\n"
+    for i in range(1, 9)
+)
+
+_MANY = (
+    "custom:\n  l: [a, b, c, d, e, f, g, h]\n"
+    + "".join(
+        f"  l{i}: [" + ", ".join([f"'${{self:custom.{'l' if i == 1 else f'l{i - 1}'}}}'"] * 8) + "]\n"
+        for i in range(1, 7)
+    )
+    + "  l6b: ["
+    + ", ".join(["'${self:custom.l5}'"] * 8)
+    + "]\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("custom:\n  a: &a [*a]\n", "serverless.yml:11:6: an alias refers to the value that contains it"),
+        ("custom:\n  a: &a {x: *a}\n", "serverless.yml:11:6: an alias refers to the value that contains it"),
+        ("custom:\n  big: " + "9" * 5000 + "\n", "11:8: custom.big: a number of 5000 digits"),
+        (_DOUBLING, "serverless.yml:25:3: custom.s14: resolves to more than 1,000,000 characters"),
+        (_LISTS, "custom.l7[0]: resolves to more than 1,000,000 characters"),
+        (_MANY, "serverless.yml:10:1: custom: the configuration resolves to more than 5,000,000 characters"),
+    ],
+    ids=["alias-list", "alias-map", "huge-int", "string-doubling", "list-multiplying", "many-values"],
+)
+def test_bombs_are_refused_by_budgets_in_bounded_memory(tmp_path: Path, body: str, expected: str) -> None:
+    """Recursive aliases, huge numbers and variables that multiply a value are refused by explicit
+    budgets, located at the first offending key, without building what they would expand to."""
+    import tracemalloc
+
+    folder = _service(tmp_path / "svc", _bomb(body))
+    tracemalloc.start()
+    try:
+        code, err = _synth(folder, tmp_path / "out")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert code == 1 and expected in err, err
+    assert peak < 50 * 1024 * 1024, f"{peak / 2**20:.0f} MB"

@@ -14,11 +14,11 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 import yaml
 
 from constructs_lib.config.data import JsonObject, JsonValue, KeyPath, Scalar
+from constructs_lib.config.yaml_guards import check_expansion, yaml_location
 from constructs_lib.errors import Location, YamlError
 
 __all__ = ["MAX_FILE_BYTES", "Document", "SourceMap", "load_yaml_file", "load_yaml_text"]
@@ -30,6 +30,8 @@ _Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(yaml, "CSafeLo
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 100
 MAX_NODES = 200_000
+#: digits of a plain integer (Python refuses to convert past 4300; no AWS value needs 1000)
+MAX_NUMBER_CHARS = 1000
 
 
 @dataclass
@@ -157,7 +159,7 @@ class _Builder:
         self.count = 0
 
     def loc(self, node: yaml.Node) -> Location:
-        return _location(self.file, node.start_mark)
+        return yaml_location(self.file, node.start_mark)
 
     def error(self, node: yaml.Node, message: str, path: KeyPath = ()) -> YamlError:
         return YamlError(message, location=self.loc(node), path=path)
@@ -186,6 +188,10 @@ class _Builder:
         if node.style:  # quoted or block scalars are strings unless tagged otherwise
             return node.value if node.tag == f"{_STD}str" else self._explicit(node, path)
         if node.tag == _implicit_tag(node.value):
+            if len(node.value) > MAX_NUMBER_CHARS and _INT_DEC.match(node.value):
+                raise self.error(
+                    node, f"a number of {len(node.value)} digits: no AWS setting takes one", path
+                )
             return _plain_scalar(node.value)
         return self._explicit(node, path)
 
@@ -265,32 +271,6 @@ def _implicit_tag(value: str) -> str:
     return resolve(_Loader, yaml.ScalarNode, value, (True, False))
 
 
-def _check_expansion(root: yaml.Node, file: str) -> None:
-    """Refuse alias bombs before building anything: count the values the tree expands to,
-    visiting each distinct node once."""
-    sizes: dict[int, int] = {}
-
-    def size(node: yaml.Node) -> int:
-        known = sizes.get(id(node))
-        if known is not None:
-            return known
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            total += sum(size(child) for child in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            total += sum(size(k) + size(v) for k, v in node.value)
-        if total > MAX_NODES:
-            mark = node.start_mark
-            raise YamlError(
-                f"document expands to more than {MAX_NODES} values through aliases (alias bomb?)",
-                location=_location(file, mark),
-            )
-        sizes[id(node)] = total
-        return total
-
-    size(root)
-
-
 def _check_shape(text: str, file: str) -> None:
     """Refuse deep nesting before the (recursive) composer sees it."""
     depth = 0
@@ -302,7 +282,7 @@ def _check_shape(text: str, file: str) -> None:
                     mark = event.start_mark
                     raise YamlError(
                         f"nesting deeper than {MAX_DEPTH} levels",
-                        location=_location(file, mark),
+                        location=yaml_location(file, mark),
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
@@ -319,19 +299,7 @@ def _yaml_error(exc: yaml.YAMLError, file: str) -> YamlError:
         mark = context_mark  # where the unclosed value began
     context = marked.context if marked else None
     message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
-    return YamlError(message, location=_location(file, mark))
-
-
-class _Mark(Protocol):
-    """A position in PyYAML's parsers (the Python and the C one have their own classes)."""
-
-    line: int
-    column: int
-
-
-def _location(file: str, mark: _Mark | None) -> Location:
-    """PyYAML's 0-based mark as a 1-based location."""
-    return Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+    return YamlError(message, location=yaml_location(file, mark))
 
 
 def load_yaml_text(
@@ -347,7 +315,7 @@ def load_yaml_text(
         raise _yaml_error(exc, file) from None
     builder = _Builder(file)
     if node is not None:
-        _check_expansion(node, file)
+        check_expansion(node, file, MAX_NODES)
     if node is None:
         if allow_empty:
             return Document({}, builder.sources)

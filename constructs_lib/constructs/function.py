@@ -14,8 +14,7 @@ v3 compiles functions concurrently: everything up to the version hash runs for a
 first, the rest (version, aliases, URL, event invoke config) afterwards. The order in which IAM
 statements land in the generated role follows from that, so the construct has the same two steps:
 ``__init__`` and :meth:`complete` (called right away unless ``defer_completion`` is set).
-Usable from plain Python: build an :class:`~constructs_lib.config.model.EffectiveFunction` (or
-load one from YAML) and pass it in.
+Usable from plain Python: pass an :class:`~constructs_lib.config.model.EffectiveFunction`.
 """
 
 from __future__ import annotations

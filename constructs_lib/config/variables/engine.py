@@ -26,6 +26,11 @@ __all__ = ["Resolver", "resolve_config"]
 
 #: Nested resolution deeper than this is a mistake (v3 stops at a similar depth).
 MAX_RESOLUTION_DEPTH = 40
+#: What one variable may resolve to, counted in characters plus one per value: a CloudFormation
+#: template is at most 1 MB, so anything larger is variables multiplying a value (a bomb).
+MAX_RESOLVED_SIZE = 1_000_000
+#: The same for the whole resolved configuration (several templates' worth, with room to spare).
+MAX_CONFIG_SIZE = 5_000_000
 
 _NO_VALUE = "no value found and there is no fallback"
 
@@ -116,12 +121,27 @@ class Resolver:
     # ---- public ---------------------------------------------------------------------------------
     def resolve_all(self) -> JsonObject:
         self.walk(())
-        self.errors.extend(pseudo_errors(self.data, self.sources))
+        if not self.errors:
+            self._check_total_size()
+        if not self.errors:
+            self.errors.extend(pseudo_errors(self.data, self.sources))
         unique: dict[str, SlsCdkError] = {}
         for err in self.errors:
             unique.setdefault(err.format(), err)
         ErrorGroup.raise_if_any(list(unique.values()))
         return self.data
+
+    def _check_total_size(self) -> None:
+        """Each value within :data:`MAX_RESOLVED_SIZE` can still add up (a list of lists of
+        references): the whole configuration has a budget too, blamed on its largest key."""
+        seen: dict[int, int] = {}
+        if _size(self.data, MAX_CONFIG_SIZE, seen) <= MAX_CONFIG_SIZE:
+            return
+        largest = max(self.data, key=lambda k: _size(self.data[k], MAX_CONFIG_SIZE, seen))
+        self._fail(
+            (largest,),
+            f"the configuration resolves to more than {MAX_CONFIG_SIZE:,} characters, most of them here",
+        )
 
     def walk(self, path: KeyPath) -> None:
         """Resolve everything under ``path``."""
@@ -201,6 +221,11 @@ class Resolver:
         finally:
             self._stack.pop()
             self._origin = outer_origin
+        if _size(value, MAX_RESOLVED_SIZE) > MAX_RESOLVED_SIZE:
+            self._fail(
+                path, f"resolves to more than {MAX_RESOLVED_SIZE:,} characters (variables multiply a value?)"
+            )
+            raise _DependencyFailed
         self._set(path, value)
         if origin is not None and tpl.single is not None:
             # Values that came whole from a YAML file keep that file's lines in messages.
@@ -315,6 +340,29 @@ def _interpolate(value: JsonValue, shown: str, resolver: Resolver, path: KeyPath
         location=resolver.location(path),
         path=path,
     )
+
+
+def _size(value: JsonValue, cap: int, seen: dict[int, int] | None = None) -> int:
+    """Characters plus one per value, as the template would hold them (a branch shared by a
+    multiplied list counts each time it appears), computed once per distinct branch and no
+    further than past ``cap``."""
+    if isinstance(value, str):
+        return 1 + len(value)
+    if not isinstance(value, dict | list):
+        return 1
+    seen = {} if seen is None else seen
+    known = seen.get(id(value))
+    if known is not None:
+        return known
+    total = 1
+    children = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, child in children:
+        total += len(str(key)) if isinstance(value, dict) else 0
+        total += _size(child, cap, seen)
+        if total > cap:
+            break
+    seen[id(value)] = total
+    return total
 
 
 def _js_number(value: int | float) -> str:
