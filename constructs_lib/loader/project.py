@@ -28,9 +28,10 @@ from constructs_lib.config.validate import validate
 from constructs_lib.config.variables import ResolveContext, resolve_config
 from constructs_lib.errors import ConfigError, ErrorGroup, Location, SlsCdkError
 from constructs_lib.events.sites import CheckContext, EventSite, event_sites
-from constructs_lib.loader.artifacts import check_artifacts, package_service
-from constructs_lib.loader.build import run_hooks, shell_quoted_path
+from constructs_lib.loader.artifacts import check_artifacts, inspect_packaged, package_service
+from constructs_lib.loader.build import check_hooks, hook_timeout, run_hooks, shell_quoted_path
 from constructs_lib.loader.checks import check_events, check_functions
+from constructs_lib.loader.env_checks import check_environment
 from constructs_lib.loader.plugins import PluginNotice, check_plugins
 from constructs_lib.loader.resources_check import check_resources
 from constructs_lib.loader.service import CrossServiceRef, LoadedService, Project
@@ -150,6 +151,8 @@ def _check_config(
     return notices, [
         *errors,
         *check_functions(ctx),
+        *check_environment(ctx),
+        *check_hooks(model.scripts.hooks, model.scripts.commands, model.custom, ctx.sources),
         *check_events(ctx, sites),
         *check_resources(model, ctx.sources, ctx.functions),
     ]
@@ -214,10 +217,20 @@ def load_service(
     notices, errors = _check_config(ctx, sites)
     ErrorGroup.raise_if_any(errors)
     if build and model.scripts.hooks:
-        for message in run_hooks(model.scripts.hooks, cwd=folder, service=model.service, env=environ):
-            notices.append(PluginNotice("serverless-plugin-scripts", message))
-    ErrorGroup.raise_if_any(check_artifacts(model, functions, folder, sources, file.name))
+        timeout = hook_timeout(model.custom)
+        hooks = run_hooks(
+            model.scripts.hooks,
+            cwd=folder,
+            service=model.service,
+            env=environ,
+            sources=sources,
+            timeout=timeout,
+        )
+        notices.extend(PluginNotice("serverless-plugin-scripts", message) for message in hooks)
+    ErrorGroup.raise_if_any(check_artifacts(model, functions, folder, sources, file.name, req.root))
     packaged = package_service(model, functions, folder, final_region, file.name)
+    zip_errors, zip_warnings = inspect_packaged(model, functions, packaged, folder, sources, file.name)
+    ErrorGroup.raise_if_any(zip_errors)
     return LoadedService(
         model=model,
         file=file,
@@ -231,7 +244,7 @@ def load_service(
         images=_images(functions, final_region),
         sources=sources,
         data=resolved,
-        warnings=(*warnings, *safety_warnings(model, sources, final_stage)),
+        warnings=(*warnings, *zip_warnings, *safety_warnings(model, sources, final_stage)),
         notices=tuple(notices),
         compose_name=compose_name,
         depends_on=depends_on,
