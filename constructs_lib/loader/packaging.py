@@ -120,7 +120,8 @@ def _inside(path: str, boundary: str) -> bool:
 
 def _all_files(root: Path, boundary: Path | None = None) -> tuple[list[str], list[str]]:
     """``(files, escaped)``: every file below ``root`` as a ``/`` path, symlinks followed (loops
-    skipped) unless they lead outside ``boundary`` (default ``root``): those are ``escaped``."""
+    skipped) unless they lead outside ``boundary`` (default ``root``): those are ``escaped``
+    (folders with a trailing ``/``)."""
     found: list[str] = []
     escaped: list[str] = []
     seen: set[tuple[int, int]] = set()
@@ -140,7 +141,7 @@ def _all_files(root: Path, boundary: Path | None = None) -> tuple[list[str], lis
             full = os.path.join(current, name)
             if os.path.islink(full) and not _inside(full, limit):
                 dirs.remove(name)
-                escaped.append(rel_of(rel, name))
+                escaped.append(rel_of(rel, name) + "/")
         for name in files:
             full = os.path.join(current, name)
             if os.path.islink(full) and not _inside(full, limit):
@@ -185,9 +186,9 @@ def escaped_links(
     escaped = _ESCAPED.get((root, boundary))
     if escaped is None:
         escaped = _all_files(root, boundary)[1]
-    probes = [probe for link in escaped for probe in (link, f"{link}/x")]
-    kept = set(_selected(probes, excludes, includes))
-    return [link for link in escaped if link in kept or f"{link}/x" in kept]
+    probes = {link: f"{link}x" if link.endswith("/") else link for link in escaped}
+    kept = set(_selected(list(probes.values()), excludes, includes))
+    return [link.rstrip("/") for link, probe in probes.items() if probe in kept]
 
 
 _WORK_DIR: Path | None = None
