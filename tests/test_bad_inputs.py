@@ -681,6 +681,11 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
         "serverless.yml:13:5: custom.slsCdk.hookTimeout: hookTimeout must be a number of seconds between 1 and 86400, not 'ten'",
     ),
     (
+        "hook-timeout-below-one",
+        svc(("  obj: {a: 1}", "  obj: {a: 1}\n  slsCdk:\n    hookTimeout: 0.5")),
+        "serverless.yml:13:5: custom.slsCdk.hookTimeout: hookTimeout must be a number of seconds between 1 and 86400, not 0.5",
+    ),
+    (
         "hook-timeout-bool",
         svc(("  obj: {a: 1}", "  obj: {a: 1}\n  slsCdk:\n    hookTimeout: true")),
         "custom.slsCdk.hookTimeout: hookTimeout must be a number of seconds between 1 and 86400, not True",
@@ -697,9 +702,9 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
         "serverless.yml:7:5: provider.environment.1ST: environment variable name '1ST' is refused by Lambda: it must start with a letter",
     ),
     (
-        "env-name-underscore-first",
-        add_fn("environment:\n  _PRIVATE: x\n"),
-        "serverless.yml:18:7: functions.env.environment._PRIVATE: environment variable name '_PRIVATE' is refused",
+        "env-name-space",
+        add_fn("environment:\n  'MY VAR': x\n"),
+        "serverless.yml:18:7: functions.env.environment.MY VAR: environment variable name 'MY VAR' is refused",
     ),
     (
         "env-name-dot",
@@ -786,3 +791,17 @@ def test_the_table_is_large_enough() -> None:
     ]
     outside = [c for c in CASES if "outside" in c[0] or "climbs-out" in c[0] or "symlink-out" in c[0]]
     assert len(zips) >= 3 and len(outside) >= 3
+
+
+def test_env_name_starting_with_underscore_is_a_located_warning(tmp_path: Path) -> None:
+    """v3's schema accepts ``_NAME`` (a v3 reference case uses one), Lambda documents a letter
+    first: a warning, and the synth goes on."""
+    files = add_fn("environment:\n  _PRIVATE: x\n")
+    (tmp_path / "serverless.yml").write_text(str(files["serverless.yml"]))
+    (tmp_path / "boot.zip").write_bytes(zipped(("bootstrap", b"x")))
+    code, text = _run(tmp_path, ["check", "."])
+    assert code == 0, text
+    assert (
+        "serverless.yml:18:7: functions.env.environment._PRIVATE: environment variable name '_PRIVATE' "
+        "starts with '_'; Lambda documents that names start with a letter" in text
+    )

@@ -430,3 +430,29 @@ def _check_unreadable(tmp_path: Path) -> None:
         "serverless.yml:12:1: package: cannot read 1 file(s) of the service folder to package: src/private.py"
         in text
     )
+
+
+def test_a_zip_bomb_is_refused_from_its_central_directory_fast_and_small(tmp_path: Path) -> None:
+    """A 1 KB zip claiming 4 GB: refused in milliseconds, without extracting (bounded memory)."""
+    import struct
+    import time
+    import tracemalloc
+
+    from constructs_lib.config.source import SourceMap
+    from constructs_lib.loader.zip_checks import zip_problems
+
+    bomb = tmp_path / "bomb.zip"
+    _write_zip(bomb, ["bootstrap"])
+    data = bytearray(bomb.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    struct.pack_into("<II", data, central + 20, 10, 0xFFFF_FFF0)
+    bomb.write_bytes(bytes(data))
+    tracemalloc.start()
+    start = time.monotonic()
+    problems = zip_problems(bomb, "bomb.zip", ("package", "artifact"), SourceMap("serverless.yml"))
+    elapsed = time.monotonic() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    text = "\n".join(p.format() for p in problems)
+    assert "a zip bomb" in text and "unzips to 4096.0 MB; Lambda's limit is 250 MB" in text
+    assert elapsed < 0.5 and peak < 2 * 1024 * 1024

@@ -179,7 +179,7 @@ def check_hooks(
         )
     value = _timeout_value(custom)
     number = isinstance(value, int | float) and not isinstance(value, bool)
-    if value is not None and not (number and 0 < float(value) <= _MAX_HOOK_TIMEOUT_S):  # type: ignore[arg-type]
+    if value is not None and not (number and 1 <= float(value) <= _MAX_HOOK_TIMEOUT_S):  # type: ignore[arg-type]
         where = ("custom", "slsCdk", "hookTimeout")
         errors.append(
             ConfigError(

@@ -31,7 +31,7 @@ from constructs_lib.events.sites import CheckContext, EventSite, event_sites
 from constructs_lib.loader.artifacts import check_artifacts, inspect_packaged, package_service
 from constructs_lib.loader.build import check_hooks, hook_timeout, run_hooks, shell_quoted_path
 from constructs_lib.loader.checks import check_events, check_functions
-from constructs_lib.loader.env_checks import check_environment
+from constructs_lib.loader.env_checks import check_environment, environment_warnings
 from constructs_lib.loader.plugins import PluginNotice, check_plugins
 from constructs_lib.loader.resources_check import check_resources
 from constructs_lib.loader.service import CrossServiceRef, LoadedService, Project
@@ -244,7 +244,12 @@ def load_service(
         images=_images(functions, final_region),
         sources=sources,
         data=resolved,
-        warnings=(*warnings, *zip_warnings, *safety_warnings(model, sources, final_stage)),
+        warnings=(
+            *warnings,
+            *environment_warnings(ctx),
+            *zip_warnings,
+            *safety_warnings(model, sources, final_stage),
+        ),
         notices=tuple(notices),
         compose_name=compose_name,
         depends_on=depends_on,
