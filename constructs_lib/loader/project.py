@@ -28,7 +28,7 @@ from constructs_lib.config.validate import validate
 from constructs_lib.config.variables import ResolveContext, resolve_config
 from constructs_lib.errors import ConfigError, ErrorGroup, Location, SlsCdkError
 from constructs_lib.events.sites import CheckContext, EventSite, event_sites
-from constructs_lib.loader.artifacts import check_artifacts, inspect_packaged, package_service
+from constructs_lib.loader.artifacts import Packaged, check_artifacts, inspect_packaged, package_service
 from constructs_lib.loader.build import check_hooks, hook_timeout, run_hooks, shell_quoted_path
 from constructs_lib.loader.checks import check_events, check_functions
 from constructs_lib.loader.env_checks import check_environment, environment_warnings
@@ -170,6 +170,33 @@ def _images(functions: Mapping[str, EffectiveFunction], region: str) -> dict[str
     return images
 
 
+def _run_hooks(
+    model: Service, folder: Path, env: Mapping[str, str], sources: SourceMap
+) -> list[PluginNotice]:
+    """The build hooks, each within ``custom.slsCdk.hookTimeout``; notices for hooks not run."""
+    messages = run_hooks(
+        model.scripts.hooks,
+        cwd=folder,
+        service=model.service,
+        env=env,
+        sources=sources,
+        timeout=hook_timeout(model.custom),
+    )
+    return [PluginNotice("serverless-plugin-scripts", message) for message in messages]
+
+
+def _package(
+    ctx: CheckContext, folder: Path, config_file: str, root: Path
+) -> tuple[Packaged, list[SlsCdkError]]:
+    """Artifacts checked, zips made, every zip inspected: the zips and their warnings."""
+    model, functions, sources = ctx.service, dict(ctx.functions), ctx.sources
+    ErrorGroup.raise_if_any(check_artifacts(model, functions, folder, sources, config_file, root))
+    packaged = package_service(model, functions, folder, ctx.region, config_file)
+    errors, warnings = inspect_packaged(model, functions, packaged, folder, sources, config_file)
+    ErrorGroup.raise_if_any(errors)
+    return packaged, warnings
+
+
 def load_service(
     file: Path,
     *,
@@ -217,20 +244,8 @@ def load_service(
     notices, errors = _check_config(ctx, sites)
     ErrorGroup.raise_if_any(errors)
     if build and model.scripts.hooks:
-        timeout = hook_timeout(model.custom)
-        hooks = run_hooks(
-            model.scripts.hooks,
-            cwd=folder,
-            service=model.service,
-            env=environ,
-            sources=sources,
-            timeout=timeout,
-        )
-        notices.extend(PluginNotice("serverless-plugin-scripts", message) for message in hooks)
-    ErrorGroup.raise_if_any(check_artifacts(model, functions, folder, sources, file.name, req.root))
-    packaged = package_service(model, functions, folder, final_region, file.name)
-    zip_errors, zip_warnings = inspect_packaged(model, functions, packaged, folder, sources, file.name)
-    ErrorGroup.raise_if_any(zip_errors)
+        notices.extend(_run_hooks(model, folder, environ, sources))
+    packaged, zip_warnings = _package(ctx, folder, file.name, req.root)
     return LoadedService(
         model=model,
         file=file,
