@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import struct
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -68,6 +70,41 @@ def compose(text: str, services: tuple[str, ...] = ("a", "b")) -> dict[str, str 
         files[f"{name}/serverless.yml"] = COMPOSE_SERVICE.replace("{name}", name)
         files[f"{name}/boot.zip"] = b"PK\x05\x06" + b"\x00" * 18
     return files
+
+
+#: a file content that the table writes as a symlink to what follows the prefix
+LINK = b"SYMLINK:"
+
+
+def zipped(*entries: tuple[str, bytes], link: str | None = None) -> bytes:
+    """A small zip built in memory; ``link`` adds a symlink entry of that name."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries:
+            zf.writestr(name, data)
+        if link:
+            info = zipfile.ZipInfo(link)
+            info.external_attr = (0o120777) << 16
+            zf.writestr(info, "/etc/passwd")
+    return buf.getvalue()
+
+
+def lying_zip(file_size: int, compress_size: int) -> bytes:
+    """A 1 KB zip whose central directory claims ``file_size`` bytes unzipped from
+    ``compress_size``: how a zip bomb looks to a reader that never extracts."""
+    data = bytearray(zipped(("bootstrap", b"\0" * 1000)))
+    central = data.index(b"PK\x01\x02")
+    struct.pack_into("<II", data, central + 20, compress_size, file_size)
+    return bytes(data)
+
+
+def with_zip(content: bytes, *changes: tuple[str, str]) -> dict[str, str | bytes]:
+    return {**svc(*changes), "boot.zip": content}
+
+
+def hooks(lines: str) -> dict[str, str | bytes]:
+    """The base service with ``custom.scripts.hooks`` lines (6-space indent)."""
+    return svc(("custom:\n", "custom:\n  scripts:\n    hooks:\n" + textwrap.indent(lines, "      ")))
 
 
 # (id, files, expected fragment of the message). Service files are serverless.yml unless named.
@@ -536,6 +573,161 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
         {**svc(("artifact: boot.zip", "artifact: dist")), "dist/x": "x"},
         "serverless.yml:13:3: package.artifact: artifact 'dist' not found",
     ),
+    (
+        "package-artifact-climbs-out",
+        svc(("artifact: boot.zip", "artifact: ../boot.zip")),
+        "serverless.yml:13:3: package.artifact: artifact '../boot.zip' points outside the project",
+    ),
+    (
+        "package-artifact-absolute-outside",
+        svc(("artifact: boot.zip", "artifact: /etc/hostname")),
+        "serverless.yml:13:3: package.artifact: artifact '/etc/hostname' points outside the project",
+    ),
+    (
+        "package-artifact-symlink-out",
+        {**svc(("artifact: boot.zip", "artifact: link.zip")), "link.zip": LINK + b"/etc/hostname"},
+        "serverless.yml:13:3: package.artifact: artifact 'link.zip' is a symlink that points outside the project",
+    ),
+    (
+        "package-function-artifact-climbs-out",
+        add_fn("package:\n  artifact: sub/../../x.zip\n"),
+        "serverless.yml:18:7: functions.env.package.artifact: artifact 'sub/../../x.zip' points outside",
+    ),
+    (
+        "package-layer-artifact-outside",
+        svc(("package:", "layers:\n  deps:\n    package:\n      artifact: /etc/hostname\npackage:")),
+        "serverless.yml:15:7: layers.deps.package.artifact: layer artifact '/etc/hostname' points outside",
+    ),
+    (
+        "package-artifact-not-a-zip",
+        with_zip(b"#!/bin/sh\necho not a zip\n"),
+        "serverless.yml:13:3: package.artifact: artifact 'boot.zip' is not a zip file",
+    ),
+    (
+        "package-artifact-truncated-zip",
+        with_zip(zipped(("bootstrap", b"x" * 100))[:60]),
+        "serverless.yml:13:3: package.artifact: artifact 'boot.zip' is not a zip file",
+    ),
+    (
+        "package-layer-artifact-not-a-zip",
+        {
+            **svc(("package:", "layers:\n  deps:\n    package:\n      artifact: layer.zip\npackage:")),
+            "layer.zip": "plain text",
+        },
+        "serverless.yml:15:7: layers.deps.package.artifact: artifact 'layer.zip' is not a zip file",
+    ),
+    (
+        "package-zip-entry-absolute",
+        with_zip(zipped(("bootstrap", b"x"), ("/etc/cron.d/evil", b"x"))),
+        "serverless.yml:13:3: package.artifact: artifact 'boot.zip': entry '/etc/cron.d/evil' has an absolute path",
+    ),
+    (
+        "package-zip-entry-dotdot",
+        with_zip(zipped(("bootstrap", b"x"), ("lib/../../evil.sh", b"x"))),
+        "artifact 'boot.zip': entry 'lib/../../evil.sh' climbs out of the archive with '..'",
+    ),
+    (
+        "package-zip-entry-symlink",
+        with_zip(zipped(("bootstrap", b"x"), link="passwd")),
+        "serverless.yml:13:3: package.artifact: artifact 'boot.zip': entry 'passwd' is a symlink",
+    ),
+    (
+        "package-zip-over-250mb-unzipped",
+        with_zip(lying_zip(260 * 1024 * 1024, 1024 * 1024)),
+        "artifact 'boot.zip' unzips to 260.0 MB; Lambda's limit is 250 MB (unzipped",
+    ),
+    (
+        "package-zip-bomb-ratio",
+        with_zip(lying_zip(100 * 1024 * 1024, 20)),
+        "entry 'bootstrap' claims 100.0 MB from 20 bytes (ratio 5242880:1, more than deflate can produce): a zip bomb",
+    ),
+    (
+        "package-zip-bomb-huge",
+        with_zip(lying_zip(0xFFFF_FFF0, 20)),
+        "artifact 'boot.zip' unzips to 4096.0 MB; Lambda's limit is 250 MB",
+    ),
+    # ---- build hooks ----
+    (
+        "hook-event-typo",
+        hooks("before:package:createDeploymentArtifact: make\n"),
+        "serverless.yml:13:7: custom.scripts.hooks.before:package:createDeploymentArtifact: hook event "
+        "'before:package:createDeploymentArtifact' is not a lifecycle event of Serverless v3, so it would never run\n"
+        "  hint: did you mean 'before:package:createDeploymentArtifacts'?",
+    ),
+    (
+        "hook-event-deploy-typo",
+        hooks("after:deploy:deplyo: ./notify.sh\n"),
+        "custom.scripts.hooks.after:deploy:deplyo: hook event 'after:deploy:deplyo' is not a lifecycle event"
+        " of Serverless v3, so it would never run\n  hint: did you mean 'after:deploy:deploy'?",
+    ),
+    (
+        "hook-event-bare-word",
+        hooks("build: make\n"),
+        "serverless.yml:13:7: custom.scripts.hooks.build: hook event 'build' is not a lifecycle event",
+    ),
+    (
+        "hook-timeout-negative",
+        svc(("  obj: {a: 1}", "  obj: {a: 1}\n  slsCdk:\n    hookTimeout: -5")),
+        "serverless.yml:13:5: custom.slsCdk.hookTimeout: hookTimeout must be a number of seconds between 1 and 86400, not -5",
+    ),
+    (
+        "hook-timeout-text",
+        svc(("  obj: {a: 1}", "  obj: {a: 1}\n  slsCdk:\n    hookTimeout: ten")),
+        "serverless.yml:13:5: custom.slsCdk.hookTimeout: hookTimeout must be a number of seconds between 1 and 86400, not 'ten'",
+    ),
+    (
+        "hook-timeout-below-one",
+        svc(("  obj: {a: 1}", "  obj: {a: 1}\n  slsCdk:\n    hookTimeout: 0.5")),
+        "serverless.yml:13:5: custom.slsCdk.hookTimeout: hookTimeout must be a number of seconds between 1 and 86400, not 0.5",
+    ),
+    (
+        "hook-timeout-bool",
+        svc(("  obj: {a: 1}", "  obj: {a: 1}\n  slsCdk:\n    hookTimeout: true")),
+        "custom.slsCdk.hookTimeout: hookTimeout must be a number of seconds between 1 and 86400, not True",
+    ),
+    # ---- environment ----
+    (
+        "env-name-dash",
+        add_fn("environment:\n  MY-VAR: x\n"),
+        "serverless.yml:18:7: functions.env.environment.MY-VAR: environment variable name 'MY-VAR' is refused by Lambda",
+    ),
+    (
+        "env-name-digit-first",
+        svc(("  region: us-east-1", "  region: us-east-1\n  environment:\n    1ST: x")),
+        "serverless.yml:7:5: provider.environment.1ST: environment variable name '1ST' is refused by Lambda: it must start with a letter",
+    ),
+    (
+        "env-name-space",
+        add_fn("environment:\n  'MY VAR': x\n"),
+        "serverless.yml:18:7: functions.env.environment.MY VAR: environment variable name 'MY VAR' is refused",
+    ),
+    (
+        "env-name-dot",
+        add_fn("environment:\n  app.mode: x\n"),
+        "functions.env.environment.app.mode: environment variable name 'app.mode' is refused",
+    ),
+    (
+        "env-over-4kb",
+        add_fn("environment:\n  BIG: " + "x" * 4100 + "\n"),
+        "serverless.yml:17:5: functions.env.environment: the environment of function 'env' is 4110 bytes; "
+        "Lambda allows 4096 (4 KB, keys and values together)",
+    ),
+    (
+        "env-over-4kb-together",
+        svc(
+            ("  region: us-east-1", "  region: us-east-1\n  environment:\n    A: " + "a" * 2100),
+            (
+                "    handler: bootstrap\n",
+                "    handler: bootstrap\n    environment:\n      B: " + "b" * 2100 + "\n",
+            ),
+        ),
+        "functions.env.environment: the environment of function 'env' is 4215 bytes; Lambda allows 4096",
+    ),
+    (
+        "env-over-4kb-provider",
+        svc(("  region: us-east-1", "  region: us-east-1\n  environment:\n    A: " + "a" * 4090)),
+        "serverless.yml:6:3: provider.environment: the environment of function 'env' is 4098 bytes",
+    ),
 ]
 
 
@@ -547,7 +739,9 @@ def test_bad_input_is_located_and_writes_nothing(
     for name, content in files.items():
         target = project / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
+        if isinstance(content, bytes) and content.startswith(LINK):
+            target.symlink_to(content.removeprefix(LINK).decode())
+        elif isinstance(content, bytes):
             target.write_bytes(content)
         else:
             target.write_text(content)
@@ -584,4 +778,25 @@ def _errors(text: str) -> list[str]:
 def test_the_table_is_large_enough() -> None:
     assert len(CASES) >= 40
     kinds = {c[0].split("-")[0] for c in CASES}
-    assert kinds == {"yaml", "schema", "var", "compose", "package"}
+    assert kinds == {"yaml", "schema", "var", "compose", "package", "hook", "env"}
+    for kind in ("hook", "env"):
+        assert sum(c[0].startswith(f"{kind}-") for c in CASES) >= 3, kind
+    zips = [
+        c for c in CASES if c[0].startswith(("package-zip", "package-artifact-not", "package-artifact-trunc"))
+    ]
+    outside = [c for c in CASES if "outside" in c[0] or "climbs-out" in c[0] or "symlink-out" in c[0]]
+    assert len(zips) >= 3 and len(outside) >= 3
+
+
+def test_env_name_starting_with_underscore_is_a_located_warning(tmp_path: Path) -> None:
+    """v3's schema accepts ``_NAME`` (a v3 reference case uses one), Lambda documents a letter
+    first: a warning, and the synth goes on."""
+    files = add_fn("environment:\n  _PRIVATE: x\n")
+    (tmp_path / "serverless.yml").write_text(str(files["serverless.yml"]))
+    (tmp_path / "boot.zip").write_bytes(zipped(("bootstrap", b"x")))
+    code, text = _run(tmp_path, ["check", "."])
+    assert code == 0, text
+    assert (
+        "serverless.yml:18:7: functions.env.environment._PRIVATE: environment variable name '_PRIVATE' "
+        "starts with '_'; Lambda documents that names start with a letter" in text
+    )

@@ -7,12 +7,14 @@ import io
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from constructs_lib.cli.commands import main
-from constructs_lib.loader.build import PACKAGE_EVENTS, build_events
+from constructs_lib.errors import SlsCdkError
+from constructs_lib.loader.build import DEFAULT_HOOK_TIMEOUT_S, KNOWN_EVENTS, PACKAGE_EVENTS, build_events
 from constructs_lib.loader.project import load_project
 from tests.helpers import SEED
 
@@ -83,7 +85,10 @@ def test_failing_hook_is_reported_and_nothing_is_written(tmp_path: Path) -> None
     out = tmp_path / "cdk.out"
     code, _, err = run_cli("synth", str(tmp_path), "--build", "--out", str(out))
     assert code == 1
-    assert "hooks: hook 'before:package:createDeploymentArtifacts' failed with exit code 7" in err
+    assert (
+        "serverless.yml:15:7: custom.scripts.hooks.before:package:createDeploymentArtifacts: "
+        "hooks: hook 'before:package:createDeploymentArtifacts' failed with exit code 7" in err
+    )
     assert "dart: not found" in err and "Traceback" not in err
     assert not out.exists()
 
@@ -122,5 +127,76 @@ def test_lifecycle_table() -> None:
     assert PACKAGE_EVENTS.index("before:package:createDeploymentArtifacts") < PACKAGE_EVENTS.index(
         "package:createDeploymentArtifacts"
     )
-    ordered, others = build_events({"package:finalize": "a", "before:package:initialize": "b", "x:y": "c"})
-    assert ordered == [("before:package:initialize", "b"), ("package:finalize", "a")] and others == ["x:y"]
+    ordered, others = build_events(
+        {"package:finalize": "a", "before:package:initialize": "b", "deploy:deploy": "c"}
+    )
+    assert ordered == [("before:package:initialize", "b"), ("package:finalize", "a")]
+    assert others == ["deploy:deploy"]
+
+
+def test_lifecycle_events_are_v3s() -> None:
+    """Read from serverless@3.40.0's commands schema and internal aws: commands."""
+    for event in (
+        "before:package:createDeploymentArtifacts",
+        "after:deploy:deploy",
+        "before:deploy:function:packageFunction",
+        "aws:deploy:deploy:uploadArtifacts",
+        "after:aws:package:finalize:saveServiceState",
+        "before:remove:remove",
+        "initialize",
+    ):
+        assert event in KNOWN_EVENTS, event
+    assert "package:createDeploymentArtifact" not in KNOWN_EVENTS and "deploy" not in KNOWN_EVENTS
+
+
+def test_unknown_hook_event_is_an_error_before_anything_runs(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "before:package:createDeploymentArtifacts": "echo ran > ran.txt",
+            "after:package:finalise": "echo never",
+        },
+    )
+    for argv in (["check", str(tmp_path)], ["synth", str(tmp_path), "--build", "--out", str(tmp_path / "o")]):
+        code, _, err = run_cli(*argv)
+        assert code == 1 and "Traceback" not in err
+        assert (
+            "serverless.yml:16:7: custom.scripts.hooks.after:package:finalise: hook event 'after:package:finalise'"
+            " is not a lifecycle event of Serverless v3" in err
+        )
+        assert "did you mean 'after:package:finalize'?" in err
+    assert not (tmp_path / "ran.txt").exists() and not (tmp_path / "o").exists()
+
+
+def test_hooks_of_the_plugins_own_commands_are_known(tmp_path: Path) -> None:
+    write(tmp_path, {"before:package:createDeploymentArtifacts": MAKE_ZIP, "hello:hello": "echo hi"})
+    project = load_project(tmp_path, build=True)
+    assert any("'hello:hello' is not run" in n.message for n in project.services[0].notices)
+
+
+def test_a_hook_that_outlives_its_timeout_is_stopped(tmp_path: Path) -> None:
+    """``custom.slsCdk.hookTimeout`` seconds, then the hook's whole process group is killed."""
+    write(
+        tmp_path,
+        {"before:package:createDeploymentArtifacts": "echo started; sleep 60 & sleep 60; echo never"},
+    )
+    text = (tmp_path / "serverless.yml").read_text()
+    (tmp_path / "serverless.yml").write_text(
+        text.replace("custom:\n", "custom:\n  slsCdk:\n    hookTimeout: 1\n")
+    )
+    start = time.monotonic()
+    with pytest.raises(SlsCdkError) as info:
+        load_project(tmp_path, build=True)
+    assert time.monotonic() - start < 10
+    message = info.value.format()
+    assert (
+        "serverless.yml:17:7: custom.scripts.hooks.before:package:createDeploymentArtifacts: hooks: hook "
+        "'before:package:createDeploymentArtifacts' did not finish within 1 s and was stopped" in message
+    )
+    assert message.endswith(
+        "raise custom.slsCdk.hookTimeout (seconds) if it needs longer; last lines of its output:\n    started"
+    )
+
+
+def test_default_timeout_is_fifteen_minutes() -> None:
+    assert DEFAULT_HOOK_TIMEOUT_S == 900

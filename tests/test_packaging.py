@@ -263,3 +263,196 @@ def test_the_work_folder_is_removed_only_by_the_process_that_made_it(tmp_path: P
     assert folder.is_dir()
     _remove_work_dir(folder, os.getpid())
     assert not folder.exists()
+
+
+HANDLERS = """\
+service: handlers
+provider:
+  name: aws
+  runtime: python3.12
+  region: us-east-1
+  deploymentBucket:
+    name: my.serverless
+  iam:
+    role: arn:aws:iam::123456789012:role/r
+functions:
+  present:
+    handler: src/app.main
+  dotted:
+    handler: src.app.main
+  missing:
+    handler: src/gone.main
+  node:
+    handler: web/index.handler
+    runtime: nodejs20.x
+  nodeMissing:
+    handler: web/nope.handler
+    runtime: nodejs20.x
+  ruby:
+    handler: lib/fn.call
+    runtime: ruby3.3
+  custom:
+    handler: bootstrap
+    runtime: provided.al2023
+    package:
+      artifact: custom.zip
+  layered:
+    handler: bootstrap
+    runtime: provided.al2023
+    layers: [arn:aws:lambda:us-east-1:123456789012:layer:runtime:1]
+    package:
+      artifact: custom.zip
+"""
+
+
+def _write_zip(path: Path, names: list[str]) -> None:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name in names:
+            zf.writestr(name, "x")
+
+
+def test_missing_handler_files_are_located_warnings(tmp_path: Path) -> None:
+    """v3 never looks; Lambda fails at the first invoke. Interpreted runtimes need the handler's
+    file, custom runtimes a root ``bootstrap`` (unless a layer may bring it)."""
+    for rel in ("src/app.py", "web/index.mjs"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    _write_zip(tmp_path / "custom.zip", ["bin/bootstrap"])
+    (tmp_path / "serverless.yml").write_text(HANDLERS)
+    warnings = [w.format() for w in load_service(tmp_path / "serverless.yml").warnings]
+    text = "\n".join(warnings)
+    assert (
+        "serverless.yml:16:5: functions.missing.handler: handler 'src/gone.main': none of src/gone.py is in the zip of 'missing'"
+        in text
+    )
+    assert "handler 'web/nope.handler': none of web/nope.cjs, web/nope.js, web/nope.mjs is in the zip" in text
+    assert "serverless.yml:24:5: functions.ruby.handler: handler 'lib/fn.call': none of lib/fn.rb" in text
+    assert (
+        "serverless.yml:27:5: functions.custom.handler: the zip of 'custom' has no 'bootstrap' at its root"
+        in text
+    )
+    assert not any(f"functions.{key}.handler" in text for key in ("present", "dotted", "node", "layered"))
+    _write_zip(tmp_path / "custom.zip", ["bootstrap"])
+    assert "custom.handler" not in "\n".join(
+        w.format() for w in load_service(tmp_path / "serverless.yml").warnings
+    )
+
+
+def test_symlinks_out_of_the_service_are_left_out_and_warned(tmp_path: Path) -> None:
+    """Folder packaging never follows a symlink out of the service folder (v3 would zip what it
+    points to, e.g. a home directory): the link is left out, with a warning at the package key.
+    Links inside the service are followed, as v3 does; excluded links are not worth a warning."""
+    outside = tmp_path / "outside"
+    (outside / "keys").mkdir(parents=True)
+    (outside / "keys" / "id_rsa").write_text("secret")
+    (outside / "token.txt").write_text("secret")
+    root = tmp_path / "svc"
+    (root / "src").mkdir(parents=True)
+    (root / "src" / "handler.py").write_text("code")
+    (root / "src" / "keys").symlink_to(outside / "keys")
+    (root / "src" / "token.txt").symlink_to(outside / "token.txt")
+    (root / "src" / "same.py").symlink_to(root / "src" / "handler.py")
+    (root / "ignored").symlink_to(outside)
+    (root / "serverless.yml").write_text(
+        SERVICE.replace("    - '!docs/**'\n", "    - '!docs/**'\n    - '!ignored/**'\n")
+    )
+    svc = load_service(root / "serverless.yml")
+    names = sorted(zipfile.ZipFile(svc.function_artifact("shared")).namelist())
+    assert names == ["src/handler.py", "src/same.py"]
+    text = "\n".join(w.format() for w in svc.warnings)
+    assert (
+        "serverless.yml:12:1: package: left out of pkg.zip: symlink(s) leading outside the service folder: "
+        "src/keys, src/token.txt" in text
+    )
+    assert "ignored" not in text
+
+
+def test_artifacts_may_live_anywhere_in_the_compose_project(tmp_path: Path) -> None:
+    """The boundary is the project root: a compose service may use a zip of a sibling folder."""
+    (tmp_path / "shared").mkdir()
+    _write_zip(tmp_path / "shared" / "boot.zip", ["bootstrap"])
+    (tmp_path / "svc").mkdir()
+    text = (
+        HANDLERS.split("functions:")[0]
+        + "functions:\n  f:\n    handler: bootstrap\n    runtime: provided.al2023\n"
+    )
+    (tmp_path / "svc" / "serverless.yml").write_text(text + "package:\n  artifact: ../shared/boot.zip\n")
+    svc = load_service(tmp_path / "svc" / "serverless.yml", project_root=tmp_path)
+    assert svc.function_artifact("f") == (tmp_path / "shared" / "boot.zip").resolve()
+    with pytest.raises(SlsCdkError, match="points outside the project"):
+        load_service(tmp_path / "svc" / "serverless.yml")
+
+
+def test_unreadable_files_are_located_errors() -> None:
+    """A selected file the user cannot read (run as an unprivileged user: root reads anything;
+    in a folder of /tmp that user can reach)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        _check_unreadable(Path(folder))
+
+
+def _check_unreadable(tmp_path: Path) -> None:
+    import os
+
+    root = tmp_path / "svc"
+    (root / "src").mkdir(parents=True)
+    (root / "src" / "handler.py").write_text("code")
+    (root / "src" / "private.py").write_text("code")
+    (root / "src" / "private.py").chmod(0)
+    (root / "serverless.yml").write_text(SERVICE)
+    for folder in (tmp_path, root, root / "src"):
+        folder.chmod(0o755)
+    (root / "serverless.yml").chmod(0o644)
+    (root / "src" / "handler.py").chmod(0o644)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child drops root when it has it, and reports the error text
+        try:
+            if os.geteuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)
+            try:
+                load_service(root / "serverless.yml")
+                result = "loaded"
+            except SlsCdkError as exc:
+                result = exc.format()
+            except BaseException as exc:
+                result = repr(exc)
+            os.write(write, result.encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    with os.fdopen(read) as pipe:
+        text = pipe.read()
+    assert (
+        "serverless.yml:12:1: package: cannot read 1 file(s) of the service folder to package: src/private.py"
+        in text
+    )
+
+
+def test_a_zip_bomb_is_refused_from_its_central_directory_fast_and_small(tmp_path: Path) -> None:
+    """A 1 KB zip claiming 4 GB: refused in milliseconds, without extracting (bounded memory)."""
+    import struct
+    import time
+    import tracemalloc
+
+    from constructs_lib.config.source import SourceMap
+    from constructs_lib.loader.zip_checks import zip_problems
+
+    bomb = tmp_path / "bomb.zip"
+    _write_zip(bomb, ["bootstrap"])
+    data = bytearray(bomb.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    struct.pack_into("<II", data, central + 20, 10, 0xFFFF_FFF0)
+    bomb.write_bytes(bytes(data))
+    tracemalloc.start()
+    start = time.monotonic()
+    problems = zip_problems(bomb, "bomb.zip", ("package", "artifact"), SourceMap("serverless.yml"))
+    elapsed = time.monotonic() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    text = "\n".join(p.format() for p in problems)
+    assert "a zip bomb" in text and "unzips to 4096.0 MB; Lambda's limit is 250 MB" in text
+    assert elapsed < 0.5 and peak < 2 * 1024 * 1024

@@ -4,26 +4,32 @@ v3's rules: a function's ``package.artifact``, else the service's unless the fun
 packaged individually; otherwise the service folder zipped with the default excludes and the
 ``package`` patterns (one ``<service>.zip`` for all, or ``<key>.zip`` per individual function).
 Layer folders stay out of the service's zips. ``s3://`` artifacts are downloaded, as v3 does.
+
+Beyond v3: a local artifact must stay inside the project root (no ``..``, absolute path or
+symlink leading out) and every zip is inspected before use (:mod:`.zip_checks`).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from constructs_lib.config.model import EffectiveFunction, FunctionPackage, Package, Service
 from constructs_lib.config.source import SourceMap
-from constructs_lib.errors import PackagingError, SlsCdkError
+from constructs_lib.errors import PackagingError, SchemaError, SlsCdkError
 from constructs_lib.loader.packaging import (
     DEFAULT_EXCLUDES,
     download_artifact,
+    escaped_links,
     package_folder,
     parse_s3_uri,
     select_files,
 )
 from constructs_lib.loader.service import LayerArtifact
+from constructs_lib.loader.zip_checks import handler_warnings, zip_problems
 
-__all__ = ["Packaged", "check_artifacts", "package_service"]
+__all__ = ["Packaged", "check_artifacts", "inspect_packaged", "package_service"]
 
 Path_ = tuple[str | int, ...]
 
@@ -111,9 +117,12 @@ def check_artifacts(
     folder: Path,
     sources: SourceMap,
     config_file: str,
+    root: Path | None = None,
 ) -> list[SlsCdkError]:
-    """Every missing artifact and empty selection, located; a missing artifact names the build
-    hook that would make it."""
+    """Every missing, escaping or broken artifact and empty selection, located; a missing artifact
+    names the build hook that would make it. ``root``: the project root (the compose folder for a
+    compose service; else ``folder``), which no local artifact may leave."""
+    root = (root or folder).resolve()
     errors: list[SlsCdkError] = []
     seen: set[str] = set()
     for key, fn in functions.items():
@@ -123,60 +132,92 @@ def check_artifacts(
         if spec is not None:
             if spec.name not in seen:
                 seen.add(spec.name)
-                if not select_files(folder, excludes=spec.excludes, includes=spec.includes):
-                    errors.append(
-                        PackagingError(
-                            f"no file of the service folder matches the package patterns (for {key!r})",
-                            location=sources.locate(spec.where),
-                            path=spec.where,
-                        )
+                errors.extend(
+                    _selection_problems(
+                        folder, folder, spec, sources, "the service folder", f" (for {key!r})"
                     )
+                )
             continue
         assert fn.artifact is not None
         if fn.artifact in seen or parse_s3_uri(fn.artifact) is not None:
             continue  # s3:// is downloaded at load, as v3 downloads it at package time
         seen.add(fn.artifact)
-        full = (folder / fn.artifact).resolve()
-        if not full.is_file():
-            path = _artifact_key(model, key)
-            errors.append(
-                PackagingError(
-                    f"artifact {fn.artifact!r} not found at {full}",
-                    location=sources.locate(path),
-                    path=path,
-                    hint=_hooks_hint(model),
-                )
-            )
-    return [*errors, *_layer_problems(model, folder, sources, config_file)]
+        path = _artifact_key(model, key)
+        errors.extend(_local_artifact(fn.artifact, folder, root, sources, path, _hooks_hint(model)))
+    return [*errors, *_layer_problems(model, folder, root, sources, config_file)]
 
 
-def _layer_problems(model: Service, folder: Path, sources: SourceMap, config_file: str) -> list[SlsCdkError]:
+def _local_artifact(
+    artifact: str,
+    folder: Path,
+    root: Path,
+    sources: SourceMap,
+    where: Path_,
+    hint: str | None,
+    kind: str = "artifact",
+) -> list[SlsCdkError]:
+    """A local zip: inside the project root (symlinks resolved), a file, and a sound zip."""
+    full = (folder / artifact).resolve()
+
+    def error(message: str, hint: str | None = None) -> list[SlsCdkError]:
+        return [PackagingError(message, location=sources.locate(where), path=where, hint=hint)]
+
+    if not full.is_relative_to(root):
+        how = "is a symlink that points" if (folder / artifact).is_symlink() else "points"
+        return error(
+            f"{kind} {artifact!r} {how} outside the project ({full})",
+            "keep artifacts inside the project folder",
+        )
+    if not full.is_file():
+        return error(f"{kind} {artifact!r} not found at {full}", hint)
+    return list(zip_problems(full, artifact, where, sources))
+
+
+def _layer_problems(
+    model: Service, folder: Path, root: Path, sources: SourceMap, config_file: str
+) -> list[SlsCdkError]:
     errors: list[SlsCdkError] = []
     for key, layer in model.layers.items():
         if layer.artifact is not None:
-            if not (folder / layer.artifact).resolve().is_file():
-                path: Path_ = ("layers", key, "package", "artifact")
-                errors.append(
-                    PackagingError(
-                        f"layer artifact {layer.artifact!r} not found at "
-                        f"{(folder / layer.artifact).resolve()}",
-                        location=sources.locate(path),
-                        path=path,
-                    )
-                )
+            path: Path_ = ("layers", key, "package", "artifact")
+            errors.extend(
+                _local_artifact(layer.artifact, folder, root, sources, path, None, "layer artifact")
+            )
             continue
         relative, spec = layer_spec(model, key, config_file)
-        root = folder / relative
+        layer_root = folder / relative
         problem = None
-        if not root.resolve().is_relative_to(folder.resolve()):
+        if not layer_root.resolve().is_relative_to(folder.resolve()):
             problem = f"layer path {layer.path!r} leaves the service folder"
-        elif not root.is_dir():
-            problem = f"layer path {layer.path!r} is not a folder ({root})"
-        elif not select_files(root, excludes=spec.excludes, includes=spec.includes):
-            problem = f"no file of layer path {layer.path!r} matches the package patterns"
+        elif not layer_root.is_dir():
+            problem = f"layer path {layer.path!r} is not a folder ({layer_root})"
         if problem:
             errors.append(PackagingError(problem, location=sources.locate(spec.where), path=spec.where))
+        else:
+            errors.extend(
+                _selection_problems(layer_root, folder, spec, sources, f"layer path {layer.path!r}")
+            )
     return errors
+
+
+def _selection_problems(
+    root: Path, boundary: Path, spec: _Spec, sources: SourceMap, what: str, for_key: str = ""
+) -> list[SlsCdkError]:
+    """An empty selection, or selected files that cannot be read (named, at most five)."""
+
+    def error(message: str) -> PackagingError:
+        return PackagingError(message, location=sources.locate(spec.where), path=spec.where)
+
+    files = select_files(root, excludes=spec.excludes, includes=spec.includes, boundary=boundary)
+    if not files:
+        return [error(f"no file of {what} matches the package patterns{for_key}")]
+    unreadable = [rel for rel in files if not os.access(root / rel, os.R_OK)]
+    if unreadable:
+        shown = ", ".join(unreadable[:5]) + (
+            f" and {len(unreadable) - 5} more" if len(unreadable) > 5 else ""
+        )
+        return [error(f"cannot read {len(unreadable)} file(s) of {what} to package: {shown}")]
+    return []
 
 
 @dataclass(frozen=True)
@@ -213,7 +254,66 @@ def package_service(
             continue
         relative, spec = layer_spec(model, key, config_file)
         zipped = package_folder(
-            folder / relative, name=key, excludes=spec.excludes, includes=spec.includes, where=spec.where
+            folder / relative,
+            name=key,
+            excludes=spec.excludes,
+            includes=spec.includes,
+            where=spec.where,
+            boundary=folder,
         )
         layers[key] = LayerArtifact(zipped, str(folder / ".serverless" / f"{key}.zip"))
     return Packaged(artifacts, layers)
+
+
+def inspect_packaged(
+    model: Service,
+    functions: dict[str, EffectiveFunction],
+    packaged: Packaged,
+    folder: Path,
+    sources: SourceMap,
+    config_file: str,
+) -> tuple[list[SlsCdkError], list[SlsCdkError]]:
+    """``(errors, warnings)`` of what packaging made: the zips zipped here or downloaded (local
+    artifacts were inspected by :func:`check_artifacts`), symlinks left out of folders, missing
+    handler files."""
+    errors: list[SlsCdkError] = []
+    warnings: list[SlsCdkError] = []
+    done: set[Path] = set()
+    for key, fn in functions.items():
+        zip_path = packaged.artifacts.get(key)
+        if zip_path is None or zip_path in done:
+            continue
+        done.add(zip_path)
+        spec = packaging_spec(model, fn, config_file)
+        if spec is None and (fn.artifact is None or parse_s3_uri(fn.artifact) is None):
+            continue
+        where = spec.where if spec else _artifact_key(model, key)
+        errors.extend(
+            zip_problems(zip_path, str(fn.artifact or f"{spec.name if spec else key}.zip"), where, sources)
+        )
+        if spec is not None:
+            warnings.extend(_link_warnings(folder, folder, spec, sources))
+    for key, layer in model.layers.items():
+        if layer.artifact is None:
+            relative, spec = layer_spec(model, key, config_file)
+            art = packaged.layers[key]
+            errors.extend(zip_problems(art.zip, f"{key}.zip", spec.where, sources))
+            warnings.extend(_link_warnings(folder / relative, folder, spec, sources))
+    warnings.extend(handler_warnings(functions, packaged.artifacts, sources))
+    return errors, warnings
+
+
+def _link_warnings(root: Path, boundary: Path, spec: _Spec, sources: SourceMap) -> list[SlsCdkError]:
+    """Symlinks of a packaged folder that lead out of the service folder: left out, said once."""
+    links = escaped_links(root, excludes=spec.excludes, includes=spec.includes, boundary=boundary)
+    if not links:
+        return []
+    shown = ", ".join(links[:5]) + (f" and {len(links) - 5} more" if len(links) > 5 else "")
+    return [
+        SchemaError(
+            f"left out of {spec.name}.zip: symlink(s) leading outside the service folder: {shown}",
+            location=sources.locate(spec.where),
+            path=spec.where,
+            hint="copy what they point to into the service folder, or build a package.artifact",
+        )
+    ]

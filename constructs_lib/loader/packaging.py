@@ -6,6 +6,9 @@ matches: excludes (v3's defaults, the config file, ``.env*`` with ``useDotenv``,
 ``!pattern``, then ``include`` / ``patterns`` (where ``!x`` excludes). Globs use micromatch's rules
 (``**`` any depth, ``*`` within one segment, ``?``, ``{a,b}``, ``[..]``; dots are matched).
 
+Unlike v3, a symlink leading outside the service folder is never followed: it is left out, and
+the loader warns about each one the patterns would have selected (:func:`escaped_links`).
+
 Zips are deterministic (sorted entries, fixed timestamps, normalised modes keeping the executable
 bit), so an unchanged folder never changes its asset hash. Not reproduced: v3's
 ``excludeDevDependencies`` (Node.js ``devDependencies`` pruning); exclude ``node_modules/**``
@@ -31,6 +34,7 @@ from constructs_lib.errors import PackagingError
 __all__ = [
     "DEFAULT_EXCLUDES",
     "download_artifact",
+    "escaped_links",
     "glob_to_regex",
     "package_folder",
     "parse_s3_uri",
@@ -109,10 +113,23 @@ def glob_to_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("^(?:" + "".join(out) + ")$")
 
 
-def _all_files(root: Path) -> list[str]:
-    """Every file below ``root`` as a ``/`` path, symlinks followed (loops skipped)."""
+def _inside(path: str, boundary: str) -> bool:
+    real = os.path.realpath(path)
+    return real == boundary or real.startswith(boundary.rstrip(os.sep) + os.sep)
+
+
+def _all_files(root: Path, boundary: Path | None = None) -> tuple[list[str], list[str]]:
+    """``(files, escaped)``: every file below ``root`` as a ``/`` path, symlinks followed (loops
+    skipped) unless they lead outside ``boundary`` (default ``root``): those are ``escaped``
+    (folders with a trailing ``/``)."""
     found: list[str] = []
+    escaped: list[str] = []
     seen: set[tuple[int, int]] = set()
+    limit = os.path.realpath(boundary or root)
+
+    def rel_of(rel: str, name: str) -> str:
+        return name if rel == "." else f"{rel}/{name}".replace(os.sep, "/")
+
     for current, dirs, files in os.walk(root, followlinks=True):
         st = os.stat(current)
         if (st.st_dev, st.st_ino) in seen:
@@ -120,20 +137,25 @@ def _all_files(root: Path) -> list[str]:
             continue
         seen.add((st.st_dev, st.st_ino))
         rel = os.path.relpath(current, root)
+        for name in list(dirs):
+            full = os.path.join(current, name)
+            if os.path.islink(full) and not _inside(full, limit):
+                dirs.remove(name)
+                escaped.append(rel_of(rel, name) + "/")
         for name in files:
             full = os.path.join(current, name)
-            if os.path.isfile(full):
-                found.append(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
-    return found
+            if os.path.islink(full) and not _inside(full, limit):
+                escaped.append(rel_of(rel, name))
+            elif os.path.isfile(full):
+                found.append(rel_of(rel, name))
+    return found, escaped
 
 
-def select_files(root: Path, *, excludes: Sequence[str], includes: Sequence[str]) -> list[str]:
-    """The files v3 would zip, sorted."""
+def _selected(files: list[str], excludes: Sequence[str], includes: Sequence[str]) -> list[str]:
     patterns: list[str] = []
     for pattern in excludes:
         patterns.append(pattern[1:] if pattern.startswith("!") else f"!{pattern}")
     patterns.extend(includes)
-    files = _all_files(root)
     state = dict.fromkeys(files, True)
     for p in patterns:
         exclude = p.startswith("!")
@@ -142,6 +164,31 @@ def select_files(root: Path, *, excludes: Sequence[str], includes: Sequence[str]
             if rx.match(path):
                 state[path] = not exclude
     return sorted(path for path, keep in state.items() if keep)
+
+
+_ESCAPED: dict[tuple[Path, Path | None], list[str]] = {}
+
+
+def select_files(
+    root: Path, *, excludes: Sequence[str], includes: Sequence[str], boundary: Path | None = None
+) -> list[str]:
+    """The files v3 would zip, sorted (symlinks out of ``boundary``, default ``root``, left out)."""
+    files, escaped = _all_files(root, boundary)
+    _ESCAPED[(root, boundary)] = escaped
+    return _selected(files, excludes, includes)
+
+
+def escaped_links(
+    root: Path, *, excludes: Sequence[str], includes: Sequence[str], boundary: Path | None = None
+) -> list[str]:
+    """Symlinks left out of ``root``'s selection because they lead outside ``boundary``, and that
+    the patterns would select (as a file, or as a folder holding files); from the last walk."""
+    escaped = _ESCAPED.get((root, boundary))
+    if escaped is None:
+        escaped = _all_files(root, boundary)[1]
+    probes = {link: f"{link}x" if link.endswith("/") else link for link in escaped}
+    kept = set(_selected(list(probes.values()), excludes, includes))
+    return [link.rstrip("/") for link, probe in probes.items() if probe in kept]
 
 
 _WORK_DIR: Path | None = None
@@ -175,12 +222,18 @@ def _zip(root: Path, files: Iterable[str], target: Path) -> None:
 
 
 def package_folder(
-    root: Path, *, name: str, excludes: Sequence[str], includes: Sequence[str], where: tuple[str | int, ...]
+    root: Path,
+    *,
+    name: str,
+    excludes: Sequence[str],
+    includes: Sequence[str],
+    where: tuple[str | int, ...],
+    boundary: Path | None = None,
 ) -> Path:
     """Zip the selected files of ``root`` into a private work folder; return the zip's path.
 
     The same selection of the same bytes always gives the same zip (and the same path)."""
-    files = select_files(root, excludes=excludes, includes=includes)
+    files = select_files(root, excludes=excludes, includes=includes, boundary=boundary)
     if not files:
         raise PackagingError(
             f"no file of {root} matches the package patterns", path=where, hint="check package.patterns"

@@ -11,14 +11,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from constructs_lib import naming
-from constructs_lib.checks.safety import safety_warnings
-from constructs_lib.config.aws_lookup import AwsLookup, resolve_image
 from constructs_lib.config.compose import load_compose, output_refs, split_output_refs
 from constructs_lib.config.defaults import effective_stage, plain_stage
 from constructs_lib.config.files import SERVICE_FILE_NAMES, find_project
@@ -28,15 +26,12 @@ from constructs_lib.config.source import SourceMap, load_yaml_file, read_text
 from constructs_lib.config.validate import validate
 from constructs_lib.config.variables import ProjectRoot, ResolveContext, decide_project_root, resolve_config
 from constructs_lib.errors import ConfigError, ErrorGroup, Location, SlsCdkError
-from constructs_lib.events.cloud_front.check import warnings as cloud_front_warnings
 from constructs_lib.events.sites import CheckContext, EventSite, event_sites
-from constructs_lib.loader.artifacts import check_artifacts, package_service
-from constructs_lib.loader.build import run_hooks, shell_quoted_path
-from constructs_lib.loader.checks import check_events, check_functions, config_warnings
-from constructs_lib.loader.plugins import PluginNotice, check_plugins
-from constructs_lib.loader.resources_check import check_resources
+from constructs_lib.loader.build import shell_quoted_path
+from constructs_lib.loader.env_checks import environment_warnings
 from constructs_lib.loader.service import CrossServiceRef, LoadedService, Project
 from constructs_lib.loader.stack_checks import check_stack, check_unique_stacks
+from constructs_lib.loader.steps import build_hooks, check_config, image_digests, later_warnings, package
 from constructs_lib.loader.v3_schema import v3_schema_findings
 
 __all__ = ["SERVICE_FILE_NAMES", "LoadedService", "Project", "find_project", "load_project", "load_service"]
@@ -140,55 +135,6 @@ def _computed(
     return functions, event_sites(functions)
 
 
-def _check_config(
-    ctx: CheckContext, sites: Mapping[str, Sequence[EventSite[Any]]]
-) -> tuple[list[PluginNotice], list[SlsCdkError]]:
-    """Plugins, functions, resources, every event type's own check: every error, before any hook
-    runs."""
-    model = ctx.service
-    slscdk = (model.custom or {}).get("slsCdk") or {}
-    acknowledged = list(slscdk.get("acknowledgePlugins") or []) if isinstance(slscdk, dict) else []
-    plugins_path: tuple[str, ...] = (
-        ("plugins", "modules") if isinstance(model.plugins, dict) else ("plugins",)
-    )
-    notices, errors = check_plugins(
-        model.plugin_names, acknowledged, path_of=lambda i: (*plugins_path, i), locate=ctx.sources.locate
-    )
-    return notices, [
-        *errors,
-        *check_functions(ctx),
-        *check_events(ctx, sites),
-        *check_resources(model, ctx.sources, ctx.functions),
-    ]
-
-
-def _later_warnings(
-    ctx: CheckContext,
-    sites: Mapping[str, Sequence[EventSite[Any]]],
-    flagged: Sequence[SlsCdkError],
-) -> tuple[SlsCdkError, ...]:
-    """The warnings of the checks after validation, in the order they are printed."""
-    model, sources, stage = ctx.service, ctx.sources, ctx.stage
-    return (
-        *flagged,
-        *config_warnings(ctx, sites),
-        *safety_warnings(model, sources, stage),
-        *cloud_front_warnings(model, sources, stage),
-    )
-
-
-def _images(functions: Mapping[str, EffectiveFunction], region: str) -> dict[str, tuple[str, str]]:
-    """``(uri@digest, sha)`` per image function: a tag is looked up in ECR, as v3 does at package."""
-    images: dict[str, tuple[str, str]] = {}
-    lookup: AwsLookup | None = None
-    for key, fn in functions.items():
-        if fn.image is not None:
-            assert fn.image.uri is not None
-            lookup = lookup or AwsLookup(default_region=region)
-            images[key] = resolve_image(fn.image.uri, region, lookup)
-    return images
-
-
 def load_service(
     file: Path,
     *,
@@ -238,17 +184,15 @@ def load_service(
     ctx = CheckContext(
         service=model, functions=functions, stage=final_stage, region=final_region, sources=sources
     )
-    notices, errors = _check_config(ctx, sites)
+    notices, errors = check_config(ctx, sites)
     stack = check_stack(model, sources, stage=final_stage, stage_option=stage, region_option=region)
     mode = config_validation_mode(resolved, strict=strict)
     flagged, refused = v3_schema_findings(model, resolved, sources, mode)
     ErrorGroup.raise_if_any([*errors, *refused, *stack])
-    later = _later_warnings(ctx, sites, flagged)
+    later = later_warnings(ctx, sites, flagged)
     if build and model.scripts.hooks:
-        for message in run_hooks(model.scripts.hooks, cwd=folder, service=model.service, env=environ):
-            notices.append(PluginNotice("serverless-plugin-scripts", message))
-    ErrorGroup.raise_if_any(check_artifacts(model, functions, folder, sources, file.name))
-    packaged = package_service(model, functions, folder, final_region, file.name)
+        notices.extend(build_hooks(model, folder, environ, sources))
+    packaged, zip_warnings = package(ctx, folder, file.name, req.root.path)
     return LoadedService(
         model=model,
         file=file,
@@ -259,10 +203,17 @@ def load_service(
         sites=sites,
         artifacts=packaged.artifacts,
         layer_artifacts=packaged.layers,
-        images=_images(functions, final_region),
+        images=image_digests(functions, final_region),
         sources=sources,
         data=resolved,
-        warnings=(*resolution_notices, *merge_warnings, *warnings, *later),
+        warnings=(
+            *resolution_notices,
+            *merge_warnings,
+            *warnings,
+            *environment_warnings(ctx),
+            *later,
+            *zip_warnings,
+        ),
         notices=tuple(notices),
         compose_name=compose_name,
         depends_on=depends_on,

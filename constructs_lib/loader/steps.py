@@ -1,0 +1,101 @@
+"""The steps of loading one service after validation (:func:`.project.load_service` runs them in
+order): checks that collect every user error, the warnings of later checks, build hooks,
+packaging and image digests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from constructs_lib.checks.safety import safety_warnings
+from constructs_lib.config.aws_lookup import AwsLookup, resolve_image
+from constructs_lib.config.model import EffectiveFunction, Service
+from constructs_lib.config.source import SourceMap
+from constructs_lib.errors import ErrorGroup, SlsCdkError
+from constructs_lib.events.cloud_front.check import warnings as cloud_front_warnings
+from constructs_lib.events.sites import CheckContext, EventSite
+from constructs_lib.loader.artifacts import Packaged, check_artifacts, inspect_packaged, package_service
+from constructs_lib.loader.build import check_hooks, hook_timeout, run_hooks
+from constructs_lib.loader.checks import check_events, check_functions, config_warnings
+from constructs_lib.loader.env_checks import check_environment
+from constructs_lib.loader.plugins import PluginNotice, check_plugins
+from constructs_lib.loader.resources_check import check_resources
+
+
+def check_config(
+    ctx: CheckContext, sites: Mapping[str, Sequence[EventSite[Any]]]
+) -> tuple[list[PluginNotice], list[SlsCdkError]]:
+    """Plugins, functions, resources, every event type's own check: every error, before any hook
+    runs."""
+    model = ctx.service
+    slscdk = (model.custom or {}).get("slsCdk") or {}
+    acknowledged = list(slscdk.get("acknowledgePlugins") or []) if isinstance(slscdk, dict) else []
+    plugins_path: tuple[str, ...] = (
+        ("plugins", "modules") if isinstance(model.plugins, dict) else ("plugins",)
+    )
+    notices, errors = check_plugins(
+        model.plugin_names, acknowledged, path_of=lambda i: (*plugins_path, i), locate=ctx.sources.locate
+    )
+    return notices, [
+        *errors,
+        *check_functions(ctx),
+        *check_environment(ctx),
+        *check_hooks(model.scripts.hooks, model.scripts.commands, model.custom, ctx.sources),
+        *check_events(ctx, sites),
+        *check_resources(model, ctx.sources, ctx.functions),
+    ]
+
+
+def later_warnings(
+    ctx: CheckContext,
+    sites: Mapping[str, Sequence[EventSite[Any]]],
+    flagged: Sequence[SlsCdkError],
+) -> tuple[SlsCdkError, ...]:
+    """The warnings of the checks after validation, in the order they are printed."""
+    model, sources, stage = ctx.service, ctx.sources, ctx.stage
+    return (
+        *flagged,
+        *config_warnings(ctx, sites),
+        *safety_warnings(model, sources, stage),
+        *cloud_front_warnings(model, sources, stage),
+    )
+
+
+def image_digests(functions: Mapping[str, EffectiveFunction], region: str) -> dict[str, tuple[str, str]]:
+    """``(uri@digest, sha)`` per image function: a tag is looked up in ECR, as v3 does at package."""
+    images: dict[str, tuple[str, str]] = {}
+    lookup: AwsLookup | None = None
+    for key, fn in functions.items():
+        if fn.image is not None:
+            assert fn.image.uri is not None
+            lookup = lookup or AwsLookup(default_region=region)
+            images[key] = resolve_image(fn.image.uri, region, lookup)
+    return images
+
+
+def build_hooks(
+    model: Service, folder: Path, env: Mapping[str, str], sources: SourceMap
+) -> list[PluginNotice]:
+    """The build hooks, each within ``custom.slsCdk.hookTimeout``; notices for hooks not run."""
+    messages = run_hooks(
+        model.scripts.hooks,
+        cwd=folder,
+        service=model.service,
+        env=env,
+        sources=sources,
+        timeout=hook_timeout(model.custom),
+    )
+    return [PluginNotice("serverless-plugin-scripts", message) for message in messages]
+
+
+def package(
+    ctx: CheckContext, folder: Path, config_file: str, root: Path
+) -> tuple[Packaged, list[SlsCdkError]]:
+    """Artifacts checked, zips made, every zip inspected: the zips and their warnings."""
+    model, functions, sources = ctx.service, dict(ctx.functions), ctx.sources
+    ErrorGroup.raise_if_any(check_artifacts(model, functions, folder, sources, config_file, root))
+    packaged = package_service(model, functions, folder, ctx.region, config_file)
+    errors, warnings = inspect_packaged(model, functions, packaged, folder, sources, config_file)
+    ErrorGroup.raise_if_any(errors)
+    return packaged, warnings
