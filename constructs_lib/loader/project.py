@@ -28,11 +28,16 @@ from constructs_lib.config.variables import ProjectRoot, ResolveContext, decide_
 from constructs_lib.errors import ConfigError, ErrorGroup, Location, SlsCdkError
 from constructs_lib.events.sites import CheckContext, EventSite, event_sites
 from constructs_lib.loader.build import shell_quoted_path
-from constructs_lib.loader.env_checks import environment_warnings
 from constructs_lib.loader.service import CrossServiceRef, LoadedService, Project
-from constructs_lib.loader.stack_checks import check_stack, check_unique_stacks
-from constructs_lib.loader.steps import build_hooks, check_config, image_digests, later_warnings, package
-from constructs_lib.loader.v3_schema import v3_schema_findings
+from constructs_lib.loader.stack_checks import check_unique_stacks
+from constructs_lib.loader.steps import (
+    build_hooks,
+    check_config,
+    image_digests,
+    later_warnings,
+    package,
+    stack_and_schema,
+)
 
 __all__ = ["SERVICE_FILE_NAMES", "LoadedService", "Project", "find_project", "load_project", "load_service"]
 
@@ -185,10 +190,9 @@ def load_service(
         service=model, functions=functions, stage=final_stage, region=final_region, sources=sources
     )
     notices, errors = check_config(ctx, sites)
-    stack = check_stack(model, sources, stage=final_stage, stage_option=stage, region_option=region)
     mode = config_validation_mode(resolved, strict=strict)
-    flagged, refused = v3_schema_findings(model, resolved, sources, mode)
-    ErrorGroup.raise_if_any([*errors, *refused, *stack])
+    flagged, refused = stack_and_schema(ctx, resolved, mode, (stage, region))
+    ErrorGroup.raise_if_any([*errors, *refused])
     later = later_warnings(ctx, sites, flagged)
     if build and model.scripts.hooks:
         notices.extend(build_hooks(model, folder, environ, sources))
@@ -206,14 +210,7 @@ def load_service(
         images=image_digests(functions, final_region),
         sources=sources,
         data=resolved,
-        warnings=(
-            *resolution_notices,
-            *merge_warnings,
-            *warnings,
-            *environment_warnings(ctx),
-            *later,
-            *zip_warnings,
-        ),
+        warnings=(*resolution_notices, *merge_warnings, *warnings, *later, *zip_warnings),
         notices=tuple(notices),
         compose_name=compose_name,
         depends_on=depends_on,

@@ -12,15 +12,21 @@ from constructs_lib.checks.safety import safety_warnings
 from constructs_lib.config.aws_lookup import AwsLookup, resolve_image
 from constructs_lib.config.model import EffectiveFunction, Service
 from constructs_lib.config.source import SourceMap
+from constructs_lib.config.validate import ValidationMode
 from constructs_lib.errors import ErrorGroup, SlsCdkError
 from constructs_lib.events.cloud_front.check import warnings as cloud_front_warnings
 from constructs_lib.events.sites import CheckContext, EventSite
 from constructs_lib.loader.artifacts import Packaged, check_artifacts, inspect_packaged, package_service
 from constructs_lib.loader.build import check_hooks, hook_timeout, run_hooks
 from constructs_lib.loader.checks import check_events, check_functions, config_warnings
-from constructs_lib.loader.env_checks import check_environment
+from constructs_lib.loader.env_checks import check_environment, environment_warnings
 from constructs_lib.loader.plugins import PluginNotice, check_plugins
 from constructs_lib.loader.resources_check import check_resources
+from constructs_lib.loader.stack_checks import check_stack
+from constructs_lib.loader.v3_schema import v3_schema_findings
+
+
+__all__ = ["build_hooks", "check_config", "image_digests", "later_warnings", "package", "stack_and_schema"]
 
 
 def check_config(
@@ -47,6 +53,19 @@ def check_config(
     ]
 
 
+def stack_and_schema(
+    ctx: CheckContext, data: Mapping[str, Any], mode: ValidationMode, options: tuple[str | None, str | None]
+) -> tuple[list[SlsCdkError], list[SlsCdkError]]:
+    """``(warnings, errors)`` of the stack's name and region (``options``: ``--stage``,
+    ``--region``) and of what v3's schema flags in ``mode``."""
+    stage_option, region_option = options
+    stack = check_stack(
+        ctx.service, ctx.sources, stage=ctx.stage, stage_option=stage_option, region_option=region_option
+    )
+    flagged, refused = v3_schema_findings(ctx.service, dict(data), ctx.sources, mode)
+    return flagged, [*refused, *stack]
+
+
 def later_warnings(
     ctx: CheckContext,
     sites: Mapping[str, Sequence[EventSite[Any]]],
@@ -55,6 +74,7 @@ def later_warnings(
     """The warnings of the checks after validation, in the order they are printed."""
     model, sources, stage = ctx.service, ctx.sources, ctx.stage
     return (
+        *environment_warnings(ctx),
         *flagged,
         *config_warnings(ctx, sites),
         *safety_warnings(model, sources, stage),
