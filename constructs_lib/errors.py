@@ -36,6 +36,8 @@ class Location:
     file: str
     line: int | None = None
     column: int | None = None
+    included_from: Location | None = None
+    """Where the ``${file(...)}`` that brought this file's value in was written."""
 
     def __str__(self) -> str:
         parts = [self.file]
@@ -98,6 +100,10 @@ class SlsCdkError(Exception):
         if self.path:
             head.append(format_path(self.path))
         text = ": ".join([*head, self.message])
+        via = self.location.included_from if self.location is not None else None
+        while via is not None:
+            text += f"\n  included from {via}"
+            via = via.included_from
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text

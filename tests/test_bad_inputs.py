@@ -132,7 +132,7 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
         {"serverless.yml": b"service: caf\xe9\n"},
         "serverless.yml:1:13: file is not valid UTF-8 (byte 0xe9)",
     ),
-    ("yaml-nul-byte", {"serverless.yml": "service: a\x00\n"}, "serverless.yml: file contains NUL bytes"),
+    ("yaml-nul-byte", {"serverless.yml": "service: a\x00\n"}, "serverless.yml:1:11: file contains NUL bytes"),
     (
         "yaml-alias-bomb",
         {

@@ -234,3 +234,56 @@ def test_bombs_are_refused_by_budgets_in_bounded_memory(tmp_path: Path, body: st
         tracemalloc.stop()
     assert code == 1 and expected in err, err
     assert peak < 50 * 1024 * 1024, f"{peak / 2**20:.0f} MB"
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("    layers: [notanarn]\n", "10:14: functions.f.layers[0]: 'notanarn' is not a layer version ARN"),
+        (
+            "    layers: ['arn:aws:lambda:us-east-1:123456789012:layer:x']\n",
+            "is not a layer version ARN (arn:<partition>:lambda:<region>:<account>:layer:<name>:<version>)",
+        ),
+        (
+            "resources:\n  Resources:\n    bad-id:\n      Type: AWS::SNS::Topic\n",
+            "12:5: resources.Resources.bad-id: logical ID 'bad-id' is not one CloudFormation accepts",
+        ),
+        (
+            "resources:\n  Outputs:\n    My_Out:\n      Value: x\n",
+            "12:5: resources.Outputs.My_Out: logical ID 'My_Out' is not one CloudFormation accepts",
+        ),
+        ('custom:\n  a: "x\x00y"\n', "serverless.yml:11:8: file contains NUL bytes"),
+    ],
+    ids=["layer-not-arn", "layer-without-version", "resource-logical-id", "output-logical-id", "nul-byte"],
+)
+def test_aws_limits_and_locations(tmp_path: Path, extra: str, expected: str) -> None:
+    code, err = _synth(_service(tmp_path / "svc", textwrap.dedent(SMALL) + extra), tmp_path / "out")
+    assert code == 1 and expected in err, err
+
+
+def test_an_error_inside_an_included_file_names_both_places(tmp_path: Path) -> None:
+    folder = _service(tmp_path / "svc", SMALL.replace("    functions:\n      f:\n        handler: h.h\n", ""))
+    (folder / "serverless.yml").write_text(
+        (folder / "serverless.yml").read_text() + "functions: ${file(fns/api.yml):functions}\n"
+    )
+    (folder / "fns").mkdir()
+    (folder / "fns" / "api.yml").write_text("functions:\n  f:\n    handler: h.h\n    memorySize: huge\n")
+    code, err = _synth(folder, tmp_path / "out")
+    assert code == 1
+    assert "fns/api.yml:4:5: functions.f.memorySize: " in err
+    assert "\n  included from " in err and "svc/serverless.yml:7:1" in err
+
+
+def test_a_compose_output_that_does_not_exist(tmp_path: Path) -> None:
+    _service(tmp_path / "a", SMALL.replace("service: svc", "service: aa"))
+    _service(tmp_path / "b", SMALL.replace("service: svc", "service: bb"))
+    (tmp_path / "serverless-compose.yml").write_text(
+        "services:\n  a:\n    path: a\n  b:\n    path: b\n    params:\n      x: ${a.ServerlessDeploymentBucketNam}\n"
+    )
+    code, err = _synth(tmp_path / "serverless-compose.yml", tmp_path / "out")
+    assert code == 1
+    assert (
+        "serverless-compose.yml:7:7: services.b.params.x: ${a.ServerlessDeploymentBucketNam}: "
+        "service 'a' has no output 'ServerlessDeploymentBucketNam'"
+    ) in err
+    assert "did you mean 'ServerlessDeploymentBucketName'?" in err

@@ -20,12 +20,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from constructs_lib.cli.failures import report_failure
+from constructs_lib.cli.failures import catching_interrupts, report_failure
 from constructs_lib.cli.loading import add_project_args, load, load_to_synth, report
 from constructs_lib.cli.reports import cmd_diff, cmd_info, cmd_policy
 from constructs_lib.errors import SlsCdkError
@@ -195,16 +196,19 @@ def run() -> None:
     except BrokenPipeError:  # `sls-cdk synth | head`: the reader left; not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 0
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is done (or undone): leave quietly
+    if code == 130:  # Ctrl-C also ended jsii's Node child (its pipe closes with us): nothing to
+        sys.stderr.flush()  # stop, and what it still says is noise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
+        os._exit(130)
     exit_fast(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     args = _parser().parse_args(argv)
-    try:
-        return _COMMANDS[args.command](args)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # the last resort: a user error, a CDK refusal, or a bug of ours
-        return report_failure(exc)
+    with catching_interrupts():
+        try:
+            return _COMMANDS[args.command](args)
+        except (KeyboardInterrupt, Exception) as exc:  # the last resort: Ctrl-C, a user error, a bug
+            return report_failure(exc)

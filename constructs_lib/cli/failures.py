@@ -8,15 +8,20 @@ recognized here and told as user errors (:func:`user_error`). Anything else is a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from constructs_lib.errors import LimitError, SlsCdkError
 
-__all__ = ["debugging", "report_failure", "user_error"]
+__all__ = ["catching_interrupts", "debugging", "report_failure", "user_error"]
+
+_interrupted = threading.Event()
 
 _TOO_MANY = re.compile(
     r"TooManyResourcesInStack: Number of resources in stack '(?P<stack>[^']+)': (?P<count>\d+) "
@@ -62,8 +67,31 @@ def user_error(exc: BaseException) -> SlsCdkError | None:
     return None
 
 
+@contextlib.contextmanager
+def catching_interrupts() -> Iterator[None]:
+    """Ctrl-C raises ``KeyboardInterrupt`` as usual, and is remembered: the same signal also ends
+    jsii's Node child, and the error that causes in Python is the interrupt, not a bug."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        _interrupted.set()
+        raise KeyboardInterrupt
+
+    _interrupted.clear()
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def report_failure(exc: BaseException) -> int:
-    """Print ``exc`` the way a user should see it; the exit code (1)."""
+    """Print ``exc`` the way a user should see it; the exit code (1, or 130 for Ctrl-C)."""
+    if isinstance(exc, KeyboardInterrupt) or _interrupted.is_set():
+        print("interrupted", file=sys.stderr)
+        return 130
     known = user_error(exc)
     if known is not None:
         grouped = hasattr(known, "errors")  # an ErrorGroup formats each of its errors itself

@@ -57,6 +57,7 @@ def _flush() -> None:
 def exit_now(code: int) -> NoReturn:
     """Run the exit handlers, flush, and end the process without interpreter teardown."""
     _flush()
+    quiet_exit_handlers()
     try:
         atexit._run_exitfuncs()
     finally:
@@ -64,8 +65,15 @@ def exit_now(code: int) -> NoReturn:
         os._exit(code)
 
 
+def quiet_exit_handlers() -> None:
+    """An exit handler that fails now (jsii's stop of a Node child that Ctrl-C already ended)
+    cannot matter any more: no traceback on the way out."""
+    sys.unraisablehook = lambda unraisable: None
+
+
 def exit_fast(code: int) -> NoReturn:
     """:func:`exit_now` once aws-cdk-lib is loaded; a normal ``sys.exit`` otherwise."""
+    quiet_exit_handlers()
     if "aws_cdk" in sys.modules:
         exit_now(code)
     sys.exit(code)

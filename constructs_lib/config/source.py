@@ -9,6 +9,7 @@ deep nesting are refused quickly.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -56,11 +57,15 @@ class SourceMap:
     def graft(
         self, prefix: Sequence[str | int], other: SourceMap, other_prefix: Sequence[str | int] = ()
     ) -> None:
-        """Copy ``other``'s locations under ``other_prefix`` to live under ``prefix`` here."""
+        """Copy ``other``'s locations under ``other_prefix`` to live under ``prefix`` here, each
+        remembering the key that included them (when they are in another file)."""
         start = tuple(other_prefix)
         n = len(start)
+        via = self.locate(prefix)
         for path, loc in other._locations.items():
             if path[:n] == start:
+                if loc.file != via.file and loc.included_from is None:
+                    loc = dataclasses.replace(loc, included_from=via)
                 self._locations[tuple(prefix) + path[n:]] = loc
 
     def take(self, prefix: KeyPath) -> list[tuple[KeyPath, Location]]:
@@ -307,7 +312,9 @@ def load_yaml_text(
 ) -> Document:
     """Parse YAML text; ``file`` is only used in locations."""
     if "\x00" in text:
-        raise YamlError("file contains NUL bytes; is it binary?", location=Location(file))
+        at = text.index("\x00")
+        line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        raise YamlError("file contains NUL bytes; is it binary?", location=Location(file, line, column))
     _check_shape(text, file)
     try:
         node = yaml.compose(text, Loader=_Loader)

@@ -29,7 +29,7 @@ from constructs_lib.errors import ConfigError, ErrorGroup, Location, SlsCdkError
 from constructs_lib.events.sites import CheckContext, EventSite, event_sites
 from constructs_lib.loader.build import shell_quoted_path
 from constructs_lib.loader.service import CrossServiceRef, LoadedService, Project
-from constructs_lib.loader.stack_checks import check_unique_stacks
+from constructs_lib.loader.stack_checks import check_output_refs, check_unique_stacks
 from constructs_lib.loader.steps import (
     build_hooks,
     check_config,
@@ -321,7 +321,9 @@ def load_project(
         loaded[name] = svc
         services.append(svc)
         known[svc.stack_name] = (naming.export_name(svc.model.service, svc.stage, ""), svc.region)
-    ErrorGroup.raise_if_any([*errors, *check_unique_stacks(services, compose)])
+    ErrorGroup.raise_if_any(
+        [*errors, *check_unique_stacks(services, compose), *check_output_refs(services, compose)]
+    )
     return Project(root=compose.root, services=tuple(services), stage=compose_stage, compose=compose)
 
 

@@ -23,6 +23,7 @@ of the service's functions), which no event builder makes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -210,6 +211,26 @@ class _Errors:
         self.found.append(ConfigError(message, location=self.sources.locate(path), path=path, hint=hint))
 
 
+#: CloudFormation's rule for logical IDs (resources, outputs, conditions, mappings, parameters)
+_LOGICAL_ID = re.compile(r"[A-Za-z0-9]{1,255}")
+
+
+def _logical_ids(section: ResourcesSection, errors: _Errors) -> None:
+    for key, names in (
+        ("Resources", section.resources),
+        ("Outputs", section.outputs),
+        ("Conditions", section.conditions),
+        ("Mappings", section.mappings),
+        ("Parameters", section.parameters),
+    ):
+        for name in names:
+            if not _LOGICAL_ID.fullmatch(str(name)):
+                errors.add(
+                    f"logical ID {name!r} is not one CloudFormation accepts (1 to 255 letters and digits)",
+                    ("resources", key, name),
+                )
+
+
 def _parameters(section: ResourcesSection, errors: _Errors) -> None:
     for name, spec in section.parameters.items():
         if not isinstance(spec, dict):
@@ -256,6 +277,7 @@ def check_resources(
         functions = {key: model.function(key, stage=stage) for key in model.functions}
     names = generated_names(model, functions)
     errors = _Errors(sources)
+    _logical_ids(section, errors)
     _parameters(section, errors)
     for logical_id, definition in section.resources.items():
         if "Type" not in definition and names.resource(logical_id) is False:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from constructs_lib.config.source import SourceMap
     from constructs_lib.loader.service import LoadedService
 
-__all__ = ["check_stack", "check_unique_stacks"]
+__all__ = ["check_output_refs", "check_stack", "check_unique_stacks"]
 
 
 def check_stack(
@@ -67,6 +67,35 @@ def check_unique_stacks(services: Sequence[LoadedService], compose: Compose) -> 
                     location=compose.sources.locate(where),
                     path=where,
                     hint="give one of them its own service name or provider.stackName",
+                )
+            )
+    return errors
+
+
+def check_output_refs(services: Sequence[LoadedService], compose: Compose) -> list[SlsCdkError]:
+    """``${service.Output}`` in compose params names an output the service makes (its
+    ``resources.Outputs`` or one the stack generates); v3 finds out at deploy, we before."""
+    from constructs_lib.loader.resources_check import generated_names
+
+    by_name = {svc.compose_name: svc for svc in services}
+    errors: list[SlsCdkError] = []
+    for consumer in services:
+        for ref in consumer.output_refs:
+            producer = by_name.get(ref.service)
+            if producer is None:
+                continue
+            declared = producer.model.resources.outputs if producer.model.resources else {}
+            names = generated_names(producer.model, producer.functions)
+            if ref.output in declared or names.output(ref.output) is not False:
+                continue
+            where = ("services", consumer.compose_name or consumer.name, "params", ref.param)
+            guess = did_you_mean(ref.output, [*declared, *names.outputs])
+            errors.append(
+                ComposeError(
+                    f"${{{ref.service}.{ref.output}}}: service {ref.service!r} has no output {ref.output!r}",
+                    location=compose.sources.locate(where),
+                    path=where,
+                    hint=f"did you mean {guess!r}?" if guess else None,
                 )
             )
     return errors

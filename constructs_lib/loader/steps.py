@@ -25,7 +25,6 @@ from constructs_lib.loader.resources_check import check_resources
 from constructs_lib.loader.stack_checks import check_stack
 from constructs_lib.loader.v3_schema import v3_schema_findings
 
-
 __all__ = ["build_hooks", "check_config", "image_digests", "later_warnings", "package", "stack_and_schema"]
 
 

@@ -19,6 +19,7 @@ from constructs_lib.config.model.values import (
     Environment,
     Intrinsic,
     InvokeMode,
+    LayerRef,
     LogRetention,
     MemorySize,
     NonNegative,
@@ -198,7 +199,7 @@ class Function(Base):
     role: str | Intrinsic | None = None
     tags: Tags | None = None
     vpc: Vpc | Literal[False] | None = None
-    layers: list[ArnOrCfn] | None = None
+    layers: list[LayerRef] | None = None
     kms_key_arn: ArnOrCfn | None = None
     aws_kms_key_arn: ArnOrCfn | None = None
     reserved_concurrency: NonNegative | Intrinsic | None = None

@@ -21,6 +21,7 @@ from constructs_lib.config.model.values import (
     DeploymentMethod,
     Environment,
     Intrinsic,
+    LayerRef,
     LogRetention,
     MemorySize,
     Region,
@@ -126,7 +127,7 @@ class Provider(Base):
     stack_tags: Tags | None = None
     tracing: ProviderTracing | None = None
     vpc: Vpc | None = None
-    layers: list[ArnOrCfn] | None = None
+    layers: list[LayerRef] | None = None
     kms_key_arn: ArnOrCfn | None = None
     logs: ProviderLogs | None = None
     # deploy-time settings: cdk deploy flags (see LoadedService.deploy_flags)

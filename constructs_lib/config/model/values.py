@@ -20,6 +20,7 @@ __all__ = [
     "Environment",
     "Intrinsic",
     "InvokeMode",
+    "LayerRef",
     "LogRetention",
     "MemorySize",
     "NonNegative",
@@ -87,6 +88,20 @@ Environment = dict[EnvName, CfnValue]
 Intrinsic = Annotated[JsonObject, AfterValidator(_require_intrinsic)]
 #: An ARN (or any text CloudFormation takes), or an intrinsic that yields one.
 ArnOrCfn = str | Intrinsic
+
+
+def _layer_version_arn(value: str) -> str:
+    parts = value.split(":")
+    if len(parts) != 8 or parts[0] != "arn" or parts[2] != "lambda" or parts[5] != "layer" or not parts[7]:
+        raise ValueError(
+            f"{value!r} is not a layer version ARN "
+            "(arn:<partition>:lambda:<region>:<account>:layer:<name>:<version>)"
+        )
+    return value
+
+
+#: A function's layer: a layer version ARN (Lambda refuses anything else), or an intrinsic.
+LayerRef = Annotated[str, AfterValidator(_layer_version_arn)] | Intrinsic
 #: Resource tags: values become text, as v3 coerces them.
 Tags = dict[str, CfnValue]
 #: A count that cannot be negative (concurrency).
