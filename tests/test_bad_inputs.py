@@ -107,6 +107,11 @@ def hooks(lines: str) -> dict[str, str | bytes]:
     return svc(("custom:\n", "custom:\n  scripts:\n    hooks:\n" + textwrap.indent(lines, "      ")))
 
 
+def resources(lines: str) -> dict[str, str | bytes]:
+    """The base service with ``resources.Resources`` lines after it (entries from line 19)."""
+    return {"serverless.yml": SERVICE + "resources:\n  Resources:\n" + textwrap.indent(lines, "    ")}
+
+
 # (id, files, expected fragment of the message). Service files are serverless.yml unless named.
 CASES: list[tuple[str, dict[str, str | bytes], str]] = [
     # ---- YAML ----
@@ -728,6 +733,68 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
         svc(("  region: us-east-1", "  region: us-east-1\n  environment:\n    A: " + "a" * 4090)),
         "serverless.yml:6:3: provider.environment: the environment of function 'env' is 4098 bytes",
     ),
+    # ---- resources: shapes CloudFormation refuses ----
+    (
+        "schema-resources-type-not-a-type",
+        resources("T:\n  Type: NotAType\n"),
+        "serverless.yml:20:7: resources.Resources.T.Type: Type 'NotAType' is not a resource type",
+    ),
+    (
+        "schema-resources-type-a-number",
+        resources("T:\n  Type: 5\n"),
+        "serverless.yml:20:7: resources.Resources.T.Type: Type 5 is not a resource type",
+    ),
+    (
+        "schema-resources-type-two-parts",
+        resources("T:\n  Type: AWS::SNS\n"),
+        "serverless.yml:20:7: resources.Resources.T.Type: Type 'AWS::SNS' is not a resource type",
+    ),
+    (
+        "schema-resources-properties-a-list",
+        resources("T:\n  Type: AWS::SNS::Topic\n  Properties: [a]\n"),
+        "serverless.yml:21:7: resources.Resources.T.Properties: Properties must be a mapping",
+    ),
+    (
+        "schema-resources-override-properties-a-number",
+        resources("EnvLambdaFunction:\n  Properties: 7\n"),
+        "serverless.yml:20:7: resources.Resources.EnvLambdaFunction.Properties: Properties must be a mapping",
+    ),
+    (
+        "schema-resources-depends-on-a-number",
+        resources("T:\n  Type: AWS::SNS::Topic\n  DependsOn: 5\n"),
+        "serverless.yml:21:7: resources.Resources.T.DependsOn: DependsOn must be a logical ID or a list of them",
+    ),
+    (
+        "schema-resources-deletion-policy",
+        resources("T:\n  Type: AWS::SNS::Topic\n  DeletionPolicy: Keep\n"),
+        "serverless.yml:21:7: resources.Resources.T.DeletionPolicy: DeletionPolicy must be one of",
+    ),
+    (
+        "schema-resources-logical-id",
+        resources("bad-id:\n  Type: AWS::SNS::Topic\n"),
+        "serverless.yml:19:5: resources.Resources.bad-id: logical ID 'bad-id' is not one CloudFormation accepts",
+    ),
+    # ---- ARNs the builders read ----
+    (
+        "schema-arn-sns-short",
+        add_fn("events:\n  - sns: 'arn:aws:sns'\n"),
+        "functions.env.events[0].sns: 'arn:aws:sns' is not a whole ARN",
+    ),
+    (
+        "schema-arn-sqs-short",
+        add_fn("events:\n  - sqs: 'arn:aws:sqs'\n"),
+        "functions.env.events[0].sqs: 'arn:aws:sqs' is not a whole ARN",
+    ),
+    (
+        "schema-arn-stream-no-path",
+        add_fn("events:\n  - stream: 'arn:aws:kinesis:us-east-1:123456789012:stream'\n"),
+        "is not a stream ARN",
+    ),
+    (
+        "schema-layer-not-an-arn",
+        add_fn("layers: [mylayer]\n"),
+        "functions.env.layers[0]: 'mylayer' is not a layer version ARN",
+    ),
 ]
 
 
@@ -779,7 +846,7 @@ def test_the_table_is_large_enough() -> None:
     assert len(CASES) >= 40
     kinds = {c[0].split("-")[0] for c in CASES}
     assert kinds == {"yaml", "schema", "var", "compose", "package", "hook", "env"}
-    for kind in ("hook", "env"):
+    for kind in ("hook", "env", "schema-resources", "schema-arn"):
         assert sum(c[0].startswith(f"{kind}-") for c in CASES) >= 3, kind
     zips = [
         c for c in CASES if c[0].startswith(("package-zip", "package-artifact-not", "package-artifact-trunc"))

@@ -77,3 +77,17 @@ def test_cors_star_with_credentials_is_an_error(tmp_path: Path) -> None:
     text = SERVICE.replace("package:", "  httpApi:\n    cors:\n      allowCredentials: true\npackage:")
     with pytest.raises(SlsCdkError, match="allowCredentials: true cannot be combined with the origin"):
         _warnings(tmp_path, text)
+
+
+@pytest.mark.parametrize(
+    ("cors", "warned"),
+    [
+        ("cors: true", True),
+        ("cors:\n      allowedOrigins: ['*']", True),
+        ("cors:\n      allowedOrigins: [https://a.example]", False),
+    ],
+)
+def test_http_api_cors_for_every_origin_is_a_located_warning(tmp_path: Path, cors: str, warned: bool) -> None:
+    text = "\n".join(_warnings(tmp_path, SERVICE.replace("package:", f"  httpApi:\n    {cors}\npackage:")))
+    line = "serverless.yml:18:5: provider.httpApi.cors: the HTTP API's CORS answers every origin ('*')"
+    assert (line in text) is warned

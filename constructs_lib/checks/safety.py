@@ -1,6 +1,7 @@
 """Warnings a reviewer wants before a template reaches an account, found at load time with the
 line they come from: public function URLs, wildcard IAM grants, secret-looking plain-text
-environment values, HTTP API functions that outlive the API's 30 s timeout.
+environment values, HTTP API functions that outlive the API's 30 s timeout, an HTTP API whose
+CORS answers every origin.
 (Runtimes and CORS are warned about in :mod:`constructs_lib.loader.checks`.)"""
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def _wildcards(statement: IamStatement) -> list[str]:
 
 def safety_warnings(model: Service, sources: SourceMap, stage: str) -> list[SlsCdkError]:
     """Every warning of the service, each once, in the order of the configuration."""
-    out = _iam_warnings(model, sources)
+    out = [*_iam_warnings(model, sources), *_cors_warnings(model, sources)]
     for key in model.functions:
         out.extend(_function_warnings(model, key, sources, stage))
     seen: set[str] = set()
@@ -51,6 +52,22 @@ def safety_warnings(model: Service, sources: SourceMap, stage: str) -> list[SlsC
             seen.add(text)
             unique.append(warning)
     return unique
+
+
+def _cors_warnings(model: Service, sources: SourceMap) -> list[SlsCdkError]:
+    """``provider.httpApi.cors: true``: every origin, like an explicit ``allowedOrigins: '*'``."""
+    http_api = model.provider.http_api
+    cors = http_api.cors if http_api else None
+    if cors is True or (cors and not isinstance(cors, bool) and "*" in (cors.allowed_origins or ["*"])):
+        return [
+            _warn(
+                sources,
+                ("provider", "httpApi", "cors"),
+                "the HTTP API's CORS answers every origin ('*'): any web page may call it from a browser",
+                hint="list the origins that may call it in cors.allowedOrigins",
+            )
+        ]
+    return []
 
 
 def _iam_warnings(model: Service, sources: SourceMap) -> list[SlsCdkError]:

@@ -231,6 +231,36 @@ def _logical_ids(section: ResourcesSection, errors: _Errors) -> None:
                 )
 
 
+#: ``AWS::Service::Resource``, a module's ``Org::Service::Resource::MODULE``, or ``Custom::Name``
+_RESOURCE_TYPE = re.compile(r"(?:[A-Za-z0-9]+::){2}[A-Za-z0-9]+(?:::MODULE)?|Custom::[A-Za-z0-9_@-]{1,60}")
+_POLICIES = frozenset({"Delete", "Retain", "Snapshot", "RetainExceptOnCreate"})
+
+
+def _resource_shapes(section: ResourcesSection, errors: _Errors) -> None:
+    """What CloudFormation refuses in any resource: a Type that is not a type name, Properties
+    that are not a mapping, DependsOn that is not logical IDs, an unknown deletion policy."""
+    for logical_id, definition in section.resources.items():
+        where = ("resources", "Resources", logical_id)
+        kind = definition.get("Type")
+        if "Type" in definition and not (isinstance(kind, str) and _RESOURCE_TYPE.fullmatch(kind)):
+            errors.add(
+                f"Type {kind!r} is not a resource type (AWS::Service::Resource, Custom::Name)",
+                (*where, "Type"),
+            )
+        if "Properties" in definition and not isinstance(definition["Properties"], dict):
+            errors.add("Properties must be a mapping", (*where, "Properties"))
+        depends = definition.get("DependsOn")
+        if "DependsOn" in definition and not (
+            isinstance(depends, str)
+            or (isinstance(depends, list) and all(isinstance(d, str) for d in depends))
+        ):
+            errors.add("DependsOn must be a logical ID or a list of them", (*where, "DependsOn"))
+        for attribute in ("DeletionPolicy", "UpdateReplacePolicy"):
+            value = definition.get(attribute)
+            if attribute in definition and value not in _POLICIES and not isinstance(value, dict):
+                errors.add(f"{attribute} must be one of {', '.join(sorted(_POLICIES))}", (*where, attribute))
+
+
 def _parameters(section: ResourcesSection, errors: _Errors) -> None:
     for name, spec in section.parameters.items():
         if not isinstance(spec, dict):
@@ -278,6 +308,7 @@ def check_resources(
     names = generated_names(model, functions)
     errors = _Errors(sources)
     _logical_ids(section, errors)
+    _resource_shapes(section, errors)
     _parameters(section, errors)
     for logical_id, definition in section.resources.items():
         if "Type" not in definition and names.resource(logical_id) is False:
