@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from constructs_lib.errors import ConfigError, SchemaError, SlsCdkError
+from constructs_lib.errors import ConfigError, IgnoredAsInV3, SchemaError, SlsCdkError
 from constructs_lib.loader.project import load_project, load_service
 from tests.helpers import REFERENCE, synth
 
@@ -178,3 +178,23 @@ def test_a_raw_payload_string_warns_as_v3(tmp_path: Path) -> None:
     assert warning.location is not None and warning.location.line == 20
     code = zipfile.ZipFile(service.function_artifact("warmUpPluginDefault")).read(".warmup/default/index.mjs")
     assert b'"payload": "{\\"x\\":1}"' in code
+
+
+def test_without_the_plugin_a_functions_warmup_is_v3s_unknown_key(tmp_path: Path) -> None:
+    body = _FUNCTIONS + "    warmup:\n      default:\n        enabled: true\n"
+    file = _service(tmp_path, body, plugin=False)
+    (warning,) = [w for w in load_service(file, stage="dev").warnings if "warmup" in w.path]
+    assert isinstance(warning, IgnoredAsInV3) and warning.path == ("functions", "a", "warmup")
+    assert "plugins" in (warning.hint or "")
+    assert "warmup" in str(_error(file, strict=True))
+
+
+def test_a_service_artifact_leaves_the_warmer_its_own_zip(tmp_path: Path) -> None:
+    """The warmer is packaged individually, so a service-level artifact is not its code (v3's rule)."""
+    body = "package:\n  artifact: boot.zip\ncustom:\n  warmup:\n    default:\n      enabled: true\n"
+    service = load_service(
+        _service(tmp_path, body + "functions:\n  a:\n    handler: bootstrap\n"), stage="dev"
+    )
+    assert service.function_artifact("a").name == "boot.zip"
+    with zipfile.ZipFile(service.function_artifact("warmUpPluginDefault")) as zf:
+        assert zf.namelist() == [".warmup/default/index.mjs"]

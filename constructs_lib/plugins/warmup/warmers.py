@@ -20,7 +20,14 @@ from constructs_lib.config.model.function import Function
 from constructs_lib.config.model.resources import ResourcesSection
 from constructs_lib.config.source import SourceMap
 from constructs_lib.config.validate import ValidationMode, validate
-from constructs_lib.errors import ConfigError, ErrorGroup, SchemaError, SlsCdkError, did_you_mean
+from constructs_lib.errors import (
+    ConfigError,
+    ErrorGroup,
+    IgnoredAsInV3,
+    SchemaError,
+    SlsCdkError,
+    did_you_mean,
+)
 from constructs_lib.plugins.warmup.code import js_stringify, warmer_code, write_warmer_code
 from constructs_lib.plugins.warmup.model import FunctionWarmup, WarmerConfig, WarmupSettings
 from constructs_lib.plugins.warmup.role import warmer_role
@@ -43,8 +50,9 @@ def function_key(warmer: str) -> str:
 
 def _settings(
     data: Mapping[str, Any], sources: SourceMap, mode: ValidationMode
-) -> tuple[WarmupSettings, list[SlsCdkError]]:
-    """The plugin's keys of ``data`` validated (a copy: what is ignored leaves only the copy)."""
+) -> tuple[WarmupSettings, dict[str, Any], list[SlsCdkError]]:
+    """The plugin's keys of ``data`` validated, and as written once validated (a copy: what is
+    ignored leaves only the copy)."""
     functions = data.get("functions")
     custom = data.get("custom")
     subset = {
@@ -56,7 +64,7 @@ def _settings(
         },
     }
     settings, warnings = validate(WarmupSettings, subset, sources, unknown_keys=mode)
-    return settings, [*warnings, *_payload_problems(settings, sources, mode)]
+    return settings, subset, [*warnings, *_payload_problems(settings, sources, mode)]
 
 
 def _payload_problems(
@@ -147,13 +155,15 @@ def _package(config: WarmerConfig, folder_name: str) -> dict[str, Any]:
     return {"individually": individually, "patterns": ["!**", *patterns]}
 
 
-def _function(warmer: str, config: WarmerConfig, name: str, folder_name: str) -> dict[str, Any]:
-    """``addWarmUpFunctionToService``: the warmer as a function of the service."""
+def _function(
+    warmer: str, config: WarmerConfig, written: Mapping[str, Any], name: str, folder_name: str
+) -> dict[str, Any]:
+    """``addWarmUpFunctionToService``: the warmer as a function of the service (its ``events``
+    as written, which v3 then reads as any function's)."""
+    events = written.get("events")
     fn: dict[str, Any] = {
         "description": f'Serverless WarmUp Plugin (warmer "{warmer}")',
-        "events": [e.model_dump(by_alias=True, exclude_unset=True) for e in config.events]
-        if config.events is not None
-        else [{"schedule": "rate(5 minutes)"}],
+        "events": copy.deepcopy(events) if isinstance(events, list) else [{"schedule": "rate(5 minutes)"}],
         "handler": posixpath.join(folder_name, "index.warmUp"),
         "memorySize": config.memory_size or 128,
         "name": name,
@@ -178,6 +188,33 @@ def _function(warmer: str, config: WarmerConfig, name: str, folder_name: str) ->
     if config.environment is not None:
         fn["environment"] = dict(config.environment)
     return fn
+
+
+def _unlisted(model: Service, sources: SourceMap, mode: ValidationMode) -> list[SlsCdkError]:
+    """Without the plugin, a function's ``warmup`` is a key v3 does not know: ignored, as v3 ignores
+    it (with its warning in ``warn``, refused in ``error``)."""
+    paths = [("functions", key, "warmup") for key, fn in model.functions.items() if fn.warmup is not None]
+    if mode == "error":
+        ErrorGroup.raise_if_any(
+            [
+                SchemaError("unknown key 'warmup'", location=sources.locate(p), path=p, hint=_LIST_IT)
+                for p in paths
+            ]
+        )
+    if mode == "off":
+        return []
+    return [
+        IgnoredAsInV3(
+            "unknown key 'warmup': ignored, as Serverless v3 ignores it",
+            location=sources.locate(p),
+            path=p,
+            hint=_LIST_IT,
+        )
+        for p in paths
+    ]
+
+
+_LIST_IT = f"it is {PLUGIN}'s: list the plugin under plugins"
 
 
 def _check_names(warmer: str, config: WarmerConfig, name: str, sources: SourceMap) -> None:
@@ -217,8 +254,9 @@ def add_warmers(
     """``model`` with the plugin's warmers and roles, and the warnings of its keys; ``model``
     itself when the plugin is not listed. Writes each warmer's ``index.mjs`` as the plugin does."""
     if PLUGIN not in model.plugin_names:
-        return model, []
-    settings, warnings = _settings(data, sources, mode)
+        return model, _unlisted(model, sources, mode)
+    settings, subset, warnings = _settings(data, sources, mode)
+    written = (subset.get("custom") or {}).get("warmup") or {}
     warmed = _warmed(model, settings, stage, sources)
     functions = dict(model.functions)
     resources = dict(model.resources.resources) if model.resources else {}
@@ -245,7 +283,7 @@ def add_warmers(
             resources[role_id] = warmer_role(
                 model.service, stage, warmer, name, config.role_name, warmed[warmer]
             )
-        function = Function.model_validate(_function(warmer, config, name, folder_name))
+        function = Function.model_validate(_function(warmer, config, written[warmer], name, folder_name))
         if config.environment is None and provider_env:
             # the plugin sets each provider variable to undefined: v3 writes an empty set
             function = function.model_copy(update={"environment": dict.fromkeys(provider_env)})
