@@ -232,6 +232,25 @@ def literal_versions(row: Allowance, pair: Pair) -> int:
     return len(renames)
 
 
+def warmer_versions(row: Allowance, pair: Pair) -> int:
+    """A warmer's version: ours takes v3's ID and ``CodeSha256`` (matched by the function it versions)."""
+
+    def versions(template: dict[str, Any]) -> dict[str, str]:
+        return {
+            r["Properties"]["FunctionName"]["Ref"]: lid
+            for lid, r in row.resources(template)
+            if re.fullmatch(r"WarmUpPlugin.+LambdaFunction", str(r["Properties"]["FunctionName"].get("Ref")))
+        }
+
+    mine, v3 = versions(pair.ours), versions(pair.theirs)
+    renames = {mine[fn]: lid for fn, lid in v3.items() if fn in mine and mine[fn] != lid}
+    _rename(pair, renames)
+    for lid in renames.values():
+        ours, theirs = pair.ours["Resources"][lid], pair.theirs["Resources"][lid]
+        ours["Properties"]["CodeSha256"] = theirs["Properties"]["CodeSha256"]
+    return len(renames)
+
+
 #: the account the reference cases' stubbed STS answers (tests/reference/stub-aws.js)
 REFERENCE_ACCOUNT = "123456789012"
 _ACCOUNT_PLACEHOLDER = "${AWS::AccountId}"
@@ -307,6 +326,10 @@ def _one_item_list(ours: Any, v3: Any) -> bool:
     return (isinstance(ours, str) and v3 == [ours]) or (isinstance(v3, str) and ours == [v3])
 
 
+def _v3_empty_environment(ours: Any, v3: Any) -> bool:
+    return ours is MISSING and v3 == {"Variables": {}}
+
+
 #: v3's names of its custom-resource Lambdas (``CustomDashresourceDash<kind>LambdaFunction``)
 CUSTOM_RESOURCE_FUNCTIONS = "CustomDashresourceDash.+LambdaFunction"
 _TIMESTAMP_KEY_REASON = (
@@ -347,6 +370,15 @@ ALLOWANCES: tuple[Allowance, ...] = (
         apply=literal_versions,
     ),
     Allowance(
+        id="warmer-code-hash",
+        resource_type="AWS::Lambda::Version",
+        described="the version of a `WarmUpPlugin<Warmer>LambdaFunction`: its ID and `CodeSha256`",
+        reason="serverless-plugin-warmup's code is zipped by v3 with Node's zlib, ours by Python's: "
+        "the same entry, bytes and mode, other deflate bytes, so the code hash and the version ID "
+        "that follows it differ",
+        apply=warmer_versions,
+    ),
+    Allowance(
         id="cdk-cross-region-exports",
         logical_id="(ExportsReader|ExportsWriter|CustomCrossRegionExport(Reader|Writer)CustomResourceProvider).*",
         reason="CDK's cross-region export reader and writer (a custom resource, its Lambda and role) "
@@ -370,6 +402,15 @@ ALLOWANCES: tuple[Allowance, ...] = (
         "with API calls after deploying; we do it in the stack, with a custom resource, its Lambda "
         "and role (additive; it runs again after each new API deployment)",
         apply=drop_ours,
+    ),
+    Allowance(
+        id="empty-environment",
+        resource_type="AWS::Lambda::Function",
+        path="Properties.Environment",
+        when=_v3_empty_environment,
+        reason="v3 writes `Environment: {Variables: {}}` where every variable is unset (a warmer unsets "
+        "the provider's); CDK drops empty objects: Lambda reads no `Environment` as no variables",
+        apply=take_v3_value,
     ),
     Allowance(
         id="lambda-code-s3key",

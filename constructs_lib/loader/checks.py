@@ -119,7 +119,9 @@ def _runtime_sites(ctx: CheckContext) -> list[tuple[KeyPath, str, str, bool]]:
         sites.append((("provider", "runtime"), model.provider.runtime, whose, written))
     for key, fn in model.functions.items():
         if fn.runtime is not None:
-            sites.append((("functions", key, "runtime"), fn.runtime, repr(key), True))
+            # a function a plugin added (a warmer) is not in the file: v3 validated before it came
+            written = ctx.sources.locate(("functions", key)) is not None
+            sites.append((("functions", key, "runtime"), fn.runtime, repr(key), written))
     for name, layer in model.layers.items():
         for i, runtime in enumerate(layer.compatible_runtimes or []):
             sites.append((("layers", name, "compatibleRuntimes", i), runtime, f"layer {name!r}", True))

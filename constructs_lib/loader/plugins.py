@@ -18,6 +18,7 @@ from constructs_lib.errors import ConfigError, Location
 
 IMPLEMENTED: dict[str, str] = {
     "serverless-plugin-scripts": "custom.scripts hooks and commands (hooks run with --build)",
+    "serverless-plugin-warmup": "8.4.1: warmer functions, their roles, schedules and code",
 }
 
 LOCAL_ONLY: dict[str, str] = {
@@ -40,7 +41,6 @@ CHANGES_TEMPLATE: dict[str, str] = {
     "serverless-plugin-typescript": "compiles TypeScript handlers",
     "serverless-python-requirements": "adds Python dependencies to the package (and layers)",
     "serverless-domain-manager": "custom domains and base path mappings",
-    "serverless-plugin-warmup": "a warmer function and its schedule",
     "serverless-step-functions": "state machines",
     "serverless-appsync-plugin": "AppSync APIs",
     "serverless-plugin-tracing": "X-Ray tracing settings",

@@ -38,6 +38,7 @@ from constructs_lib.loader.steps import (
     package,
     stack_and_schema,
 )
+from constructs_lib.plugins.warmup import add_warmers, remove_warmer_code
 
 __all__ = ["SERVICE_FILE_NAMES", "LoadedService", "Project", "find_project", "load_project", "load_service"]
 
@@ -132,6 +133,23 @@ def _validate(
     return model, list(warnings)
 
 
+def _with_warmers(
+    model: Service,
+    resolved: dict[str, Any],
+    sources: SourceMap,
+    warnings: list[SlsCdkError],
+    where: tuple[str, str, Path],
+    strict: bool,
+) -> Service:
+    """serverless-plugin-warmup's functions and roles added as the plugin adds them (after v3's
+    validation, before it compiles); the warnings of its keys join ``warnings``."""
+    stage, region, folder = where
+    mode = config_validation_mode(resolved, strict=strict)
+    model, more = add_warmers(model, resolved, sources, stage=stage, region=region, folder=folder, mode=mode)
+    warnings.extend(more)
+    return model
+
+
 def _computed(
     model: Service, stage: str
 ) -> tuple[dict[str, EffectiveFunction], dict[str, tuple[EventSite[Any], ...]]]:
@@ -185,6 +203,7 @@ def load_service(
     merge_warnings = merge_arrays(resolved, sources)  # v3's mergeArrays: list-valued functions/resources
     model, warnings = _validate(resolved, sources, strict=strict)
     final_stage, final_region = model.stage(stage), model.region(region)
+    model = _with_warmers(model, resolved, sources, warnings, (final_stage, final_region, folder), strict)
     functions, sites = _computed(model, final_stage)
     ctx = CheckContext(
         service=model, functions=functions, stage=final_stage, region=final_region, sources=sources
@@ -197,6 +216,7 @@ def load_service(
     if build and model.scripts.hooks:
         notices.extend(build_hooks(model, folder, environ, sources))
     packaged, zip_warnings = package(ctx, folder, file.name, req.root.path)
+    remove_warmer_code(model, folder)  # packaged: the plugin's cleanFolder
     return LoadedService(
         model=model,
         file=file,

@@ -15,7 +15,8 @@ random state id), and the order of some keys follows which async work finished f
 only differences are those is left untouched, so regenerating an unchanged case changes
 nothing in git. ``--check`` writes nothing and exits 1 on any real difference.
 
-serverless@3.40.0, @serverless/compose@1.3.0 and serverless-plugin-scripts@1.0.2 are installed
+serverless@3.40.0, @serverless/compose@1.3.0, serverless-plugin-scripts@1.0.2 and
+serverless-plugin-warmup@8.4.1 are installed
 from npm, pinned, once into ``$XDG_CACHE_HOME/sls-cdk/sls3/`` (``~/.cache/sls-cdk/sls3/``;
 ``SLS_CDK_CACHE`` overrides the ``sls-cdk`` folder). Nothing here runs from the test suite.
 """
@@ -31,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,8 +42,14 @@ sys.path.insert(0, str(HERE.parent.parent))
 
 from tests.helpers import LINT_EXEMPTIONS, REFERENCE, V3_WARNINGS, ReferenceCase, reference_case  # noqa: E402
 
-#: the npm packages v3's runs need, pinned (compose and the scripts plugin for the seed example)
-PACKAGES = {"serverless": "3.40.0", "@serverless/compose": "1.3.0", "serverless-plugin-scripts": "1.0.2"}
+#: the npm packages v3's runs need, pinned (compose and the scripts plugin for the seed example,
+#: the warmup plugin for the f5x-warmup cases)
+PACKAGES = {
+    "serverless": "3.40.0",
+    "@serverless/compose": "1.3.0",
+    "serverless-plugin-scripts": "1.0.2",
+    "serverless-plugin-warmup": "8.4.1",
+}
 STUB = HERE / "stub-aws.js"
 #: v3's whole configuration schema (core and every built-in plugin), as its validator uses it
 SCHEMA = HERE / "v3-schema.json"
@@ -49,6 +57,8 @@ SCHEMA_DUMPER = HERE / "dump-schema.js"
 #: what v3 writes into a service's .serverless/ that a case may keep (update-stack always)
 UPDATE_STACK = "cloudformation-template-update-stack.json"
 SERVICE_OUTPUTS = (UPDATE_STACK, "cloudformation-template-create-stack.json", "serverless-state.json")
+#: serverless-plugin-warmup's code of warmer ``X``, as the plugin zipped it into ``warmUpPluginX.zip``
+WARMER_CODE = "warmup-*.mjs"
 #: files of a case folder that are not v3's inputs (notes, logs, our own test data)
 NOT_INPUTS = (
     "README.md",
@@ -57,6 +67,7 @@ NOT_INPUTS = (
     "aws-calls-*.json",
     "compose-state.*.json",
     V3_WARNINGS,
+    WARMER_CODE,
     ".serverless",
     *SERVICE_OUTPUTS,
 )
@@ -100,7 +111,9 @@ def ensure_tools() -> Path:
 def comparable(text: str, name: str) -> str:
     """The file as JSON with the run's stamps replaced and object keys sorted: v3 adds some
     resources in the order async work finishes (two functions' artifact hashes), so the key order
-    of one run is not stable either."""
+    of one run is not stable either. A warmer's code is compared as it is."""
+    if name.endswith(".mjs"):
+        return text
     for pattern, placeholder in _STAMPS:
         text = pattern.sub(placeholder, text)
     data = json.loads(text)
@@ -171,6 +184,11 @@ def produced(case: ReferenceCase, inputs: Path) -> dict[Path, Path]:
             dest = case.folder / service / name
             if (state_dir / name).is_file() and (name == UPDATE_STACK or dest.is_file()):
                 out[dest] = state_dir / name
+        for warmer in sorted(state_dir.glob("warmUpPlugin*.zip")):  # the plugin removed its folder
+            code = state_dir / f"{warmer.stem}.mjs"
+            with zipfile.ZipFile(warmer) as zf:
+                code.write_bytes(zf.read(next(n for n in zf.namelist() if n.endswith("/index.mjs"))))
+            out[case.folder / service / f"warmup-{warmer.stem.removeprefix('warmUpPlugin')}.mjs"] = code
         compose_state = case.folder / f"compose-state.{case.stage}.json"
         if service == Path(".") and compose_state.is_file():
             out[compose_state] = state_dir / f"state.{case.stage}.json"

@@ -95,7 +95,8 @@ def effective_function(service: Service, key: str, *, stage: str) -> EffectiveFu
     prov = service.provider
     env: dict[str, _TextOrCfn] | None = None
     if prov.environment is not None or fn.environment is not None:
-        env = {**(prov.environment or {}), **(fn.environment or {})}
+        merged = {**(prov.environment or {}), **(fn.environment or {})}
+        env = {k: v for k, v in merged.items() if v is not None}  # undefined (a plugin's unset) drops
     tags: dict[str, _TextOrCfn] | None = None
     if prov.tags is not None or fn.tags is not None:
         tags = {**(prov.tags or {}), **(fn.tags or {})}

@@ -218,6 +218,8 @@ class Function(Base):
     depends_on: ListOf[str] | None = None
     image: Image | None = None
     logs: LambdaLogs | None = None
+    #: serverless-plugin-warmup's per-function settings (validated by constructs_lib.plugins.warmup)
+    warmup: JsonObject | None = None
 
     @field_validator("url", mode="before")
     @classmethod
