@@ -129,30 +129,33 @@ def take_v3_value(row: Allowance, pair: Pair) -> int:
     return hits
 
 
+def _take_where(row: Allowance, mine: Any, v3: Any) -> tuple[Any, int]:
+    """``mine`` with v3's value at every depth where ``row.when`` holds for two differing values
+    at the same place; the number of places."""
+    if mine != v3 and row.when(mine, v3):
+        return v3, 1
+    hits = 0
+    if isinstance(mine, dict) and isinstance(v3, dict):
+        for key in mine.keys() & v3.keys():
+            mine[key], sub = _take_where(row, mine[key], v3[key])
+            hits += sub
+    elif isinstance(mine, list) and isinstance(v3, list) and len(mine) == len(v3):
+        for i, (a, b) in enumerate(zip(mine, v3, strict=True)):
+            mine[i], sub = _take_where(row, a, b)
+            hits += sub
+    return mine, hits
+
+
 def take_v3_value_anywhere(row: Allowance, pair: Pair) -> int:
     """Like :func:`take_v3_value` for a value that may sit at any depth of a matching resource
     (e.g. a literal v3 resolved where we keep an intrinsic): wherever ``row.when(ours, v3)`` holds
     for two differing values at the same place, ours becomes v3's."""
 
-    def walk(mine: Any, v3: Any) -> tuple[Any, int]:
-        if mine != v3 and row.when(mine, v3):
-            return v3, 1
-        hits = 0
-        if isinstance(mine, dict) and isinstance(v3, dict):
-            for key in mine.keys() & v3.keys():
-                mine[key], sub = walk(mine[key], v3[key])
-                hits += sub
-        elif isinstance(mine, list) and isinstance(v3, list) and len(mine) == len(v3):
-            for i, (a, b) in enumerate(zip(mine, v3, strict=True)):
-                mine[i], sub = walk(a, b)
-                hits += sub
-        return mine, hits
-
     total = 0
     resources = pair.ours.get("Resources", {})
     for lid, res in row.resources(pair.theirs):
         if lid in resources:
-            resources[lid], hits = walk(resources[lid], res)
+            resources[lid], hits = _take_where(row, resources[lid], res)
             total += hits
     return total
 
@@ -272,26 +275,12 @@ def account_id_literals(row: Allowance, pair: Pair) -> int:
     """Where v3 holds the account ID it read from STS at package time and we the pseudo parameter
     (in resources and outputs): v3's; the functions touched are noted for their versions."""
 
-    def walk(mine: Any, v3: Any) -> tuple[Any, int]:
-        if mine != v3 and row.when(mine, v3):
-            return v3, 1
-        hits = 0
-        if isinstance(mine, dict) and isinstance(v3, dict):
-            for key in mine.keys() & v3.keys():
-                mine[key], sub = walk(mine[key], v3[key])
-                hits += sub
-        elif isinstance(mine, list) and isinstance(v3, list) and len(mine) == len(v3):
-            for i, (a, b) in enumerate(zip(mine, v3, strict=True)):
-                mine[i], sub = walk(a, b)
-                hits += sub
-        return mine, hits
-
     total = 0
     for section in ("Resources", "Outputs"):
         ours = pair.ours.get(section, {})
         for lid, value in pair.theirs.get(section, {}).items():
             if lid in ours:
-                ours[lid], hits = walk(ours[lid], value)
+                ours[lid], hits = _take_where(row, ours[lid], value)
                 total += hits
                 if hits and value.get("Type") == "AWS::Lambda::Function":
                     pair.literal_functions.add(lid)
