@@ -117,9 +117,10 @@ def synthesized() -> dict[str, dict[str, dict[str, Any]]]:
 def _synth(path: Path, **kwargs: Any) -> dict[str, dict[str, Any]]:
     from constructs_lib.cli.synthesis import in_v3_section_order
     from stacks import ComposeApp
+    from tests.reference.git_repo import prepared
 
     outdir = tempfile.mkdtemp(prefix="sls-cdk-test-")
-    app = ComposeApp.from_path(path, outdir=outdir, **kwargs)
+    app = ComposeApp.from_path(prepared(Path(path)), outdir=outdir, **kwargs)
     app.synth()
     in_v3_section_order(app, Path(outdir))  # as every synthesis path ends (constructs_lib/cli/synthesis.py)
     return {

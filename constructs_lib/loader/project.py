@@ -28,6 +28,7 @@ from constructs_lib.config.variables import ProjectRoot, ResolveContext, decide_
 from constructs_lib.errors import ConfigError, ErrorGroup, Location, SlsCdkError
 from constructs_lib.events.sites import CheckContext, EventSite, event_sites
 from constructs_lib.loader.build import shell_quoted_path
+from constructs_lib.loader.plugin_effects import apply_plugins
 from constructs_lib.loader.service import CrossServiceRef, LoadedService, Project
 from constructs_lib.loader.stack_checks import check_unique_stacks
 from constructs_lib.loader.steps import (
@@ -183,6 +184,14 @@ def load_service(
     data, sources = _parse(file, label)
     resolved, environ, resolution_notices = _resolve(data, sources, folder, req)
     merge_warnings = merge_arrays(resolved, sources)  # v3's mergeArrays: list-valued functions/resources
+    plugin_notices = apply_plugins(
+        resolved,
+        sources,
+        folder,
+        environ=environ,
+        options={**req.options, "stage": stage},
+        root=req.root.path,
+    )
     model, warnings = _validate(resolved, sources, strict=strict)
     final_stage, final_region = model.stage(stage), model.region(region)
     functions, sites = _computed(model, final_stage)
@@ -190,6 +199,7 @@ def load_service(
         service=model, functions=functions, stage=final_stage, region=final_region, sources=sources
     )
     notices, errors = check_config(ctx, sites)
+    notices[:0] = plugin_notices
     mode = config_validation_mode(resolved, strict=strict)
     flagged, refused = stack_and_schema(ctx, resolved, mode, (stage, region))
     ErrorGroup.raise_if_any([*errors, *refused])

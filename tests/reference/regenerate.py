@@ -39,9 +39,16 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from tests.helpers import LINT_EXEMPTIONS, REFERENCE, V3_WARNINGS, ReferenceCase, reference_case  # noqa: E402
+from tests.reference.git_repo import make_repo  # noqa: E402
 
 #: the npm packages v3's runs need, pinned (compose and the scripts plugin for the seed example)
-PACKAGES = {"serverless": "3.40.0", "@serverless/compose": "1.3.0", "serverless-plugin-scripts": "1.0.2"}
+PACKAGES = {
+    "serverless": "3.40.0",
+    "@serverless/compose": "1.3.0",
+    "serverless-plugin-scripts": "1.0.2",
+    "serverless-plugin-git-variables": "5.2.0",
+    "serverless-dotenv-plugin": "6.0.0",
+}
 STUB = HERE / "stub-aws.js"
 #: v3's whole configuration schema (core and every built-in plugin), as its validator uses it
 SCHEMA = HERE / "v3-schema.json"
@@ -120,6 +127,7 @@ def run_v3(case: ReferenceCase, cache: Path, work: Path) -> subprocess.Completed
     """``serverless package --stage <stage>`` on a copy of the case's inputs in ``work/case``."""
     inputs = work / "case"
     shutil.copytree(case.folder, inputs, ignore=shutil.ignore_patterns(*NOT_INPUTS))
+    make_repo(inputs)  # a case with git-repo.json is compiled in that repository (git_repo.py)
     (work / "node_modules").symlink_to(cache / "node_modules")  # plugins and compose, found upwards
     (work / "home").mkdir()
     for seeded in case.folder.glob("compose-state.*.seeded.json"):  # an earlier deploy's outputs
