@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from constructs_lib.errors import ConfigError, Location
+from constructs_lib.errors import ConfigError, Location, did_you_mean
 
 __all__ = ["CATALOGUE", "Plugin", "PluginNotice", "Treatment", "check_plugins", "describe", "lists_plugin"]
 
@@ -65,7 +65,7 @@ _ROWS: tuple[Plugin, ...] = (
         "serverless-dotenv-plugin",
         "6.0.0",
         _T,
-        ".env files into ${env:} and into provider.environment (custom.dotenv)",
+        ".env files into provider.environment, so into every function (custom.dotenv)",
     ),
     # no template effect
     Plugin("serverless-offline", "14.8.2", _N, "emulates API Gateway and Lambda locally (sls offline)"),
@@ -284,17 +284,18 @@ def _error(name: str) -> tuple[str, str]:
     ack = f"add it to custom.slsCdk.acknowledgePlugins: [{name}] to synthesize without it"
     row = CATALOGUE.get(name)
     if row is None:
-        what = (
-            "it is a local plugin (sls-cdk does not run plugin code)"
-            if _is_local(name)
-            else ("sls-cdk does not know what it does")
-        )
-        return f"plugin {name!r} is not supported: {what}", ack
+        if _is_local(name):
+            return f"plugin {name!r} is not supported: a local plugin (sls-cdk does not run plugin code)", ack
+        guess = did_you_mean(name, CATALOGUE)
+        message = f"plugin {name!r} is not supported: sls-cdk does not know what it does"
+        return message, f"did you mean {guess!r}? or {ack}" if guess else ack
     if row.treatment is Treatment.PACKAGING:
-        return f"plugin {name!r} ({row.does}) is a packaging plugin: {_PACKAGING_LATER}", ack
-    return f"plugin {name!r} is not supported: it changes the compiled template ({row.does})", (
-        f"{row.instead}; or {ack}"
-    )
+        return (
+            f"plugin {name!r} is not supported yet: a packaging plugin ({row.does})",
+            f"{_PACKAGING_LATER}; or {ack}",
+        )
+    message = f"plugin {name!r} is not supported: it changes the compiled template ({row.does})"
+    return message, f"{row.instead}; or {ack}"
 
 
 def check_plugins(

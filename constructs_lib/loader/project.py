@@ -29,6 +29,7 @@ from constructs_lib.errors import ConfigError, ErrorGroup, Location, SlsCdkError
 from constructs_lib.events.sites import CheckContext, EventSite, event_sites
 from constructs_lib.loader.build import shell_quoted_path
 from constructs_lib.loader.plugin_effects import apply_plugins
+from constructs_lib.loader.plugins import PluginNotice
 from constructs_lib.loader.service import CrossServiceRef, LoadedService, Project
 from constructs_lib.loader.stack_checks import check_unique_stacks
 from constructs_lib.loader.steps import (
@@ -119,6 +120,14 @@ def _resolve(
     return resolve_config(data, sources, ctx), environ, ctx.notices
 
 
+def _plugin_effects(
+    data: dict[str, Any], sources: SourceMap, folder: Path, environ: Mapping[str, str], req: _Request
+) -> list[PluginNotice]:
+    """What the translated plugins change in the resolved configuration (:mod:`.plugin_effects`)."""
+    options = {**req.options, "stage": req.stage}
+    return apply_plugins(data, sources, folder, environ=environ, options=options, root=req.root.path)
+
+
 def _validate(
     resolved: dict[str, Any], sources: SourceMap, *, strict: bool = False
 ) -> tuple[Service, list[SlsCdkError]]:
@@ -184,14 +193,7 @@ def load_service(
     data, sources = _parse(file, label)
     resolved, environ, resolution_notices = _resolve(data, sources, folder, req)
     merge_warnings = merge_arrays(resolved, sources)  # v3's mergeArrays: list-valued functions/resources
-    plugin_notices = apply_plugins(
-        resolved,
-        sources,
-        folder,
-        environ=environ,
-        options={**req.options, "stage": stage},
-        root=req.root.path,
-    )
+    plugin_notices = _plugin_effects(resolved, sources, folder, environ, req)
     model, warnings = _validate(resolved, sources, strict=strict)
     final_stage, final_region = model.stage(stage), model.region(region)
     functions, sites = _computed(model, final_stage)
