@@ -57,8 +57,11 @@ class ReferenceCase:
 
     @property
     def target(self) -> Path:
-        """What to synthesize: the service folder or the compose file."""
-        return self.folder / self.entry
+        """What to synthesize: the service folder or the compose file (a case with
+        ``git-repo.json``: in a copy inside that repository, see tests/reference/git_repo.py)."""
+        from tests.reference.git_repo import prepared
+
+        return prepared(self.folder / self.entry)
 
     @property
     def lint_exemptions(self) -> dict[str, str]:

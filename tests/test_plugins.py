@@ -24,7 +24,7 @@ BOOT = REFERENCE / "f21-provider-string" / "boot.zip"
 def _service(folder: Path, body: str, files: dict[str, str] | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(BOOT, folder / "boot.zip")
-    head = "service: plug\nprovider:\n  name: aws\n  runtime: provided.al2\npackage:\n  artifact: boot.zip\n"
+    head = "service: plug\nprovider:\n  name: aws\n  runtime: provided.al2023\npackage:\n  artifact: boot.zip\n"
     (folder / "serverless.yml").write_text(head + body)
     for name, text in (files or {}).items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -216,3 +216,10 @@ def test_dotenv_required_and_options_are_checked(tmp_path: Path) -> None:
 def test_dotenv_parses_as_dotenv_16() -> None:
     text = "A = spaced \nB='single # kept'\nC=\"a\\nb\"\r\nexport D=x # comment\nE: colon\nnot a line\n"
     assert parse_dotenv(text) == {"A": "spaced", "B": "single # kept", "C": "a\nb", "D": "x", "E": "colon"}
+
+
+def test_the_readme_table_is_the_catalogue() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    rows = [line for line in readme.splitlines() if line.startswith("| `serverless-")]
+    listed = {line.split("`")[1]: line.split(" | ")[1:3] for line in rows}
+    assert listed == {name: [row.version, row.treatment.value] for name, row in CATALOGUE.items()}

@@ -60,7 +60,7 @@ def prepared(path: Path) -> Path:
     """``path`` itself, or for a case folder with :data:`MARKER` the same case in a temporary
     repository (``<tmp>/case``, made by :func:`make_repo`)."""
     folder = path if path.is_dir() else path.parent
-    if not (folder / MARKER).is_file():
+    if not (folder / MARKER).is_file() or (folder / ".git").exists():
         return path
     copy = Path(tempfile.mkdtemp(prefix="sls-cdk-git-")) / FOLDER
     shutil.copytree(folder, copy, ignore=shutil.ignore_patterns(".serverless"))

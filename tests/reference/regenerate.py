@@ -15,9 +15,10 @@ random state id), and the order of some keys follows which async work finished f
 only differences are those is left untouched, so regenerating an unchanged case changes
 nothing in git. ``--check`` writes nothing and exits 1 on any real difference.
 
-serverless@3.40.0, @serverless/compose@1.3.0 and serverless-plugin-scripts@1.0.2 are installed
-from npm, pinned, once into ``$XDG_CACHE_HOME/sls-cdk/sls3/`` (``~/.cache/sls-cdk/sls3/``;
-``SLS_CDK_CACHE`` overrides the ``sls-cdk`` folder). Nothing here runs from the test suite.
+serverless@3.40.0, @serverless/compose@1.3.0 and the plugins the cases list (:data:`PACKAGES`) are
+installed from npm, pinned, once into ``$XDG_CACHE_HOME/sls-cdk/sls3/`` (``~/.cache/sls-cdk/sls3/``;
+``SLS_CDK_CACHE`` overrides the ``sls-cdk`` folder). A case holding ``git-repo.json`` is compiled
+inside the repository it describes (``git_repo.py``). Nothing here runs from the test suite.
 """
 
 from __future__ import annotations
