@@ -24,7 +24,9 @@ BOOT = REFERENCE / "f21-provider-string" / "boot.zip"
 def _service(folder: Path, body: str, files: dict[str, str] | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(BOOT, folder / "boot.zip")
-    head = "service: plug\nprovider:\n  name: aws\n  runtime: provided.al2023\npackage:\n  artifact: boot.zip\n"
+    head = (
+        "service: plug\nprovider:\n  name: aws\n  runtime: provided.al2023\npackage:\n  artifact: boot.zip\n"
+    )
     (folder / "serverless.yml").write_text(head + body)
     for name, text in (files or {}).items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)

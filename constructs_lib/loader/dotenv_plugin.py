@@ -22,7 +22,7 @@ from typing import Any
 from constructs_lib.config.source import SourceMap, read_text
 from constructs_lib.errors import ConfigError, did_you_mean
 
-__all__ = ["PLUGIN", "DotenvResult", "dotenv_plugin", "parse_dotenv"]
+__all__ = ["PLUGIN", "DotenvResult", "dotenv_plugin", "parse_dotenv", "read_dotenv"]
 
 PLUGIN = "serverless-dotenv-plugin"
 
@@ -138,19 +138,25 @@ def _files(
     return out
 
 
+def read_dotenv(file: Path, environ: MutableMapping[str, str], *, expand: bool, label: str) -> dict[str, str]:
+    """One file as ``dotenv.config`` then ``dotenv-expand``'s ``expand`` load it: its variables go
+    into ``environ`` where not set; expanded, each takes ``environ``'s value (expanded), which is
+    written back. v3's own ``useDotenv`` loads its file the same way."""
+    parsed = parse_dotenv(read_text(file, label=label))
+    for key, value in parsed.items():
+        environ.setdefault(key, value)
+    if expand:
+        for key in parsed:
+            parsed[key] = _interpolate(environ[key], environ, parsed).replace("\\$", "$")
+        environ.update(parsed)
+    return parsed
+
+
 def _load(files: list[Path], environ: MutableMapping[str, str], expand: bool, folder: Path) -> dict[str, str]:
     merged: dict[str, str] = {}
     for file in files:
-        if not file.is_file():
-            continue
-        parsed = parse_dotenv(read_text(file, label=os.path.relpath(file, folder)))
-        for key, value in parsed.items():
-            environ.setdefault(key, value)
-        if expand:
-            for key in parsed:
-                parsed[key] = _interpolate(environ[key], environ, parsed).replace("\\$", "$")
-            environ.update(parsed)
-        merged.update(parsed)
+        if file.is_file():
+            merged.update(read_dotenv(file, environ, expand=expand, label=os.path.relpath(file, folder)))
     return merged
 
 

@@ -28,6 +28,7 @@ from constructs_lib.config.variables import ProjectRoot, ResolveContext, decide_
 from constructs_lib.errors import ConfigError, ErrorGroup, Location, SlsCdkError
 from constructs_lib.events.sites import CheckContext, EventSite, event_sites
 from constructs_lib.loader.build import shell_quoted_path
+from constructs_lib.loader.dotenv_plugin import read_dotenv
 from constructs_lib.loader.plugin_effects import apply_plugins
 from constructs_lib.loader.plugins import PluginNotice
 from constructs_lib.loader.service import CrossServiceRef, LoadedService, Project
@@ -44,23 +45,16 @@ from constructs_lib.loader.steps import (
 __all__ = ["SERVICE_FILE_NAMES", "LoadedService", "Project", "find_project", "load_project", "load_service"]
 
 
-def _dotenv(folder: Path, stage: str) -> dict[str, str]:
-    """v3's ``useDotenv``: ``.env.<stage>`` if present, else ``.env``."""
+def _dotenv(folder: Path, stage: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """v3's ``useDotenv``: ``.env.<stage>`` if present, else ``.env``, loaded with dotenv and
+    dotenv-expand as v3 loads it (lib/cli/load-dotenv.js): the environment given wins."""
     for name in (f".env.{stage}", ".env"):
         file = folder / name
         if file.is_file():
-            values: dict[str, str] = {}
-            for raw in file.read_text(encoding="utf-8").splitlines():
-                line = raw.strip()
-                if not line or line.startswith("#") or "=" not in line:
-                    continue
-                key, _, value = line.removeprefix("export ").partition("=")
-                value = value.strip()
-                if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-                    value = value[1:-1]
-                values[key.strip()] = value
-            return values
-    return {}
+            loaded = dict(environ)
+            read_dotenv(file, loaded, expand=True, label=os.path.relpath(file))
+            return loaded
+    return dict(environ)
 
 
 def _parse(file: Path, label: str) -> tuple[dict[str, Any], SourceMap]:
@@ -104,7 +98,7 @@ def _resolve(
     environ = dict(os.environ if req.env is None else req.env)
     raw_stage = plain_stage(data, req.stage)
     if data.get("useDotenv") is True:
-        environ = {**_dotenv(folder, raw_stage), **environ}
+        environ = _dotenv(folder, raw_stage, environ)
     ctx = ResolveContext(
         service_dir=folder,
         project_root=req.root.path,
