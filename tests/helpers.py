@@ -57,8 +57,11 @@ class ReferenceCase:
 
     @property
     def target(self) -> Path:
-        """What to synthesize: the service folder or the compose file."""
-        return self.folder / self.entry
+        """What to synthesize: the service folder or the compose file (a case with
+        ``git-repo.json``: in a copy inside that repository, see tests/reference/git_repo.py)."""
+        from tests.reference.git_repo import prepared
+
+        return prepared(self.folder / self.entry)
 
     @property
     def lint_exemptions(self) -> dict[str, str]:
@@ -117,9 +120,10 @@ def synthesized() -> dict[str, dict[str, dict[str, Any]]]:
 def _synth(path: Path, **kwargs: Any) -> dict[str, dict[str, Any]]:
     from constructs_lib.cli.synthesis import in_v3_section_order
     from stacks import ComposeApp
+    from tests.reference.git_repo import prepared
 
     outdir = tempfile.mkdtemp(prefix="sls-cdk-test-")
-    app = ComposeApp.from_path(path, outdir=outdir, **kwargs)
+    app = ComposeApp.from_path(prepared(Path(path)), outdir=outdir, **kwargs)
     app.synth()
     in_v3_section_order(app, Path(outdir))  # as every synthesis path ends (constructs_lib/cli/synthesis.py)
     return {

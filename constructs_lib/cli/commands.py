@@ -10,6 +10,7 @@
 * ``info PATH``: like ``sls info``: each deployed stack's status, endpoints, functions, outputs.
 * ``diff PATH --against TEMPLATE``: what deploying over that template would replace, remove,
   update or add; exit 2 when a stateful resource would be replaced or removed.
+* ``plugins PATH``: how sls-cdk treats each plugin the service (or each compose service) lists.
 * ``synth --build``: run the build hooks (``custom.scripts.hooks``) first.
 
 User errors print as ``file:line:col: key.path: message`` and exit 1; never a traceback.
@@ -81,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     show = sub.add_parser("print", help="print the resolved configuration")
     add_project_args(show)
     show.add_argument("--format", choices=("yaml", "json"), default="yaml")
+
+    plugins = sub.add_parser("plugins", help="how each plugin the services list is treated (the catalogue)")
+    add_project_args(plugins)
 
     summary = sub.add_parser("summary", help="list the stacks of a cloud assembly with their resource counts")
     summary.add_argument("dir", nargs="?", default="cdk.out")
@@ -155,6 +159,44 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _listed_plugins(file: Path) -> list[str]:
+    """The ``plugins`` a service file lists, as written (nothing resolved: an unsupported plugin
+    must not stop the listing)."""
+    from constructs_lib.config.source import load_yaml_file, read_text
+
+    if file.suffix == ".json":
+        data = json.loads(read_text(file))
+    else:
+        data = load_yaml_file(file, label=os.path.relpath(file)).data
+    plugins = data.get("plugins") if isinstance(data, dict) else None
+    if isinstance(plugins, dict):
+        plugins = plugins.get("modules")
+    return [str(name) for name in plugins] if isinstance(plugins, list) else []
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    """One line per listed plugin: ``service: name: treatment: why`` (like ``sls plugin list``,
+    for what sls-cdk does with them)."""
+    from constructs_lib.config.compose import load_compose
+    from constructs_lib.config.defaults import effective_stage
+    from constructs_lib.config.files import find_project
+    from constructs_lib.loader.plugins import describe
+
+    kind, file = find_project(Path(args.path))
+    files = {os.path.relpath(file): file}
+    if kind != "service":
+        compose = load_compose(file, stage=effective_stage(args.stage))
+        files = {name: compose.services[name].config_file for name in compose.order}
+    for label, service_file in files.items():
+        names = _listed_plugins(service_file)
+        if not names:
+            print(f"{label}: no plugins")
+        for name in names:
+            treatment, why = describe(name)
+            print(f"{label}: {name}: {treatment}: {why}")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from constructs_lib.loader.build import run_command
 
@@ -183,6 +225,7 @@ _COMMANDS = {
     "diff": cmd_diff,
     "info": cmd_info,
     "policy": cmd_policy,
+    "plugins": cmd_plugins,
 }
 
 

@@ -28,6 +28,9 @@ from constructs_lib.config.variables import ProjectRoot, ResolveContext, decide_
 from constructs_lib.errors import ConfigError, ErrorGroup, Location, SlsCdkError
 from constructs_lib.events.sites import CheckContext, EventSite, event_sites
 from constructs_lib.loader.build import shell_quoted_path
+from constructs_lib.loader.dotenv_plugin import read_dotenv
+from constructs_lib.loader.plugin_effects import apply_plugins
+from constructs_lib.loader.plugins import PluginNotice
 from constructs_lib.loader.service import CrossServiceRef, LoadedService, Project
 from constructs_lib.loader.stack_checks import check_output_refs, check_unique_stacks
 from constructs_lib.loader.steps import (
@@ -43,23 +46,16 @@ from constructs_lib.plugins.warmup import add_warmers, remove_warmer_code
 __all__ = ["SERVICE_FILE_NAMES", "LoadedService", "Project", "find_project", "load_project", "load_service"]
 
 
-def _dotenv(folder: Path, stage: str) -> dict[str, str]:
-    """v3's ``useDotenv``: ``.env.<stage>`` if present, else ``.env``."""
+def _dotenv(folder: Path, stage: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """v3's ``useDotenv``: ``.env.<stage>`` if present, else ``.env``, loaded with dotenv and
+    dotenv-expand as v3 loads it (lib/cli/load-dotenv.js): the environment given wins."""
     for name in (f".env.{stage}", ".env"):
         file = folder / name
         if file.is_file():
-            values: dict[str, str] = {}
-            for raw in file.read_text(encoding="utf-8").splitlines():
-                line = raw.strip()
-                if not line or line.startswith("#") or "=" not in line:
-                    continue
-                key, _, value = line.removeprefix("export ").partition("=")
-                value = value.strip()
-                if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-                    value = value[1:-1]
-                values[key.strip()] = value
-            return values
-    return {}
+            loaded = dict(environ)
+            read_dotenv(file, loaded, expand=True, label=os.path.relpath(file))
+            return loaded
+    return dict(environ)
 
 
 def _parse(file: Path, label: str) -> tuple[dict[str, Any], SourceMap]:
@@ -103,7 +99,7 @@ def _resolve(
     environ = dict(os.environ if req.env is None else req.env)
     raw_stage = plain_stage(data, req.stage)
     if data.get("useDotenv") is True:
-        environ = {**_dotenv(folder, raw_stage), **environ}
+        environ = _dotenv(folder, raw_stage, environ)
     ctx = ResolveContext(
         service_dir=folder,
         project_root=req.root.path,
@@ -117,6 +113,14 @@ def _resolve(
         allow_js=req.allow_js,
     )
     return resolve_config(data, sources, ctx), environ, ctx.notices
+
+
+def _plugin_effects(
+    data: dict[str, Any], sources: SourceMap, folder: Path, environ: Mapping[str, str], req: _Request
+) -> list[PluginNotice]:
+    """What the translated plugins change in the resolved configuration (:mod:`.plugin_effects`)."""
+    options = {**req.options, "stage": req.stage}
+    return apply_plugins(data, sources, folder, environ=environ, options=options, root=req.root.path)
 
 
 def _validate(
@@ -201,6 +205,7 @@ def load_service(
     data, sources = _parse(file, label)
     resolved, environ, resolution_notices = _resolve(data, sources, folder, req)
     merge_warnings = merge_arrays(resolved, sources)  # v3's mergeArrays: list-valued functions/resources
+    plugin_notices = _plugin_effects(resolved, sources, folder, environ, req)
     model, warnings = _validate(resolved, sources, strict=strict)
     final_stage, final_region = model.stage(stage), model.region(region)
     model = _with_warmers(model, resolved, sources, warnings, (final_stage, final_region, folder), strict)
@@ -209,6 +214,7 @@ def load_service(
         service=model, functions=functions, stage=final_stage, region=final_region, sources=sources
     )
     notices, errors = check_config(ctx, sites)
+    notices[:0] = plugin_notices
     mode = config_validation_mode(resolved, strict=strict)
     flagged, refused = stack_and_schema(ctx, resolved, mode, (stage, region))
     ErrorGroup.raise_if_any([*errors, *refused])

@@ -15,10 +15,10 @@ random state id), and the order of some keys follows which async work finished f
 only differences are those is left untouched, so regenerating an unchanged case changes
 nothing in git. ``--check`` writes nothing and exits 1 on any real difference.
 
-serverless@3.40.0, @serverless/compose@1.3.0, serverless-plugin-scripts@1.0.2 and
-serverless-plugin-warmup@8.4.1 are installed
-from npm, pinned, once into ``$XDG_CACHE_HOME/sls-cdk/sls3/`` (``~/.cache/sls-cdk/sls3/``;
-``SLS_CDK_CACHE`` overrides the ``sls-cdk`` folder). Nothing here runs from the test suite.
+serverless@3.40.0, @serverless/compose@1.3.0 and the plugins the cases list (:data:`PACKAGES`) are
+installed from npm, pinned, once into ``$XDG_CACHE_HOME/sls-cdk/sls3/`` (``~/.cache/sls-cdk/sls3/``;
+``SLS_CDK_CACHE`` overrides the ``sls-cdk`` folder). A case holding ``git-repo.json`` is compiled
+inside the repository it describes (``git_repo.py``). Nothing here runs from the test suite.
 """
 
 from __future__ import annotations
@@ -41,14 +41,17 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from tests.helpers import LINT_EXEMPTIONS, REFERENCE, V3_WARNINGS, ReferenceCase, reference_case  # noqa: E402
+from tests.reference.git_repo import make_repo  # noqa: E402
 
 #: the npm packages v3's runs need, pinned (compose and the scripts plugin for the seed example,
-#: the warmup plugin for the f5x-warmup cases)
+#: the plugins the f46-f52 cases list)
 PACKAGES = {
     "serverless": "3.40.0",
     "@serverless/compose": "1.3.0",
     "serverless-plugin-scripts": "1.0.2",
     "serverless-plugin-warmup": "8.4.1",
+    "serverless-plugin-git-variables": "5.2.0",
+    "serverless-dotenv-plugin": "6.0.0",
 }
 STUB = HERE / "stub-aws.js"
 #: v3's whole configuration schema (core and every built-in plugin), as its validator uses it
@@ -133,6 +136,7 @@ def run_v3(case: ReferenceCase, cache: Path, work: Path) -> subprocess.Completed
     """``serverless package --stage <stage>`` on a copy of the case's inputs in ``work/case``."""
     inputs = work / "case"
     shutil.copytree(case.folder, inputs, ignore=shutil.ignore_patterns(*NOT_INPUTS))
+    make_repo(inputs)  # a case with git-repo.json is compiled in that repository (git_repo.py)
     (work / "node_modules").symlink_to(cache / "node_modules")  # plugins and compose, found upwards
     (work / "home").mkdir()
     for seeded in case.folder.glob("compose-state.*.seeded.json"):  # an earlier deploy's outputs

@@ -16,6 +16,7 @@ from constructs_lib.config.data import JsonValue, Key
 from constructs_lib.config.defaults import effective_region, effective_stage
 from constructs_lib.config.source import MAX_FILE_BYTES, load_yaml_text, read_text
 from constructs_lib.config.variables.base import MISSING, Address, FileContent, ResolveContext, Source
+from constructs_lib.config.variables.git import source_git
 from constructs_lib.config.variables.javascript import JS_SUFFIXES, run_javascript
 from constructs_lib.errors import Location, VariableError
 
@@ -242,6 +243,7 @@ SOURCES: MutableMapping[str, Source] = {
     "ssm": _source_ssm,
     "cf": _source_cf,
     "s3": _source_s3,
+    "git": source_git,  # serverless-plugin-git-variables, only when the service lists it
 }
 
 #: Sources whose values may themselves hold variables that must still be resolved.
