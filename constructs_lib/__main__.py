@@ -1,4 +1,6 @@
-"""``python -m constructs_lib``."""
+"""``python -m constructs_lib`` and the ``sls-cdk`` command: Ctrl-C is handled from the first
+line, before the command's modules load (:func:`constructs_lib.cli.commands.main` then installs
+its own handler)."""
 
 import os
 import signal
@@ -6,13 +8,17 @@ import sys
 
 
 def _interrupted_early(signum: int, frame: object) -> None:
-    """Ctrl-C before the command has started: nothing to undo yet (main() installs its own)."""
+    """Ctrl-C before the command has started: nothing to undo yet."""
     sys.stderr.write("interrupted\n")
     os._exit(130)
 
 
-signal.signal(signal.SIGINT, _interrupted_early)
+def main() -> None:
+    signal.signal(signal.SIGINT, _interrupted_early)
+    from constructs_lib.cli.commands import run
 
-from constructs_lib.cli.commands import run  # noqa: E402  (after the handler, on purpose)
+    run()
 
-run()
+
+if __name__ == "__main__":
+    main()

@@ -287,3 +287,29 @@ def test_a_compose_output_that_does_not_exist(tmp_path: Path) -> None:
         "service 'a' has no output 'ServerlessDeploymentBucketNam'"
     ) in err
     assert "did you mean 'ServerlessDeploymentBucketName'?" in err
+
+
+@pytest.mark.parametrize(
+    "value", ["0x" + "f" * 4000, "0o" + "7" * 4000, "!!int " + "1" * 5000], ids=["hex", "octal", "tagged"]
+)
+def test_huge_numbers_in_every_notation(tmp_path: Path, value: str) -> None:
+    code, err = _synth(
+        _service(tmp_path / "svc", textwrap.dedent(SMALL) + f"custom:\n  n: {value}\n"), tmp_path / "out"
+    )
+    assert (
+        code == 1 and "11:6: custom.n: a number of " in err and " digits: no AWS setting takes one" in err
+    ), err
+
+
+def test_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    """`sls-cdk print | head -1`: the reader left early; exit 0, nothing on stderr."""
+    run = subprocess.run(
+        f"{sys.executable} -m constructs_lib print {REFERENCE / 'f11-rest-api'} --format json | head -1",
+        shell=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0 and run.stdout.strip() == "{"
+    assert "error" not in run.stderr and "Traceback" not in run.stderr

@@ -76,12 +76,13 @@ _SCALARS = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(min_value=-(10**12), max_value=10**12),
+    st.just(10**1200),  # past the number budget
     st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=20),
     st.sampled_from(
         [
             "${self:provider.stage}",
-            "${env:HOME}",
+            "${env:SLS_CDK_FUZZ, x}",
             "${opt:x, 1}",
             "arn:aws:sqs",
             "arn:aws",
@@ -153,7 +154,7 @@ def _mutate(data: Any, path: list[Any], value: Any, delete: bool) -> Any:
                 node[key] = value
             return data
         node = node[key]
-    return value if not path else data
+    return data
 
 
 @FUZZ
@@ -179,6 +180,7 @@ def test_mutated_reference_cases_are_refused_or_checked_cleanly(
     text = yaml.safe_dump(_mutate(data, path, value, delete), sort_keys=False)
     with project({"serverless.yml": text}, artifacts_from=folder) as work:
         assert_clean(*run("check", str(work)), text)
+        assert_clean(*run("print", str(work), "--format", "json"), text)
 
 
 @settings(FUZZ, max_examples=8)

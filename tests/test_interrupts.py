@@ -50,14 +50,11 @@ def test_sigint_at_any_moment(tmp_path: Path, delay: float) -> None:
     assert not _group_alive(proc.pid), "a process of the synth outlived it"
     assert "Traceback" not in err and "internal error" not in err, err
     assert proc.returncode in (0, 130), err
+    if delay < 1.0:  # still loading YAML: the interrupt always lands
+        assert proc.returncode == 130, err
     if proc.returncode == 130:
         assert err.splitlines()[-1] == "interrupted", err
         assert not out.exists(), "an interrupted synth left output"
     else:
         assert (out / "manifest.json").is_file()
     assert [p.name for p in tmp_path.iterdir()] in ([], ["out"]), "staging folders left behind"
-
-
-def test_an_early_interrupt_is_130() -> None:
-    """The test above is not vacuous: its first moment always falls in the synth (loading)."""
-    assert DELAYS[0] <= 0.3

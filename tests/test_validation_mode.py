@@ -135,3 +135,31 @@ def test_events_with_several_compiled_keys_are_refused(tmp_path: Path) -> None:
     (tmp_path / "boot.zip").write_bytes((CASES["f40-warn-mode"].folder / "boot.zip").read_bytes())
     with pytest.raises(SlsCdkError, match=r"serverless.yml:11:9: functions.f.events\[0\]: .*exactly one key"):
         load_project(tmp_path)
+
+
+def test_print_shows_the_configuration_as_written() -> None:
+    """Validation works on a copy: print keeps the keys and events v3 ignores (as `sls print`)."""
+    import json
+
+    code, out = _run_out("print", str(CASES["f42-bare-string-events"].folder), "--format", "json")
+    assert code == 0 and json.loads(out)["functions"]["hello"]["events"][:2] == ["http", "sqs"]
+    code, out = _run_out("print", str(CASES["f40-warn-mode"].folder), "--format", "json")
+    assert code == 0 and json.loads(out)["provider"]["memorySze"] == 512
+
+
+def _run_out(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(out):
+        code = main(list(argv))
+    return code, out.getvalue()
+
+
+def test_a_null_event_item_stays_an_error(tmp_path: Path) -> None:
+    """v3 keeps a null list item (it strips null keys only) and its compilers fail on it."""
+    (tmp_path / "serverless.yml").write_text(
+        "service: svc\nprovider:\n  name: aws\n  runtime: nodejs18.x\npackage:\n  artifact: boot.zip\n"
+        "functions:\n  f:\n    handler: h.h\n    events:\n      - ~\n"
+    )
+    (tmp_path / "boot.zip").write_bytes((CASES["f40-warn-mode"].folder / "boot.zip").read_bytes())
+    with pytest.raises(SlsCdkError, match=r"events\[0\]: an event must be a mapping .*\(found null\)"):
+        load_project(tmp_path)

@@ -25,15 +25,12 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from constructs_lib.cli.failures import catching_interrupts, report_failure
 from constructs_lib.cli.loading import add_project_args, load, load_to_synth, report
 from constructs_lib.cli.reports import cmd_diff, cmd_info, cmd_policy
 from constructs_lib.errors import SlsCdkError
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["main"]
 
@@ -253,5 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with catching_interrupts():
         try:
             return _COMMANDS[args.command](args)
+        except BrokenPipeError:
+            raise  # `sls-cdk print | head`: run() leaves quietly
         except (KeyboardInterrupt, Exception) as exc:  # the last resort: Ctrl-C, a user error, a bug
             return report_failure(exc)

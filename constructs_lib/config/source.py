@@ -193,12 +193,15 @@ class _Builder:
         if node.style:  # quoted or block scalars are strings unless tagged otherwise
             return node.value if node.tag == f"{_STD}str" else self._explicit(node, path)
         if node.tag == _implicit_tag(node.value):
-            if len(node.value) > MAX_NUMBER_CHARS and _INT_DEC.match(node.value):
-                raise self.error(
-                    node, f"a number of {len(node.value)} digits: no AWS setting takes one", path
-                )
+            if len(node.value) > MAX_NUMBER_CHARS and any(
+                pattern.match(node.value) for pattern in (_INT_DEC, _INT_OCT, _INT_HEX)
+            ):
+                raise self._long_number(node, path)
             return _plain_scalar(node.value)
         return self._explicit(node, path)
+
+    def _long_number(self, node: yaml.ScalarNode, path: KeyPath) -> YamlError:
+        return self.error(node, f"a number of {len(node.value)} digits: no AWS setting takes one", path)
 
     def _explicit(self, node: yaml.ScalarNode, path: KeyPath) -> Scalar:
         tag = node.tag
@@ -207,6 +210,8 @@ class _Builder:
             if tag == f"{_STD}str":
                 return value
             if tag == f"{_STD}int":
+                if len(value) > MAX_NUMBER_CHARS:
+                    raise self._long_number(node, path)
                 return int(value.replace("_", ""), 0)
             if tag == f"{_STD}float":
                 return float(value)
@@ -219,7 +224,8 @@ class _Builder:
             if tag == f"{_STD}null":
                 return None
         except ValueError as exc:
-            raise self.error(node, f"cannot read {value!r} as {tag[len(_STD) :]}", path) from exc
+            shown = value if len(value) <= 40 else f"{value[:40]}..."
+            raise self.error(node, f"cannot read {shown!r} as {tag[len(_STD) :]}", path) from exc
         if tag.startswith(_STD):
             # Implicit YAML 1.1 types PyYAML recognised (timestamps, sexagesimals...): YAML 1.2 keeps text.
             return value if node.style else _plain_scalar(value)

@@ -323,7 +323,7 @@ class ServerlessFunction(Construct):
                     {"ProvisionedConcurrentExecutions": p.provisioned_concurrency},
                 )
             if p.snap_start:
-                self.cfn_function.add_property_override("SnapStart", {"ApplyOn": "PublishedVersions"})
+                override_property(self.cfn_function, "SnapStart", {"ApplyOn": "PublishedVersions"})
                 self._alias(
                     naming.SNAP_START_ALIAS, naming.lambda_snap_start_alias_logical_id(key), version_id, None
                 )

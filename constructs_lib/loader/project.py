@@ -8,6 +8,7 @@ warnings. ``load_project`` runs it for every service of a compose file, in depen
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import os
@@ -133,7 +134,9 @@ def _validate(
             path=("provider",),
         )
     mode = config_validation_mode(resolved, strict=strict)
-    model, warnings = validate(Service, resolved, sources, unknown_keys=mode)
+    # validation leaves out what v3 ignores: on a copy, so the resolved configuration (print,
+    # compose, rebinding) stays what the user wrote
+    model, warnings = validate(Service, copy.deepcopy(resolved), sources, unknown_keys=mode)
     return model, list(warnings)
 
 
