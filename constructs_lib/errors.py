@@ -160,6 +160,8 @@ class LimitError(SlsCdkError):
     while synthesizing, e.g. more than 500 resources in one stack)."""
 
     code = "LIMIT_ERROR"
+    stack: str | None = None
+    """The stack that would exceed the limit, when it is one stack's."""
 
 
 class BuildError(SlsCdkError):

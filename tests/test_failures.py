@@ -93,7 +93,10 @@ def test_more_than_500_resources_says_which_dominate(tmp_path: Path) -> None:
     text = textwrap.dedent(SMALL).replace("  f:\n    handler: h.h\n", many)
     code, err = _synth(_service(tmp_path / "svc", text), tmp_path / "out")
     assert code == 1
-    assert "stack 'svc-dev' would hold 513 resources; CloudFormation allows 500 in one stack" in err
+    assert (
+        "serverless.yml:7:1: functions: stack 'svc-dev' would hold 513 resources; "
+        "CloudFormation allows 500 in one stack"
+    ) in err
     assert "AWS::Lambda::Version (170)" in err and "versionFunctions: false" in err
 
 

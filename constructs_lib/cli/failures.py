@@ -16,10 +16,14 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from constructs_lib.errors import LimitError, SlsCdkError
 
-__all__ = ["catching_interrupts", "debugging", "report_failure", "user_error"]
+if TYPE_CHECKING:
+    from constructs_lib.loader.service import Project
+
+__all__ = ["catching_interrupts", "debugging", "located_in", "report_failure", "user_error"]
 
 _interrupted = threading.Event()
 
@@ -37,17 +41,34 @@ def _too_many(match: re.Match[str]) -> SlsCdkError:
     hint = "split the service in two (a compose project deploys them together)"
     if versions:
         hint += f", or set provider.versionFunctions: false (removes the {versions} AWS::Lambda::Version)"
-    return LimitError(
+    error = LimitError(
         f"stack {match['stack']!r} would hold {match['count']} resources; CloudFormation allows "
         f"{match['limit']} in one stack. Most are {top}",
         hint=hint,
     )
+    error.stack = match["stack"]
+    return error
 
 
 #: CDK's refusals a project can cause: ``(pattern of jsii's message, the user error it is)``
 _CDK_REFUSALS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], SlsCdkError]], ...] = (
     (_TOO_MANY, _too_many),
 )
+
+
+def located_in(exc: BaseException, project: Project) -> BaseException:
+    """``exc`` as the user error it is, located at the service that makes the stack it names
+    (``functions:`` of its file), when CDK refused something about one stack; else ``exc``."""
+    known = user_error(exc)
+    if not isinstance(known, LimitError):
+        return exc if known is None else known
+    svc = next((s for s in project.services if s.stack_name == known.stack), None)
+    if svc is None:
+        return known
+    where = ("functions",) if svc.model.functions else ()
+    located = LimitError(known.message, location=svc.sources.locate(where), path=where, hint=known.hint)
+    located.stack = known.stack
+    return located
 
 
 def debugging() -> bool:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from constructs_lib.cli.assembly import merge_assemblies, order_sections, v3_section_order
+from constructs_lib.cli.failures import located_in
 from constructs_lib.cli.jsii_speed import exit_now
 from constructs_lib.errors import SlsCdkError
 
@@ -176,9 +177,12 @@ def synthesize(
             _install(target, out)
         else:
             _move_into(target, out)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(target, ignore_errors=True)
-        raise
+        located = located_in(exc, project)
+        if located is exc:
+            raise
+        raise located from None
     return [out / name for name in templates]
 
 
@@ -339,10 +343,12 @@ def _fork(project: Project, outdir: Path, validate: bool) -> tuple[int, int]:
     message = ""
     try:
         _synth_here(project, outdir, validate=validate, nag=False)
-    except SlsCdkError as exc:
-        code, message = 1, exc.format()
-    except BaseException as exc:  # a bug, reported by the parent without a traceback
-        code, message = 2, f"{type(exc).__name__}: {exc}"
+    except BaseException as exc:  # a user error, a CDK refusal, or a bug: the parent reports it
+        known = located_in(exc, project)
+        if isinstance(known, SlsCdkError):
+            code, message = 1, known.format()
+        else:
+            code, message = 2, f"{type(exc).__name__}: {exc}"
     try:
         os.write(write_fd, message.encode())
         os.close(write_fd)
