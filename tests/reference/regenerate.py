@@ -44,7 +44,7 @@ from tests.helpers import LINT_EXEMPTIONS, REFERENCE, V3_WARNINGS, ReferenceCase
 from tests.reference.git_repo import make_repo  # noqa: E402
 
 #: the npm packages v3's runs need, pinned (compose and the scripts plugin for the seed example,
-#: the plugins the f46-f52 cases list)
+#: the plugins the f46-f54 cases list)
 PACKAGES = {
     "serverless": "3.40.0",
     "@serverless/compose": "1.3.0",
