@@ -12,12 +12,12 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from constructs_lib.config.data import js_stringify
 
 __all__ = ["LayerHashInput", "b64", "deep_sort", "file_sha256", "js_json", "locale_key", "version_digest"]
 
@@ -61,17 +61,7 @@ def deep_sort(value: Any) -> Any:
 
 def js_json(value: Any) -> str:
     """``JSON.stringify`` output: compact, non-ASCII kept, numbers like JavaScript prints them."""
-
-    def convert(v: Any) -> Any:
-        if isinstance(v, float) and math.isfinite(v) and v.is_integer():
-            return int(v)
-        if isinstance(v, dict):
-            return {k: convert(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [convert(x) for x in v]
-        return v
-
-    return json.dumps(convert(value), separators=(",", ":"), ensure_ascii=False)
+    return js_stringify(value)
 
 
 @functools.lru_cache(maxsize=256)

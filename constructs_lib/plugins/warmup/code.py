@@ -5,12 +5,12 @@ writes it (then packaged with the plugin's patterns like any function)."""
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from constructs_lib.config.data import js_stringify
 
 __all__ = ["warmer_code", "write_warmer_code"]
 
@@ -91,24 +91,6 @@ export const warmUp = async (event, context) => {
 }"""
 
 _CLIENT = "const lambdaClient = uninstrumentedLambdaClient;"
-
-
-def _js(value: Any) -> Any:
-    """Numbers as JavaScript prints them (``1.0`` is ``1``)."""
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _js(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_js(v) for v in value]
-    return value
-
-
-def js_stringify(value: Any, indent: str | None = None) -> str:
-    """``JSON.stringify(value, null, indent)``."""
-    if indent is None:
-        return json.dumps(_js(value), separators=(",", ":"), ensure_ascii=False)
-    return json.dumps(_js(value), indent=indent, ensure_ascii=False)
 
 
 def warmer_code(functions: list[dict[str, Any]], *, region: str, verbose: bool) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from constructs_lib import limits
+from constructs_lib.config.data import js_stringify
 from constructs_lib.config.model import Service
 from constructs_lib.config.model.function import Function
 from constructs_lib.config.model.resources import ResourcesSection
@@ -28,7 +29,7 @@ from constructs_lib.errors import (
     SlsCdkError,
     did_you_mean,
 )
-from constructs_lib.plugins.warmup.code import js_stringify, warmer_code, write_warmer_code
+from constructs_lib.plugins.warmup.code import warmer_code, write_warmer_code
 from constructs_lib.plugins.warmup.model import FunctionWarmup, WarmerConfig, WarmupSettings
 from constructs_lib.plugins.warmup.role import warmer_role
 
