@@ -101,10 +101,16 @@ def _literal(text: str) -> Scalar | _NotLiteralType:
         return _NotLiteral
 
 
+#: Variables nested inside one another's address (``${self:${self:...}}``): real files use a few
+#: levels; the budget refuses a crafted string before the recursive parser runs out of stack.
+MAX_NESTED_VARIABLES = 32
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.s = text
         self.n = len(text)
+        self.depth = 0
 
     def err(self, message: str, index: int) -> VarSyntaxError:
         return VarSyntaxError(f"{message} at index {index} in {self.s!r}", index)
@@ -148,6 +154,15 @@ class _Parser:
         return Template(tuple(parts)), i
 
     def variable(self, start: int) -> tuple[Var, int]:
+        self.depth += 1
+        if self.depth > MAX_NESTED_VARIABLES:
+            raise self.err(f"variables nested more than {MAX_NESTED_VARIABLES} deep", start)
+        try:
+            return self._variable(start)
+        finally:
+            self.depth -= 1
+
+    def _variable(self, start: int) -> tuple[Var, int]:
         i = start + 2
         sources: list[Literal | Ref] = []
         while True:
