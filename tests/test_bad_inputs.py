@@ -651,6 +651,22 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
         with_zip(lying_zip(0xFFFF_FFF0, 20)),
         "artifact 'boot.zip' unzips to 4096.0 MB; Lambda's limit is 250 MB",
     ),
+    (
+        "package-function-and-layers-over-250mb",
+        {
+            **with_zip(
+                lying_zip(150 * 1024 * 1024, 200_000),
+                ("package:", "layers:\n  deps:\n    package:\n      artifact: layer.zip\npackage:"),
+                (
+                    "    handler: bootstrap\n",
+                    "    handler: bootstrap\n    layers:\n      - Ref: DepsLambdaLayer\n",
+                ),
+            ),
+            "layer.zip": lying_zip(120 * 1024 * 1024, 200_000),
+        },
+        "serverless.yml:21:5: functions.env.layers: function 'env' unzips to 270.0 MB with its layers "
+        "(env's code 150.0 MB, DepsLambdaLayer 120.0 MB); Lambda's limit is 250 MB",
+    ),
     # ---- build hooks ----
     (
         "hook-event-typo",

@@ -27,7 +27,8 @@ from constructs_lib.loader.packaging import (
     select_files,
 )
 from constructs_lib.loader.service import LayerArtifact
-from constructs_lib.loader.zip_checks import handler_warnings, zip_problems
+from constructs_lib.loader.zip_checks import combined_problems, handler_warnings, zip_problems
+from constructs_lib.naming import layer_logical_id
 
 __all__ = ["Packaged", "check_artifacts", "inspect_packaged", "package_service"]
 
@@ -299,6 +300,9 @@ def inspect_packaged(
             art = packaged.layers[key]
             errors.extend(zip_problems(art.zip, f"{key}.zip", spec.where, sources))
             warnings.extend(_link_warnings(folder / relative, folder, spec, sources))
+    if not errors:
+        layer_zips = {layer_logical_id(key): art.zip for key, art in packaged.layers.items()}
+        errors.extend(combined_problems(model, functions, packaged.artifacts, layer_zips, sources))
     warnings.extend(handler_warnings(functions, packaged.artifacts, sources))
     return errors, warnings
 

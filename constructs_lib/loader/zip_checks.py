@@ -5,6 +5,9 @@ with an absolute path, ``..`` or a symlink are refused (Lambda's unzip would wri
 task folder or follow the link); the uncompressed total must fit Lambda's 250 MB, and an entry
 claiming more than deflate can produce (a zip bomb or a lying header) is refused.
 
+A function's zip and the zips of the service's own layers it uses must fit the 250 MB together
+(:func:`combined_problems`); layers given by ARN are not counted (their size is not known here).
+
 Warnings, not errors (v3 checks neither; Lambda fails at the first invoke): the handler's file
 missing from the zip for interpreted runtimes, and no ``bootstrap`` at the root for ``provided.*``
 runtimes (skipped when the function has layers, which may bring the runtime in ``/opt``).
@@ -21,7 +24,7 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from constructs_lib.config.model import EffectiveFunction
+from constructs_lib.config.model import EffectiveFunction, Service
 from constructs_lib.config.source import SourceMap
 from constructs_lib.errors import PackagingError, SchemaError, SlsCdkError
 
@@ -29,6 +32,7 @@ __all__ = [
     "DEFLATE_MAX_RATIO",
     "UNZIPPED_MAX_BYTES",
     "ZIPPED_DIRECT_UPLOAD_MAX_BYTES",
+    "combined_problems",
     "handler_warnings",
     "zip_problems",
 ]
@@ -106,6 +110,56 @@ def zip_problems(zip_path: Path, shown: str, where: Where, sources: SourceMap) -
                 hint="ship a smaller artifact, move dependencies into layers, or use a container image",
             )
         )
+    return errors
+
+
+def _unzipped(zip_path: Path) -> int | None:
+    try:
+        with zipfile.ZipFile(zip_path) as zf:
+            return sum(info.file_size for info in zf.infolist())
+    except (OSError, zipfile.BadZipFile):
+        return None
+
+
+def combined_problems(
+    model: Service,
+    functions: Mapping[str, EffectiveFunction],
+    artifacts: Mapping[str, Path],
+    layers: Mapping[str, Path],
+    sources: SourceMap,
+) -> list[SlsCdkError]:
+    """Functions whose zip and local layers (``layers``: logical ID -> zip, used by
+    ``{Ref: <L>LambdaLayer}``) unzip to more than Lambda's 250 MB together, located at the
+    ``layers`` that gives them (the function's, else the provider's). Each zip alone was checked
+    before (:func:`zip_problems`)."""
+    sizes: dict[Path, int | None] = {}
+
+    def size(path: Path) -> int:
+        if path not in sizes:
+            sizes[path] = _unzipped(path)
+        return sizes[path] or 0
+
+    errors: list[SlsCdkError] = []
+    for key, fn in functions.items():
+        own = artifacts.get(key)
+        used = [r["Ref"] for r in fn.layers or () if isinstance(r, dict) and r.get("Ref") in layers]
+        if own is None or fn.image is not None or not used:
+            continue
+        parts = [(f"{key}'s code", size(own)), *((ref, size(layers[ref])) for ref in used)]
+        total = sum(part for _, part in parts)
+        if total > UNZIPPED_MAX_BYTES:
+            own_layers = model.functions[key].layers is not None
+            where: Where = ("functions", key, "layers") if own_layers else ("provider", "layers")
+            shown = ", ".join(f"{name} {_mb(part)}" for name, part in parts)
+            errors.append(
+                PackagingError(
+                    f"function {key!r} unzips to {_mb(total)} with its layers ({shown}); Lambda's "
+                    "limit is 250 MB (unzipped, function and layers together)",
+                    location=sources.locate(where),
+                    path=where,
+                    hint="move dependencies out, split the layers, or use a container image",
+                )
+            )
     return errors
 
 
