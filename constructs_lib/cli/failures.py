@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from constructs_lib.errors import LimitError, SlsCdkError
 
 if TYPE_CHECKING:
-    from constructs_lib.loader.service import Project
+    from constructs_lib.loader.service import LoadedService, Project
 
 __all__ = ["catching_interrupts", "debugging", "located_in", "report_failure", "user_error"]
 
@@ -65,10 +65,26 @@ def located_in(exc: BaseException, project: Project) -> BaseException:
     svc = next((s for s in project.services if s.stack_name == known.stack), None)
     if svc is None:
         return known
-    where = ("functions",) if svc.model.functions else ()
-    located = LimitError(known.message, location=svc.sources.locate(where), path=where, hint=known.hint)
+    where, hint = _limit_site(svc, _count(known.message)), known.hint
+    if where[:1] == ("resources",):
+        hint = "move some of these resources into a service of their own (a compose project deploys both)"
+    located = LimitError(known.message, location=svc.sources.locate(where), path=where, hint=hint)
     located.stack = known.stack
     return located
+
+
+def _count(message: str) -> int:
+    found = re.search(r"would hold (\d+) resources", message)
+    return int(found[1]) if found else 0
+
+
+def _limit_site(svc: LoadedService, total: int) -> tuple[str, ...]:
+    """Where a stack with too many resources is located: ``resources.Resources`` when the
+    service's own resources are most of them, else ``functions:`` (what v3 generates)."""
+    own = svc.model.resources.resources if svc.model.resources else {}
+    if own and 2 * len(own) > total:
+        return ("resources", "Resources")
+    return ("functions",) if svc.model.functions else ()
 
 
 def debugging() -> bool:
