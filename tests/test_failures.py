@@ -76,28 +76,97 @@ def test_a_stage_from_the_file_is_located(tmp_path: Path) -> None:
     assert "serverless.yml:5:3: provider.stage: stack name 'svc-a_b' is not one" in err
 
 
-def test_compose_services_making_the_same_stack(tmp_path: Path) -> None:
-    _service(tmp_path / "a", SMALL)
-    _service(tmp_path / "b", SMALL)
-    (tmp_path / "serverless-compose.yml").write_text("services:\n  one:\n    path: a\n  two:\n    path: b\n")
-    code, err = _synth(tmp_path / "serverless-compose.yml", tmp_path / "out")
-    assert code == 1
-    assert (
-        "serverless-compose.yml:4:3: services.two: services 'one' and 'two' both make the stack 'svc-dev'"
-        in err
-    )
+def _pair(tmp_path: Path, a: str, b: str, compose: str) -> Path:
+    _service(tmp_path / "a", a)
+    _service(tmp_path / "b", b)
+    (tmp_path / "serverless-compose.yml").write_text(compose)
+    return tmp_path / "serverless-compose.yml"
 
 
-def test_more_than_500_resources_says_which_dominate(tmp_path: Path) -> None:
-    many = "".join(f"  f{i}:\n    handler: h.h\n" for i in range(170))
-    text = textwrap.dedent(SMALL).replace("  f:\n    handler: h.h\n", many)
-    code, err = _synth(_service(tmp_path / "svc", text), tmp_path / "out")
+_NAMED = SMALL.replace("runtime: python3.11\n", "runtime: python3.11\n      stackName: shared\n")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "compose", "expected"),
+    [
+        (
+            SMALL,
+            SMALL,
+            "services:\n  one:\n    path: a\n  two:\n    path: b\n",
+            "serverless-compose.yml:4:3: services.two: services 'one' and 'two' both make the stack 'svc-dev'",
+        ),
+        (
+            SMALL,
+            SMALL.replace("service: svc", "service: other"),
+            "services:\n  one:\n    path: a\n  two:\n    path: a\n",
+            "serverless-compose.yml:4:3: services.two: services 'one' and 'two' both make the stack 'svc-dev'",
+        ),
+        (
+            _NAMED,
+            _NAMED.replace("service: svc", "service: other"),
+            "services:\n  one:\n    path: a\n  two:\n    path: b\n",
+            "serverless-compose.yml:4:3: services.two: services 'one' and 'two' both make the stack 'shared'",
+        ),
+    ],
+    ids=["same-service-name", "same-path", "same-stack-name"],
+)
+def test_compose_services_making_the_same_stack(
+    tmp_path: Path, a: str, b: str, compose: str, expected: str
+) -> None:
+    code, err = _synth(_pair(tmp_path, a, b, compose), tmp_path / "out")
     assert code == 1
-    assert (
-        "serverless.yml:7:1: functions: stack 'svc-dev' would hold 513 resources; "
-        "CloudFormation allows 500 in one stack"
-    ) in err
-    assert "AWS::Lambda::Version (170)" in err and "versionFunctions: false" in err
+    assert expected in err, err
+    assert "give one of them its own service name or provider.stackName" in err
+
+
+_MANY_FUNCTIONS = "".join(f"  f{i}:\n    handler: h.h\n" for i in range(170))
+_MANY_TOPICS = "resources:\n  Resources:\n" + "".join(
+    f"    T{i}:\n      Type: AWS::SNS::Topic\n" for i in range(520)
+)
+
+
+@pytest.mark.parametrize(
+    ("where", "text", "expected", "hint"),
+    [
+        (
+            "svc",
+            textwrap.dedent(SMALL).replace("  f:\n    handler: h.h\n", _MANY_FUNCTIONS),
+            "serverless.yml:7:1: functions: stack 'svc-dev' would hold 513 resources; "
+            "CloudFormation allows 500 in one stack. Most are AWS::Logs::LogGroup (170), AWS::Lambda::Version (170)",
+            "versionFunctions: false (removes the 170 AWS::Lambda::Version)",
+        ),
+        (
+            "svc",
+            textwrap.dedent(SMALL) + _MANY_TOPICS,
+            "serverless.yml:11:3: resources.Resources: stack 'svc-dev' would hold 526 resources; "
+            "CloudFormation allows 500 in one stack. Most are AWS::SNS::Topic (520)",
+            "move some of these resources into a service of their own",
+        ),
+        (
+            "compose",
+            textwrap.dedent(SMALL).replace("  f:\n    handler: h.h\n", _MANY_FUNCTIONS),
+            "b/serverless.yml:7:1: functions: stack 'bb-dev' would hold 513 resources",
+            "split the service in two",
+        ),
+    ],
+    ids=["functions", "resources", "one-compose-service"],
+)
+def test_more_than_500_resources_says_which_dominate(
+    tmp_path: Path, where: str, text: str, expected: str, hint: str
+) -> None:
+    if where == "compose":
+        target = _pair(
+            tmp_path,
+            SMALL.replace("service: svc", "service: aa"),
+            text.replace("service: svc", "service: bb"),
+            "services:\n  a:\n    path: a\n  b:\n    path: b\n",
+        )
+    else:
+        target = _service(tmp_path / "svc", text)
+    code, err = _synth(target, tmp_path / "out")
+    assert code == 1
+    assert expected in err, err
+    assert hint in err, err
 
 
 def test_an_unexpected_failure_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -136,16 +205,40 @@ def test_out_must_be_a_folder_we_can_make(tmp_path: Path, out: str) -> None:
     assert (tmp_path / "afile").read_text() == "x" and not (tmp_path / "missing").exists()
 
 
-def test_cdk_synth_path_leaves_the_cli_folder_empty_on_failure(tmp_path: Path) -> None:
-    """app.py under ``cdk synth``: the CDK CLI's output folder holds nothing of a failed synth."""
-    many = "".join(f"  f{i}:\n    handler: h.h\n" for i in range(170))
-    svc = _service(tmp_path / "svc", textwrap.dedent(SMALL).replace("  f:\n    handler: h.h\n", many))
+@pytest.mark.parametrize(
+    ("text", "context", "expected"),
+    [
+        (
+            textwrap.dedent(SMALL).replace("  f:\n    handler: h.h\n", _MANY_FUNCTIONS),
+            {},
+            "would hold 513 resources",
+        ),
+        (
+            textwrap.dedent(SMALL) + "resources:\n  Resources:\n    Data:\n      Type: AWS::S3::Bucket\n",
+            {"nag": "true"},
+            "finding(s) not acknowledged:\n  AwsSolutions AwsSolutions-S1 (error)",
+        ),
+        (
+            textwrap.dedent(SMALL).replace("    handler: h.h\n", "    handler: h.h\n    memorySize: 1\n"),
+            {},
+            "serverless.yml:10:5: functions.f.memorySize: memorySize must be between 128 and 10240",
+        ),
+    ],
+    ids=["late-cdk-refusal", "nag-finding", "load-error"],
+)
+def test_cdk_synth_path_leaves_the_cli_folder_empty_on_failure(
+    tmp_path: Path, text: str, context: dict[str, str], expected: str
+) -> None:
+    """app.py under ``cdk synth``: the CDK CLI's output folder holds nothing of a failed synth,
+    whether the loader, CDK (late, while synthesizing) or cdk-nag (after synthesis) refuses it."""
+    svc = _service(tmp_path / "svc", text)
     out = tmp_path / "cdk.out"
     out.mkdir()
-    env = {**os.environ, "CDK_OUTDIR": str(out), "CDK_CONTEXT_JSON": json.dumps({"service": str(svc)})}
+    ctx = json.dumps({"service": str(svc), **context})
+    env = {**os.environ, "CDK_OUTDIR": str(out), "CDK_CONTEXT_JSON": ctx}
     run = subprocess.run([sys.executable, str(ROOT / "app.py")], env=env, capture_output=True, text=True)
-    assert run.returncode == 1
-    assert "would hold 513 resources" in run.stderr and "Traceback" not in run.stderr
+    assert run.returncode == 1, run.stderr
+    assert expected in run.stderr and "Traceback" not in run.stderr, run.stderr
     assert list(out.iterdir()) == []
 
 
@@ -220,23 +313,51 @@ _MANY = (
         (_DOUBLING, "serverless.yml:25:3: custom.s14: resolves to more than 1,000,000 characters"),
         (_LISTS, "custom.l7[0]: resolves to more than 1,000,000 characters"),
         (_MANY, "serverless.yml:10:1: custom: the configuration resolves to more than 5,000,000 characters"),
+        (
+            "custom:\n  v: " + "${self:custom." * 400 + "a" + "}" * 400 + "\n",
+            "serverless.yml:11:3: custom.v: variables nested more than 32 deep",
+        ),
+        (
+            "custom:\n  a: &a [x]\n"
+            + "".join(
+                f"  b{i}: &b{i} [*{'a' if i == 0 else f'b{i - 1}'}, *{'a' if i == 0 else f'b{i - 1}'}]\n"
+                for i in range(40)
+            ),
+            "alias bomb",
+        ),
     ],
-    ids=["alias-list", "alias-map", "huge-int", "string-doubling", "list-multiplying", "many-values"],
+    ids=[
+        "alias-list",
+        "alias-map",
+        "huge-int",
+        "string-doubling",
+        "list-multiplying",
+        "many-values",
+        "nested-address",
+        "alias-doubling",
+    ],
 )
 def test_bombs_are_refused_by_budgets_in_bounded_memory(tmp_path: Path, body: str, expected: str) -> None:
     """Recursive aliases, huge numbers and variables that multiply a value are refused by explicit
-    budgets, located at the first offending key, without building what they would expand to."""
+    budgets, located at the first offending key, without building what they would expand to.
+
+    The time bound is a hang guard, not a speed target: each takes well under a second, and an
+    unbounded expansion would take minutes or exhaust memory."""
+    import time
     import tracemalloc
 
     folder = _service(tmp_path / "svc", _bomb(body))
     tracemalloc.start()
+    started = time.process_time()
     try:
         code, err = _synth(folder, tmp_path / "out")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+    spent = time.process_time() - started
     assert code == 1 and expected in err, err
     assert peak < 50 * 1024 * 1024, f"{peak / 2**20:.0f} MB"
+    assert spent < 10, f"{spent:.1f} s of CPU"
 
 
 @pytest.mark.parametrize(
@@ -264,16 +385,35 @@ def test_aws_limits_and_locations(tmp_path: Path, extra: str, expected: str) -> 
     assert code == 1 and expected in err, err
 
 
-def test_an_error_inside_an_included_file_names_both_places(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("included", "expected"),
+    [
+        ("    memorySize: huge\n", "fns/api.yml:4:5: functions.f.memorySize: "),
+        (
+            "    environment:\n      A: ${env:SLS_CDK_NOT_SET}\n",
+            "fns/api.yml:5:7: functions.f.environment.A: cannot",
+        ),
+        (
+            "    events:\n      - sqs: 'arn:aws:sqs'\n",
+            "fns/api.yml:5:9: functions.f.events[0].sqs: 'arn:aws:sqs' is",
+        ),
+        ("    environment:\n      1BAD: x\n", "fns/api.yml:5:7: functions.f.environment.1BAD: environment"),
+    ],
+    ids=["schema", "variable", "event-arn", "aws-limit"],
+)
+def test_an_error_inside_an_included_file_names_both_places(
+    tmp_path: Path, included: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SLS_CDK_NOT_SET", raising=False)
     folder = _service(tmp_path / "svc", SMALL.replace("    functions:\n      f:\n        handler: h.h\n", ""))
     (folder / "serverless.yml").write_text(
         (folder / "serverless.yml").read_text() + "functions: ${file(fns/api.yml):functions}\n"
     )
     (folder / "fns").mkdir()
-    (folder / "fns" / "api.yml").write_text("functions:\n  f:\n    handler: h.h\n    memorySize: huge\n")
+    (folder / "fns" / "api.yml").write_text("functions:\n  f:\n    handler: h.h\n" + included)
     code, err = _synth(folder, tmp_path / "out")
     assert code == 1
-    assert "fns/api.yml:4:5: functions.f.memorySize: " in err
+    assert expected in err, err
     assert "\n  included from " in err and "svc/serverless.yml:7:1" in err
 
 
