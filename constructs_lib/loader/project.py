@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import json
 import os
 from collections.abc import Mapping
@@ -24,7 +25,7 @@ from constructs_lib.config.files import SERVICE_FILE_NAMES, find_project
 from constructs_lib.config.merge_arrays import merge_arrays
 from constructs_lib.config.model import EffectiveFunction, Service, config_validation_mode
 from constructs_lib.config.source import SourceMap, load_yaml_file, read_text
-from constructs_lib.config.validate import validate
+from constructs_lib.config.validate import ValidationMode, validate
 from constructs_lib.config.variables import ProjectRoot, ResolveContext, decide_project_root, resolve_config
 from constructs_lib.errors import ConfigError, ErrorGroup, Location, SlsCdkError
 from constructs_lib.events.sites import CheckContext, EventSite, event_sites
@@ -125,7 +126,7 @@ def _plugin_effects(
 
 
 def _validate(
-    resolved: dict[str, Any], sources: SourceMap, *, strict: bool = False
+    resolved: dict[str, Any], sources: SourceMap, mode: ValidationMode
 ) -> tuple[Service, list[SlsCdkError]]:
     if not isinstance(resolved.get("provider"), dict | str):
         raise ConfigError(
@@ -133,7 +134,6 @@ def _validate(
             location=sources.locate(()),
             path=("provider",),
         )
-    mode = config_validation_mode(resolved, strict=strict)
     # validation leaves out what v3 ignores: on a copy, so the resolved configuration (print,
     # compose, rebinding) stays what the user wrote
     model, warnings = validate(Service, copy.deepcopy(resolved), sources, unknown_keys=mode)
@@ -146,12 +146,11 @@ def _with_warmers(
     sources: SourceMap,
     warnings: list[SlsCdkError],
     where: tuple[str, str, Path],
-    strict: bool,
+    mode: ValidationMode,
 ) -> Service:
     """serverless-plugin-warmup's functions and roles added as the plugin adds them (after v3's
     validation, before it compiles); the warnings of its keys join ``warnings``."""
     stage, region, folder = where
-    mode = config_validation_mode(resolved, strict=strict)
     model, more = add_warmers(model, resolved, sources, stage=stage, region=region, folder=folder, mode=mode)
     warnings.extend(more)
     return model
@@ -209,16 +208,16 @@ def load_service(
     resolved, environ, resolution_notices = _resolve(data, sources, folder, req)
     merge_warnings = merge_arrays(resolved, sources)  # v3's mergeArrays: list-valued functions/resources
     plugin_notices = _plugin_effects(resolved, sources, folder, environ, req)
-    model, warnings = _validate(resolved, sources, strict=strict)
+    mode = config_validation_mode(resolved, strict=strict)  # one mode for every later step
+    model, warnings = _validate(resolved, sources, mode)
     final_stage, final_region = model.stage(stage), model.region(region)
-    model = _with_warmers(model, resolved, sources, warnings, (final_stage, final_region, folder), strict)
+    model = _with_warmers(model, resolved, sources, warnings, (final_stage, final_region, folder), mode)
     functions, sites = _computed(model, final_stage)
     ctx = CheckContext(
         service=model, functions=functions, stage=final_stage, region=final_region, sources=sources
     )
     notices, errors = check_config(ctx, sites)
     notices[:0] = plugin_notices
-    mode = config_validation_mode(resolved, strict=strict)
     flagged, refused = stack_and_schema(ctx, resolved, mode, (stage, region))
     ErrorGroup.raise_if_any([*errors, *refused])
     later = later_warnings(ctx, sites, flagged)
@@ -303,18 +302,11 @@ def load_project(
     ``strict`` makes every service's ``configValidationMode`` ``error``;
     ``allow_js`` lets ``${file(x.js)}`` run with Node (``--allow-js``)."""
     kind, file = find_project(path)
+    load = functools.partial(
+        load_service, options=options, env=env, build=build, strict=strict, allow_js=allow_js
+    )
     if kind == "service":
-        svc = load_service(
-            file,
-            stage=stage,
-            region=region,
-            options=options,
-            params=params,
-            env=env,
-            build=build,
-            strict=strict,
-            allow_js=allow_js,
-        )
+        svc = load(file, stage=stage, region=region, params=params)
         return Project(root=svc.dir, services=(svc,), stage=svc.stage)
     compose_stage = effective_stage(stage)
     compose = load_compose(file, stage=compose_stage, env=dict(env) if env is not None else None)
@@ -328,20 +320,15 @@ def load_project(
         if blocked:
             continue  # a service it reads from failed to load; that error is reported already
         try:
-            svc = load_service(
+            svc = load(
                 spec.config_file,
                 stage=compose_stage,
                 region=spec.region or region,
-                options=options,
                 params={**service_params, **(params or {})},
-                env=env,
                 project_root=compose.root,
                 compose_name=name,
                 depends_on=spec.depends_on,
                 known_stacks=known,
-                build=build,
-                strict=strict,
-                allow_js=allow_js,
             )
         except SlsCdkError as exc:
             errors.append(exc)
@@ -371,6 +358,6 @@ def rebind_imports(service: LoadedService, replacements: Mapping[str, Any]) -> L
         return value
 
     data = swap(service.data)
-    model, _ = _validate(data, service.sources)
+    model, _ = _validate(data, service.sources, config_validation_mode(data))
     functions, sites = _computed(model, service.stage)
     return dataclasses.replace(service, model=model, data=data, functions=functions, sites=sites)
