@@ -72,7 +72,21 @@ _KEYS = st.sampled_from(
         "",
     ]
 )
+#: variable strings: nested addresses, fallbacks, unbalanced pieces (the parser's hostile input)
+_VARIABLES = st.recursive(
+    st.sampled_from(
+        ["a", "self:custom.x", "self:service", "opt:stage", "'q'", "env:HOME", "1", "", "}", "${"]
+    ),
+    lambda inner: st.one_of(
+        inner.map(lambda a: "${self:custom." + a + "}"),
+        st.tuples(inner, inner).map(lambda ab: "${" + ab[0] + ", " + ab[1] + "}"),
+        st.lists(inner, max_size=3).map("".join),
+        st.sampled_from([3, 33, 260, 400]).map(lambda n: "${self:" * n + "x" + "}" * n),
+    ),
+    max_leaves=30,
+)
 _SCALARS = st.one_of(
+    _VARIABLES,
     st.none(),
     st.booleans(),
     st.integers(min_value=-(10**12), max_value=10**12),
@@ -200,3 +214,16 @@ def test_mutated_cases_synthesize_or_fail_without_output(case: str, path: list[i
         assert_clean(code, err, text)
         if code == 1:
             assert not out.exists(), f"a failed synth wrote {out}:\n{text}\n{err}"
+
+
+_SERVICE = "service: svc\nprovider:\n  name: aws\n  runtime: provided.al2023\nfunctions:\n  f:\n    handler: bootstrap\n"
+
+
+@FUZZ
+@given(value=_VARIABLES)
+def test_variable_strings_resolve_or_are_refused_cleanly(value: str) -> None:
+    """Any string of variable pieces (nested addresses, fallbacks, unbalanced brackets) in a valid
+    service: resolved, or a located error, never a crash of the parser or the resolver."""
+    text = _SERVICE + "custom:\n  v: " + yaml.safe_dump(value, default_style='"').strip() + "\n"
+    with project({"serverless.yml": text}) as folder:
+        assert_clean(*run("print", str(folder), "--format", "json"), text)
