@@ -12,6 +12,8 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
+    "ComposeApp": "stacks.compose_app",
+    "ServiceStack": "stacks.service_stack",
     "ServerlessFunction": "constructs_lib.constructs.function",
     "ServerlessFunctionUrl": "constructs_lib.constructs.function_url",
     "ServiceHttpApi": "constructs_lib.constructs.http_api",

@@ -12,6 +12,8 @@
   update or add; exit 2 when a stateful resource would be replaced or removed.
 * ``plugins PATH``: how sls-cdk treats each plugin the service (or each compose service) lists.
 * ``synth --build``: run the build hooks (``custom.scripts.hooks``) first.
+* ``init [PATH] [--force]``: write ``cdk.json`` (the app: :mod:`constructs_lib.app`) and a
+  ``package.json`` pinning the CDK CLI, so ``npx cdk synth`` works in the project's repository.
 
 User errors print as ``file:line:col: key.path: message`` and exit 1; never a traceback.
 """
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from constructs_lib.cli.failures import catching_interrupts, report_failure
+from constructs_lib.cli.init import cmd_init
 from constructs_lib.cli.loading import add_project_args, load, load_to_synth, report
 from constructs_lib.cli.reports import cmd_diff, cmd_info, cmd_policy
 from constructs_lib.errors import SlsCdkError
@@ -85,6 +88,10 @@ def _parser() -> argparse.ArgumentParser:
 
     summary = sub.add_parser("summary", help="list the stacks of a cloud assembly with their resource counts")
     summary.add_argument("dir", nargs="?", default="cdk.out")
+
+    init = sub.add_parser("init", help="write cdk.json and package.json so `npx cdk synth` runs this project")
+    init.add_argument("path", nargs="?", default=".", help="the project's folder (default: here)")
+    init.add_argument("--force", action="store_true", help="replace an existing cdk.json / package.json")
     return parser
 
 
@@ -223,6 +230,7 @@ _COMMANDS = {
     "info": cmd_info,
     "policy": cmd_policy,
     "plugins": cmd_plugins,
+    "init": cmd_init,
 }
 
 
