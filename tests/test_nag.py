@@ -11,15 +11,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from constructs_lib.checks.nag import V3_SEMANTICS
 from constructs_lib.cli.commands import main
-from tests.helpers import ROOT, SEED, ensure_seed_built
+from tests.helpers import REFERENCE, ROOT, SEED, ensure_seed_built, reference_case, template_cases
+from tests.reference.git_repo import prepared
 
 
-def _synth(path: Path, out: Path) -> tuple[int, str]:
+def _synth(path: Path, out: Path, *flags: str) -> tuple[int, str]:
     err = io.StringIO()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
-        code = main(["synth", str(path), "--nag", "--out", str(out)])
+        code = main(["synth", str(path), "--nag", "--out", str(out), *flags])
     return code, err.getvalue()
 
 
@@ -77,3 +80,54 @@ def test_cdk_app_context_nag_true_runs_the_packs(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, str(ROOT / "app.py")], env=env, capture_output=True, text=True)
     assert run.returncode != 0
     assert "AwsSolutions-L1" in run.stderr
+
+
+def _written_runtime_functions(path: Path, stage: str) -> set[str]:
+    """Logical IDs of the functions whose runtime the service writes (provider or function)."""
+    from constructs_lib.loader.project import load_project
+    from constructs_lib.naming import lambda_logical_id
+
+    out = set()
+    for svc in load_project(path, stage=stage).services:
+        provider_wrote = "runtime" in svc.model.provider.model_fields_set
+        for key, fn in svc.model.functions.items():
+            if fn.runtime is not None or provider_wrote:
+                out.add(f"{svc.stack_name}/{lambda_logical_id(key)}")
+    return out
+
+
+@pytest.mark.parametrize("case", [c.name for c in template_cases()])
+def test_v3_defaults_pass_nag_in_every_reference_case(tmp_path: Path, case: str) -> None:
+    """Whatever v3 generates by default is acknowledged; what is left is the user's own choice
+    (an outdated runtime written in the file), reported on that function."""
+    found = reference_case(REFERENCE / case)
+    path = found.folder / found.entry if found.entry != "." else found.folder
+    code, err = _synth(prepared(path), tmp_path / "out", "--stage", found.stage)
+    if code == 0:
+        return
+    findings = [line.strip() for line in err.splitlines() if line.startswith("  ") and "(error)" in line]
+    assert findings, err
+    written = _written_runtime_functions(prepared(path), found.stage)
+    for finding in findings:
+        rule = finding.split()[1]
+        constructs = finding.rsplit("[", 1)[1].rstrip("]").split(", ")
+        assert rule in ("AwsSolutions-L1", "Serverless-LambdaLatestVersion"), finding
+        assert set(constructs) <= written, finding
+
+
+def test_default_runtime_acknowledgements_are_per_function(tmp_path: Path) -> None:
+    """L1 on a function left on v3's default runtime is acknowledged on that function; the same
+    rule still reports the function whose file writes an outdated runtime."""
+    folder = tmp_path / "svc"
+    folder.mkdir()
+    shutil.copy(REFERENCE / "f21-provider-string" / "boot.zip", folder / "boot.zip")
+    (folder / "serverless.yml").write_text(
+        "service: mixed\nprovider: aws\npackage:\n  artifact: boot.zip\nfunctions:\n"
+        "  defaulted:\n    handler: index.handler\n"
+        "  pinned:\n    handler: index.handler\n    runtime: nodejs18.x\n"
+    )
+    code, err = _synth(folder, tmp_path / "out")
+    assert code == 1
+    flagged = [line for line in err.splitlines() if "AwsSolutions-L1" in line]
+    assert len(flagged) == 1 and "[mixed-dev/PinnedLambdaFunction]" in flagged[0], err
+    assert "DeploymentBucket" not in err

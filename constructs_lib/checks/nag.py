@@ -2,8 +2,10 @@
 
 Runs the AwsSolutions and Serverless packs over every stack. Findings that follow from Serverless
 v3's own semantics (what a v3 service does unless it opts in) are acknowledged here, each with its
-reason, in this one table; everything else fails the synthesis and is shown to the user, who can
-acknowledge more with ``custom.slsCdk.acknowledgeNag: {RuleId: reason}``.
+reason: stack-wide in :data:`V3_SEMANTICS`, and on the one resource v3 generates by default in
+:func:`v3_default_findings` (its deployment bucket; functions on v3's default runtime), so the same
+rule still reports a resource the user wrote. Everything else fails the synthesis and is shown to
+the user, who can acknowledge more with ``custom.slsCdk.acknowledgeNag: {RuleId: reason}``.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from constructs_lib.naming import deployment_bucket_logical_id, lambda_logical_id
+
 if TYPE_CHECKING:
     from constructs import Construct
 
     from constructs_lib.config.model import Service
 
-__all__ = ["V3_SEMANTICS", "enable_nag", "nag_findings", "user_acknowledgements"]
+__all__ = ["V3_SEMANTICS", "enable_nag", "nag_findings", "user_acknowledgements", "v3_default_findings"]
 
 #: Finding id -> why a Serverless v3 service has it by design.
 V3_SEMANTICS: dict[str, str] = {
@@ -33,9 +37,34 @@ V3_SEMANTICS: dict[str, str] = {
 }
 
 
+_LATEST_RUNTIME = ("AwsSolutions::AwsSolutions-L1", "Serverless::Serverless-LambdaLatestVersion")
+
+
+def v3_default_findings(service: Service) -> dict[str, dict[str, str]]:
+    """``{logical ID: {rule: reason}}``: findings on resources v3 makes this way unless told
+    otherwise; acknowledged on those resources only."""
+    out: dict[str, dict[str, str]] = {
+        deployment_bucket_logical_id(): {
+            "AwsSolutions::AwsSolutions-S1": "v3's deployment bucket holds deployment artifacts; "
+            "v3 creates it without server access logs"
+        }
+    }
+    if "runtime" in service.provider.model_fields_set:
+        return out
+    runtime = service.provider.runtime
+    for key, fn in service.functions.items():
+        if fn.runtime is None and fn.image is None:
+            reason = f"no runtime written: v3's default runtime, {runtime}"
+            out[lambda_logical_id(key)] = dict.fromkeys(_LATEST_RUNTIME, reason)
+    return out
+
+
 class _LoadedService(Protocol):
     @property
     def model(self) -> Service: ...
+
+    @property
+    def stack_name(self) -> str: ...
 
 
 class _Project(Protocol):
@@ -54,18 +83,31 @@ def user_acknowledgements(project: _Project) -> dict[str, str]:
     return extra
 
 
-def enable_nag(app: Construct, extra: Mapping[str, str] | None = None) -> None:
-    """Register the packs on ``app`` and acknowledge :data:`V3_SEMANTICS` (and ``extra``) per stack."""
-    from aws_cdk import Acknowledgment, Stack, Validations
+def enable_nag(app: Construct, project: _Project, extra: Mapping[str, str] | None = None) -> None:
+    """Register the packs on ``app``; acknowledge :data:`V3_SEMANTICS` (and ``extra``) per stack
+    and :func:`v3_default_findings` per resource."""
+    from aws_cdk import Acknowledgment, CfnResource, Stack, Validations
     from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
     Validations.of(app).add_plugins(AwsSolutionsChecks(app), ServerlessChecks(app))
     acknowledged = {**V3_SEMANTICS, **(extra or {})}
+    services = {svc.stack_name: svc for svc in project.services}
     for child in app.node.children:
-        if isinstance(child, Stack):
-            Validations.of(child).acknowledge(
-                *(Acknowledgment(id=rule, reason=reason) for rule, reason in acknowledged.items())
-            )
+        if not isinstance(child, Stack):
+            continue
+        Validations.of(child).acknowledge(
+            *(Acknowledgment(id=rule, reason=reason) for rule, reason in acknowledged.items())
+        )
+        svc = services.get(child.stack_name)
+        by_logical_id = v3_default_findings(svc.model) if svc else {}
+        for element in child.node.find_all():
+            if not isinstance(element, CfnResource):
+                continue
+            rules = by_logical_id.get(str(child.resolve(element.logical_id)))
+            if rules:
+                Validations.of(element).acknowledge(
+                    *(Acknowledgment(id=rule, reason=reason) for rule, reason in rules.items())
+                )
 
 
 def nag_findings(outdir: Path) -> list[str]:

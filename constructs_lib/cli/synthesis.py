@@ -212,7 +212,7 @@ def in_v3_section_order(app: ComposeApp, outdir: Path) -> None:
 def _nag(app: ComposeApp, project: Project, outdir: Path) -> None:
     from constructs_lib.checks.nag import enable_nag, nag_findings, user_acknowledgements
 
-    enable_nag(app, user_acknowledgements(project))
+    enable_nag(app, project, user_acknowledgements(project))
     try:
         app.synth()
     except Exception as exc:  # jsii reports a failed validation as a RuntimeError
