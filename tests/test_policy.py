@@ -98,3 +98,39 @@ def test_policy_follows_the_template_custom_resources_logs_and_unnamed_roles() -
     assert result["Notes"] == []
     for statement in result["DeployerPolicy"]["Statement"]:
         assert "*" not in statement["Action"] and "*" not in statement["Resource"]
+
+
+def _types_of_every_reference_template() -> set[str]:
+    from tests.helpers import REFERENCE, V3_TEMPLATE
+
+    return {
+        resource.get("Type", "")
+        for template in REFERENCE.rglob(V3_TEMPLATE)
+        for resource in json.loads(template.read_text()).get("Resources", {}).values()
+    }
+
+
+def test_every_type_of_every_reference_template_has_a_policy_row() -> None:
+    """Each type v3 (so we) generate for any event, plugin or ``resources:`` entry of a case is
+    granted: scoped by the table, or from its CloudFormation schema; never left out."""
+    from constructs_lib.checks.policy import DeployTarget, deployer_policy
+
+    types = _types_of_every_reference_template()
+    assert len(types) > 40
+    target = DeployTarget(stack="s-dev", region="us-east-1", functions=["s-dev-f"], resource_types=types)
+    policy, notes = deployer_policy([target], "123456789012")
+    assert not [n for n in notes if "not a CloudFormation registry type" in n], notes
+    granted = {a for st in policy["Statement"] for a in st["Action"]}
+    for needed in ("sqs:CreateQueue", "events:PutRule", "iot:CreateTopicRule", "dynamodb:CreateTable"):
+        assert needed in granted, needed
+    wild = [st for st in policy["Statement"] if st["Resource"] == ["*"]]
+    assert wild and all("iam:PassRole" not in st["Action"] for st in wild), "PassRole is never on *"
+
+
+def test_an_unknown_type_is_reported_not_granted() -> None:
+    from constructs_lib.checks.policy import DeployTarget, deployer_policy
+
+    target = DeployTarget(stack="s-dev", region="us-east-1", resource_types={"AWS::SQS::Queu"})
+    policy, notes = deployer_policy([target], "123456789012")
+    assert notes == ["s-dev: AWS::SQS::Queu is not a CloudFormation registry type; grant its actions by hand"]
+    assert all(st["Resource"] != ["*"] for st in policy["Statement"])

@@ -2,9 +2,11 @@
 
 Built from the synthesized templates: each resource type present grants its CloudFormation
 handler's actions, scoped to the names this project uses (functions, log groups, roles, the
-deployment bucket prefix, the stacks). Types the table does not know (from ``resources``) fall
-back to the permissions their resource schema lists, on ``*``, and are reported so a reviewer
-can tighten them. The Lambda trust policy comes alongside.
+deployment bucket prefix, the stacks). Every other type (event sources, plugins, ``resources``)
+is granted the permissions its CloudFormation resource schema lists (:mod:`.permissions`) on
+``*`` and reported, so a reviewer can tighten them; ``iam:PassRole`` among them is granted only on
+the roles the stack makes or names. A type the registry does not know is reported, not granted.
+The Lambda trust policy comes alongside.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from constructs_lib.checks.permissions import schema_permissions
 from constructs_lib.config.data import JsonObject
 from constructs_lib.config.defaults import DEFAULT_DEPLOYMENT_PREFIX
 
@@ -264,14 +267,26 @@ def _stack_statements(t: DeployTarget, sid: str, account: str) -> list[JsonObjec
 
 
 def _scoped_actions(t: DeployTarget, notes: list[str]) -> dict[str, set[str]]:
-    """Scope kind -> the actions the stack's resource types need there; unknown types go to ``notes``."""
+    """Scope kind -> the actions the stack's resource types need there: the table's, else the
+    schema's on ``any`` (``*``; ``iam:PassRole`` on ``pass-role``), each such type in ``notes``."""
     scopes: dict[str, set[str]] = {}
     for rtype in sorted(t.resource_types):
         known = _CUSTOM_RESOURCE if rtype.startswith("Custom::") else _BY_TYPE.get(rtype)
-        if known is None:
-            notes.append(f"{t.stack}: {rtype} is not in the policy table; grant its actions by hand")
+        if known is not None:
+            scopes.setdefault(known[0], set()).update(known[1])
             continue
-        scopes.setdefault(known[0], set()).update(known[1])
+        actions = schema_permissions(rtype)
+        if actions is None:
+            notes.append(
+                f"{t.stack}: {rtype} is not a CloudFormation registry type; grant its actions by hand"
+            )
+            continue
+        if "iam:PassRole" in actions:
+            scopes.setdefault("pass-role", set()).add("iam:PassRole")
+        scopes.setdefault("any", set()).update(a for a in actions if a != "iam:PassRole")
+        notes.append(
+            f"{t.stack}: {rtype}: its schema's {len(actions)} actions granted on '*'; tighten by hand"
+        )
     return scopes
 
 
@@ -290,6 +305,8 @@ def _scoped_resources(t: DeployTarget, account: str) -> dict[str, list[str]]:
             )
         ),
         "role": list(t.roles_created),
+        "any": ["*"],
+        "pass-role": sorted({*t.roles_created, *t.roles_passed}),
         "http-api": [
             f"arn:aws:apigateway:{t.region}::/apis",
             f"arn:aws:apigateway:{t.region}::/apis/*",
