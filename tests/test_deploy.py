@@ -102,6 +102,8 @@ def test_seed_deploys_updates_in_place_and_destroys(
         s["StackName"] for s in cf.list_stacks()["StackSummaries"] if s["StackStatus"] != "DELETE_COMPLETE"
     ]
     assert "test-dev" not in live and "auth-dev" not in live
+    left = [f["FunctionName"] for f in lam.list_functions()["Functions"]]
+    assert "test-dev-env" not in left and "auth-dev-env" not in left
     remaining = {o["Key"] for o in s3.list_objects_v2(Bucket="my.serverless")["Contents"]}
     assert set(keys) <= remaining  # destroy leaves the deployment bucket's objects alone
 

@@ -38,10 +38,21 @@ def aws(emulator: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[A
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     import boto3
 
-    s3 = boto3.client("s3")
+    prepare_account(emulator)
+    yield boto3
+
+
+def prepare_account(env: dict[str, str]) -> None:
+    """What the examples expect to exist, as on AWS: the named deployment bucket ``my.serverless``
+    and the external role ``serverless``."""
+    import boto3
+
+    session = boto3.session.Session(
+        aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
+    )
+    s3 = session.client("s3", endpoint_url=env["AWS_ENDPOINT_URL"])
     if "my.serverless" not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
         s3.create_bucket(Bucket="my.serverless")
-    iam = boto3.client("iam")
+    iam = session.client("iam", endpoint_url=env["AWS_ENDPOINT_URL"])
     if "serverless" not in [r["RoleName"] for r in iam.list_roles()["Roles"]]:
         iam.create_role(RoleName="serverless", AssumeRolePolicyDocument=json.dumps(TRUST))
-    yield boto3

@@ -7,11 +7,16 @@ function URLs, bucket and queue policies, ...), so every one of them gets a mode
 * the HTTP API's ``Api``/``Stage``/``Integration``/``Route`` and ``Lambda::Url`` are made in moto's
   own apigatewayv2 and lambda backends (``get_apis``, ``get_function_url_config`` see them);
 * the rest are recorded: a physical id, ``Ref`` and the attributes CloudFormation documents,
-  updated in place while their name property does not change, as CloudFormation does.
+  updated in place while their name property does not change, as CloudFormation does;
+* an events rule keeps its generated name when updated (moto's own model makes a new one); a
+  Lambda version's ``Ref`` is its ARN (moto's gives the logical id) and it can be deleted;
+* describing a deleted stack (the CDK CLI does, to follow ``destroy``) no longer re-creates the
+  resources its outputs name (moto evaluates outputs lazily, through its resource map).
 """
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -147,8 +152,92 @@ def register() -> None:
 
     for resource_type in RECORDED:
         _recorded_model(resource_type)
+    _keeping_generated_names()
+    _versions_with_arns()
+    _deleted_stacks_stay_deleted()
     parsing.get_model_list.cache_clear()
     parsing.get_model_map.cache_clear()
     parsing.get_name_type_map.cache_clear()
-    missing = set(RECORDED) - set(parsing.get_model_map())
+    models = parsing.get_model_map()
+    missing = set(RECORDED) - set(models)
     assert not missing, missing
+    assert models["AWS::Events::Rule"].__name__ == "RuleUpdatedInPlace"
+    assert models["AWS::Lambda::Version"].__name__ == "VersionWithArn"
+
+
+def _keeping_generated_names() -> None:
+    """moto's update of an ``AWS::Events::Rule`` deletes it and creates it under a fresh generated
+    name; CloudFormation updates it in place, its generated name kept (unless ``Name`` changes)."""
+    from moto.events.models import Rule
+
+    class RuleUpdatedInPlace(Rule, CloudFormationModel):  # type: ignore[misc]
+        @classmethod
+        def update_from_cloudformation_json(  # type: ignore[override]
+            cls,
+            original_resource: Any,
+            new_resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+        ) -> Any:
+            if "Name" not in cloudformation_json.get("Properties", {}):
+                new_resource_name = original_resource.name
+            return super().update_from_cloudformation_json(
+                original_resource, new_resource_name, cloudformation_json, account_id, region_name
+            )
+
+
+def _versions_with_arns() -> None:
+    """``AWS::Lambda::Version``: ``Ref`` is the version's ARN (``<function ARN>:<n>``, what
+    ``<F>LambdaFunctionQualifiedArn`` outputs), ``Version`` its number; deleting it deletes the
+    version, as CloudFormation does (moto's model has neither)."""
+    from moto.awslambda.models import LambdaVersion, lambda_backends
+
+    class VersionWithArn(LambdaVersion, CloudFormationModel):  # type: ignore[misc]
+        @classmethod
+        def create_from_cloudformation_json(  # type: ignore[override]
+            cls,
+            resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+            **_: Any,
+        ) -> Any:
+            name = cloudformation_json["Properties"]["FunctionName"]
+            function = lambda_backends[account_id][region_name].publish_version(name)
+            version = cls({"Version": function.version})
+            version.arn = function.function_arn
+            return version
+
+        @property
+        def physical_resource_id(self) -> str:
+            return str(self.arn)
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr in ("Version", "FunctionArn")
+
+        def get_cfn_attribute(self, attr: str) -> str:
+            return str(self.version) if attr == "Version" else str(self.arn).rsplit(":", 1)[0]
+
+        def delete(self, account_id: str, region_name: str) -> None:
+            with contextlib.suppress(Exception):  # the function (so its versions) went first
+                lambda_backends[account_id][region_name].delete_function(self.arn)
+
+
+class _NoOutputs(dict[str, Any]):
+    @property
+    def exports(self) -> list[Any]:
+        return []
+
+
+def _deleted_stacks_stay_deleted() -> None:
+    from moto.cloudformation.models import Stack
+
+    delete = Stack.delete
+
+    def delete_then_forget_outputs(self: Any) -> None:
+        delete(self)
+        self.output_map = _NoOutputs()
+
+    Stack.delete = delete_then_forget_outputs  # type: ignore[method-assign]
