@@ -1,12 +1,6 @@
-"""End to end: the real CDK CLI deploys synthesized stacks into a local AWS emulator (moto's
-server on 127.0.0.1, started and stopped here), and a v3 stack is taken over in place.
-
-Harness notes (facts of the emulator, not of the product): the emulator cannot model HTTP APIs or
-function URLs and fails on outputs that ``Fn::GetAtt`` them, so the copy of the cloud assembly we
-deploy drops exactly those outputs; its change-set updates are broken, so we deploy with
-``--method=direct`` (the seed's ``deploymentMethod: direct``); it needs the named deployment bucket
-and the external role to exist first, as AWS does.
-"""
+"""End to end: the real CDK CLI deploys synthesized stacks into the local AWS emulator
+(:mod:`tests.emulator`: moto's server with the CloudFormation models it lacks registered), exactly
+as ``synth`` wrote them, and a v3 stack is taken over in place."""
 
 from __future__ import annotations
 
@@ -15,11 +9,7 @@ import io
 import json
 import os
 import shutil
-import socket
 import subprocess
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,98 +17,20 @@ import pytest
 
 from constructs_lib.checks.migration import compare
 from constructs_lib.cli.commands import main as cli
+from tests.emulator import ACCOUNT
+from tests.emulator.fixtures import aws, emulator, emulator_server
 from tests.helpers import REFERENCE, ROOT, SEED, ensure_seed_built
 
+__all__ = ["aws", "emulator", "emulator_server"]  # the fixtures this module uses
+
 CDK = ROOT / "node_modules" / ".bin" / "cdk"
-MOTO = ROOT / ".venv" / "bin" / "moto_server"
-ACCOUNT = "123456789012"  # the emulator's account
 
-pytestmark = pytest.mark.skipif(
-    not CDK.exists() or not MOTO.exists(), reason="pinned CDK CLI or moto server not installed (make install)"
-)
-
-_UNMODELLED = ("HttpApi", "FunctionUrl", "LambdaFunctionUrl")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    port = _free_port()
-    log = tmp_path_factory.mktemp("moto") / "moto.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [str(MOTO), "-H", "127.0.0.1", "-p", str(port)], stdout=out, stderr=subprocess.STDOUT
-        )
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail(f"emulator did not start: {log.read_text()[-2000:]}")
-        yield {
-            "AWS_ACCESS_KEY_ID": "test",
-            "AWS_SECRET_ACCESS_KEY": "test",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_REGION": "us-east-1",
-            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-            "AWS_ENDPOINT_URL_S3_FOR_CLOUDFORMATION": f"http://localhost:{port}",
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "CDK_DISABLE_VERSION_CHECK": "1",
-            "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-        }
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@pytest.fixture
-def aws(emulator: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Any:
-    """boto3 pointed at the emulator, with the bucket and role the examples expect."""
-    for key, value in emulator.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    import boto3
-
-    s3 = boto3.client("s3")
-    if "my.serverless" not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
-        s3.create_bucket(Bucket="my.serverless")
-    iam = boto3.client("iam")
-    roles = [r["RoleName"] for r in iam.list_roles()["Roles"]]
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
-    }
-    for name in ("serverless",):
-        if name not in roles:
-            iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
-    return boto3
-
-
-def _strip_unmodelled(template: dict[str, Any]) -> dict[str, Any]:
-    outputs = template.get("Outputs", {})
-    for key in [k for k, v in outputs.items() if any(word in json.dumps(v) for word in _UNMODELLED)]:
-        del outputs[key]
-    return template
+pytestmark = pytest.mark.skipif(not CDK.exists(), reason="pinned CDK CLI not installed (make install)")
 
 
 def synth_for_emulator(project: Path, out: Path) -> None:
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         assert cli(["synth", str(project), "--out", str(out)]) == 0
-    for file in out.glob("*.template.json"):
-        file.write_text(json.dumps(_strip_unmodelled(json.loads(file.read_text()))))
 
 
 def cdk(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -155,6 +67,7 @@ def test_seed_deploys_updates_in_place_and_destroys(
     assert groups["/aws/lambda/test-dev-env"] == 1 and groups["/aws/lambda/auth-dev-env"] == 1
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket="my.serverless")["Contents"]]
     assert any(k.startswith("serverless/test/dev/") and k.endswith(".zip") for k in keys)
+    api = _http_api_and_url(aws)
 
     # a changed memorySize updates the same function in place
     service = project / "api" / "v1" / "test" / "serverless.yml"
@@ -164,6 +77,7 @@ def test_seed_deploys_updates_in_place_and_destroys(
     deploy(out, emulator)
     after = lam.get_function(FunctionName="test-dev-env")["Configuration"]
     assert after["MemorySize"] == 256 and after["FunctionArn"] == before["FunctionArn"]
+    assert _http_api_and_url(aws) == api  # the HTTP API and the function URL kept too
     assert "/aws/lambda/test-dev-env" in {g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]}
 
     # nothing changed: CDK skips the stacks
@@ -188,8 +102,28 @@ def test_seed_deploys_updates_in_place_and_destroys(
         s["StackName"] for s in cf.list_stacks()["StackSummaries"] if s["StackStatus"] != "DELETE_COMPLETE"
     ]
     assert "test-dev" not in live and "auth-dev" not in live
+    left = [f["FunctionName"] for f in lam.list_functions()["Functions"]]
+    assert "test-dev-env" not in left and "auth-dev-env" not in left
     remaining = {o["Key"] for o in s3.list_objects_v2(Bucket="my.serverless")["Contents"]}
     assert set(keys) <= remaining  # destroy leaves the deployment bucket's objects alone
+
+
+def _http_api_and_url(aws: Any) -> tuple[str, str]:
+    """The seed's HTTP API and function URL exist in the emulator's backends, with the routes and
+    settings of the template, and the stack's outputs name them."""
+    cf, v2, lam = aws.client("cloudformation"), aws.client("apigatewayv2"), aws.client("lambda")
+    outputs = {
+        o["OutputKey"]: o["OutputValue"]
+        for o in cf.describe_stacks(StackName="test-dev")["Stacks"][0]["Outputs"]
+    }
+    (api,) = [a for a in v2.get_apis()["Items"] if a["Name"] == "dev-test"]
+    assert outputs["HttpApiId"] == api["ApiId"] and outputs["HttpApiUrl"] == api["ApiEndpoint"]
+    assert api["CorsConfiguration"]["AllowOrigins"] == ["*"]
+    assert [r["RouteKey"] for r in v2.get_routes(ApiId=api["ApiId"])["Items"]] == ["GET /env"]
+    assert [s["StageName"] for s in v2.get_stages(ApiId=api["ApiId"])["Items"]] == ["$default"]
+    url = lam.get_function_url_config(FunctionName="test-dev-env")
+    assert outputs["EnvLambdaFunctionUrl"] == url["FunctionUrl"] and url["InvokeMode"] == "RESPONSE_STREAM"
+    return api["ApiId"], url["FunctionUrl"]
 
 
 @pytest.mark.parametrize("case", ["00-example-test", "01a-iam-statements"])
@@ -218,7 +152,7 @@ def test_v3_stack_is_taken_over_in_place(
         cf.delete_stack(StackName=stack)  # a previous case's stack of the same name
     cf.create_stack(
         StackName=stack,
-        TemplateBody=json.dumps(_strip_unmodelled(json.loads(json.dumps(theirs)))),
+        TemplateBody=json.dumps(theirs),
         Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
     )
     assert cf.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"

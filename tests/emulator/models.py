@@ -1,0 +1,243 @@
+"""CloudFormation models moto lacks, registered in the emulator's server process before it serves.
+
+moto's CloudFormation skips resource types it has no model for: a ``Ref`` to them is empty, a
+``Fn::GetAtt`` fails the stack, an update leaves a hole. Our templates use such types (HTTP APIs,
+function URLs, bucket and queue policies, ...), so every one of them gets a model here:
+
+* the HTTP API's ``Api``/``Stage``/``Integration``/``Route`` and ``Lambda::Url`` are made in moto's
+  own apigatewayv2 and lambda backends (``get_apis``, ``get_function_url_config`` see them);
+* the rest are recorded: a physical id, ``Ref`` and the attributes CloudFormation documents,
+  updated in place while their name property does not change, as CloudFormation does;
+* an events rule keeps its generated name when updated (moto's own model makes a new one); a
+  Lambda version's ``Ref`` is its ARN (moto's gives the logical id) and it can be deleted;
+* describing a deleted stack (the CDK CLI does, to follow ``destroy``) no longer re-creates the
+  resources its outputs name (moto evaluates outputs lazily, through its resource map).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from moto.cloudformation import parsing
+from moto.core.common_models import CloudFormationModel
+
+__all__ = ["register"]
+
+#: ``{name, region, account, props}`` -> a value
+Format = Callable[[dict[str, Any]], str]
+
+
+def _arn(service: str, path: str) -> Format:
+    return lambda f: f"arn:aws:{service}:{f['region']}:{f['account']}:{path.format(**f)}"
+
+
+#: type -> (name property, Ref, {attribute: value}); the name property picks the physical id
+RECORDED: dict[str, tuple[str, Format | None, dict[str, Format]]] = {
+    "AWS::ApiGateway::ApiKey": ("Name", None, {"APIKeyId": lambda f: f["name"]}),
+    "AWS::ApiGateway::Authorizer": ("", None, {"AuthorizerId": lambda f: f["name"]}),
+    "AWS::ApiGateway::Model": ("Name", None, {}),
+    "AWS::ApiGateway::RequestValidator": ("", None, {"RequestValidatorId": lambda f: f["name"]}),
+    "AWS::ApiGateway::UsagePlan": ("", None, {"Id": lambda f: f["name"]}),
+    "AWS::ApiGateway::UsagePlanKey": ("", None, {"Id": lambda f: f["name"]}),
+    "AWS::ApiGatewayV2::Authorizer": ("", None, {"AuthorizerId": lambda f: f["name"]}),
+    "AWS::ApiGatewayV2::Deployment": ("", None, {"DeploymentId": lambda f: f["name"]}),
+    "AWS::ApiGatewayV2::RouteResponse": ("", None, {"RouteResponseId": lambda f: f["name"]}),
+    "AWS::CloudFront::CachePolicy": ("", None, {"Id": lambda f: f["name"]}),
+    "AWS::CloudFront::Distribution": ("", None, {"DomainName": lambda f: f"{f['name']}.cloudfront.net"}),
+    "AWS::Cognito::UserPool": (
+        "",
+        None,
+        {"Arn": _arn("cognito-idp", "userpool/{name}"), "ProviderName": lambda f: f["name"]},
+    ),
+    "AWS::IoT::ProvisioningTemplate": ("TemplateName", None, {}),
+    "AWS::IoT::TopicRule": ("RuleName", None, {"Arn": _arn("iot", "rule/{name}")}),
+    "AWS::Kinesis::StreamConsumer": ("ConsumerName", None, {}),
+    "AWS::Lambda::Alias": ("", lambda f: f"{_function_arn(f)}:{f['props']['Name']}", {}),
+    "AWS::Lambda::EventInvokeConfig": ("", None, {}),
+    "AWS::Lambda::LayerVersionPermission": ("", None, {}),
+    "AWS::Logs::SubscriptionFilter": ("FilterName", None, {}),
+    "AWS::S3::BucketPolicy": ("", None, {}),
+    "AWS::SNS::Subscription": ("", lambda f: f"{f['props'].get('TopicArn')}:{f['name']}", {}),
+    "AWS::SQS::QueuePolicy": ("", None, {}),
+    "AWS::Scheduler::Schedule": ("Name", None, {"Arn": _arn("scheduler", "schedule/default/{name}")}),
+}
+
+
+def _function_arn(fields: dict[str, Any]) -> str:
+    name = str(fields["props"]["FunctionName"])
+    if name.startswith("arn:"):
+        return name
+    return f"arn:aws:lambda:{fields['region']}:{fields['account']}:function:{name}"
+
+
+class _Recorded:
+    """A resource kept as its properties (mixed into one CloudFormationModel subclass per type)."""
+
+    TYPE = ""
+
+    def __init__(self, name: str, props: dict[str, Any], account: str, region: str) -> None:
+        self.name, self.props, self.account, self.region = name, props, account, region
+
+    def _fields(self) -> dict[str, Any]:
+        return {"name": self.name, "region": self.region, "account": self.account, "props": self.props}
+
+    @property
+    def physical_resource_id(self) -> str:
+        ref = RECORDED[self.TYPE][1]
+        return ref(self._fields()) if ref else self.name
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in RECORDED[cls.TYPE][2]
+
+    def get_cfn_attribute(self, attr: str) -> str:
+        return RECORDED[self.TYPE][2][attr](self._fields())
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **_: Any,
+    ) -> _Recorded:
+        named = RECORDED[cls.TYPE][0]
+        if not named:  # ids CloudFormation makes up: short, unique
+            resource_name = uuid.uuid4().hex[:10]
+        return cls(resource_name, cloudformation_json.get("Properties", {}), account_id, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: _Recorded,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> _Recorded:
+        named = RECORDED[cls.TYPE][0]
+        props = cloudformation_json.get("Properties", {})
+        if named and props.get(named) not in (None, original_resource.props.get(named)):
+            return cls(new_resource_name, props, account_id, region_name)  # a new name replaces
+        original_resource.props = props
+        return original_resource
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        """Nothing outside the record."""
+
+    def is_created(self) -> bool:
+        return True
+
+
+def _recorded_model(resource_type: str) -> type:
+    name_property = RECORDED[resource_type][0]
+    return type(
+        "Recorded" + resource_type.replace("::", ""),
+        (_Recorded, CloudFormationModel),
+        {
+            "TYPE": resource_type,
+            "cloudformation_type": staticmethod(lambda: resource_type),
+            "cloudformation_name_type": staticmethod(lambda: name_property),
+        },
+    )
+
+
+def register() -> None:
+    """Make the models visible to moto's template parser (it lists CloudFormationModel subclasses)."""
+    from tests.emulator import http_api  # noqa: F401  (its classes register by being defined)
+
+    for resource_type in RECORDED:
+        _recorded_model(resource_type)
+    _keeping_generated_names()
+    _versions_with_arns()
+    _deleted_stacks_stay_deleted()
+    parsing.get_model_list.cache_clear()
+    parsing.get_model_map.cache_clear()
+    parsing.get_name_type_map.cache_clear()
+    models = parsing.get_model_map()
+    missing = set(RECORDED) - set(models)
+    assert not missing, missing
+    assert models["AWS::Events::Rule"].__name__ == "RuleUpdatedInPlace"
+    assert models["AWS::Lambda::Version"].__name__ == "VersionWithArn"
+
+
+def _keeping_generated_names() -> None:
+    """moto's update of an ``AWS::Events::Rule`` deletes it and creates it under a fresh generated
+    name; CloudFormation updates it in place, its generated name kept (unless ``Name`` changes)."""
+    from moto.events.models import Rule
+
+    class RuleUpdatedInPlace(Rule, CloudFormationModel):  # type: ignore[misc]
+        @classmethod
+        def update_from_cloudformation_json(  # type: ignore[override]
+            cls,
+            original_resource: Any,
+            new_resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+        ) -> Any:
+            if "Name" not in cloudformation_json.get("Properties", {}):
+                new_resource_name = original_resource.name
+            return super().update_from_cloudformation_json(
+                original_resource, new_resource_name, cloudformation_json, account_id, region_name
+            )
+
+
+def _versions_with_arns() -> None:
+    """``AWS::Lambda::Version``: ``Ref`` is the version's ARN (``<function ARN>:<n>``, what
+    ``<F>LambdaFunctionQualifiedArn`` outputs), ``Version`` its number; deleting it deletes the
+    version, as CloudFormation does (moto's model has neither)."""
+    from moto.awslambda.models import LambdaVersion, lambda_backends
+
+    class VersionWithArn(LambdaVersion, CloudFormationModel):  # type: ignore[misc]
+        @classmethod
+        def create_from_cloudformation_json(  # type: ignore[override]
+            cls,
+            resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+            **_: Any,
+        ) -> Any:
+            name = cloudformation_json["Properties"]["FunctionName"]
+            function = lambda_backends[account_id][region_name].publish_version(name)
+            version = cls({"Version": function.version})
+            version.arn = function.function_arn
+            return version
+
+        @property
+        def physical_resource_id(self) -> str:
+            return str(self.arn)
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr in ("Version", "FunctionArn")
+
+        def get_cfn_attribute(self, attr: str) -> str:
+            return str(self.version) if attr == "Version" else str(self.arn).rsplit(":", 1)[0]
+
+        def delete(self, account_id: str, region_name: str) -> None:
+            with contextlib.suppress(Exception):  # the function (so its versions) went first
+                lambda_backends[account_id][region_name].delete_function(self.arn)
+
+
+class _NoOutputs(dict[str, Any]):
+    @property
+    def exports(self) -> list[Any]:
+        return []
+
+
+def _deleted_stacks_stay_deleted() -> None:
+    from moto.cloudformation.models import Stack
+
+    delete = Stack.delete
+
+    def delete_then_forget_outputs(self: Any) -> None:
+        delete(self)
+        self.output_map = _NoOutputs()
+
+    Stack.delete = delete_then_forget_outputs  # type: ignore[method-assign]
