@@ -62,7 +62,6 @@ def test_stateful_removal_and_renames_are_flagged() -> None:
         "00-example-test",
         "01a-iam-statements",
         "06a-no-deployment-bucket",
-        "13-layers",
         "14-resources-outputs",
         "f1-function-options",
         "f7-events-queues-topics-streams",
@@ -78,6 +77,18 @@ def test_our_template_replaces_nothing_of_v3s(case: str) -> None:
     assert [c for c in changes if c.kind in ("replace", "remove")] == []
     updates = {c.logical_id: c.detail for c in changes if c.kind == "update"}
     assert set(updates.values()) <= {"Code", "Content"}  # the artifact's S3 location only
+
+
+def test_offline_a_layer_would_be_published_again_and_that_is_data_loss() -> None:
+    """Without the deployed stack (offline synth), a layer's content moves to our key: the report
+    says the version is replaced, a stateful change (tests/test_takeover.py keeps it, online)."""
+    folder = REFERENCE / "13-layers"
+    theirs = json.loads((folder / "cloudformation-template-update-stack.json").read_text())
+    (ours,) = synth(folder, stage="dev").values()
+    risky = [c for c in compare(theirs, ours) if c.risky]
+    assert [(c.logical_id, c.kind, c.detail) for c in risky] == [
+        ("CommonDashlibsLambdaLayer", "replace", "create-only: Content")
+    ]
 
 
 def test_diff_command_exits_2_on_data_loss(tmp_path: Path) -> None:

@@ -34,6 +34,9 @@ STATEFUL_TYPES = frozenset(
         "AWS::SecretsManager::Secret",
         "AWS::Events::EventBus",
         "AWS::ElastiCache::CacheCluster",
+        # identity others pin: subscriptions to a topic, a layer version ARN in other stacks
+        "AWS::SNS::Topic",
+        "AWS::Lambda::LayerVersion",
     }
 )
 
@@ -108,12 +111,8 @@ def compare(old: JsonObject, new: JsonObject, *, region: str = DEFAULT_REGION) -
             if json.dumps(_at(old_props, path), sort_keys=True)
             != json.dumps(_at(new_props, path), sort_keys=True)
         ]
-        if replaced:
-            # a layer's code location changes like v3's own timestamped keys do: a new layer version
-            benign = kind == "AWS::Lambda::LayerVersion" and replaced == ["Content"]
-            changes.append(
-                Change(lid, kind, "rotate" if benign else "replace", "create-only: " + ", ".join(replaced))
-            )
+        if replaced:  # a layer's Content too: a new version, and the old one is deleted
+            changes.append(Change(lid, kind, "replace", "create-only: " + ", ".join(replaced)))
             continue
         updated = sorted(
             key

@@ -4,7 +4,9 @@
 v3's content hash and the version is retained), one ``LayerVersionPermission`` per allowed
 account, and the ``QualifiedArn`` / ``Hash`` / ``S3Key`` outputs. The hash is v3's: SHA-1 over
 the JSON of the resource (without its S3 key) and the artifact's bytes, so retained layers keep
-their logical IDs.
+their logical IDs. When the deployed stack already holds the same content (``deployed_key``,
+:mod:`constructs_lib.loader.layer_takeover`), the layer points at that S3 key, as v3's
+``compareWithLastLayer`` does, and nothing is uploaded: the version is kept.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import CfnDeletionPolicy
+from aws_cdk import CfnDeletionPolicy, Token
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from constructs_lib import naming
 from constructs_lib.config.model import Layer
-from constructs_lib.constructs.assets import add_zip_asset
-from constructs_lib.constructs.hashing import LayerHashInput, js_json
+from constructs_lib.constructs.assets import ZipAsset, add_zip_asset
+from constructs_lib.constructs.hashing import LayerHashInput, b64, file_sha256, js_json
 from constructs_lib.constructs.overrides import override_property
 from constructs_lib.constructs.placement import output
 
@@ -46,9 +48,14 @@ class ServerlessLayer(Construct):
         service: str,
         stage: str,
         v3_bucket: str | dict[str, str],
+        deployed_key: str | None = None,
     ) -> None:
         super().__init__(scope, id_)
-        asset = add_zip_asset(self, artifact, "Content")
+        if deployed_key is None:
+            asset = add_zip_asset(self, artifact, "Content")
+        else:  # the deployed content, where v3 put it (its deployment bucket, kept in the stack)
+            bucket = v3_bucket if isinstance(v3_bucket, str) else Token.as_string(v3_bucket)
+            asset = ZipAsset(bucket, deployed_key, b64(file_sha256(artifact)))
         props: dict[str, Any] = {"Content": {"S3Bucket": v3_bucket}, "LayerName": layer.name or key}
         if layer.description:
             props["Description"] = layer.description

@@ -29,8 +29,10 @@ from constructs_lib.config.validate import ValidationMode, validate
 from constructs_lib.config.variables import ProjectRoot, ResolveContext, decide_project_root, resolve_config
 from constructs_lib.errors import ConfigError, ErrorGroup, Location, SlsCdkError
 from constructs_lib.events.sites import CheckContext, EventSite, event_sites
+from constructs_lib.loader.artifacts import Packaged
 from constructs_lib.loader.build import shell_quoted_path
 from constructs_lib.loader.dotenv_plugin import read_dotenv
+from constructs_lib.loader.layer_takeover import DeployedLayer, deployed_layers
 from constructs_lib.loader.plugin_effects import apply_plugins
 from constructs_lib.loader.plugins import PluginNotice
 from constructs_lib.loader.service import CrossServiceRef, LoadedService, Project
@@ -164,6 +166,21 @@ def _computed(
     return functions, event_sites(functions)
 
 
+def _deployed_layers(
+    model: Service, stage: str, region: str, packaged: Packaged, sources: SourceMap, req: _Request
+) -> tuple[dict[str, DeployedLayer], list[SlsCdkError]]:
+    """The layers whose content the deployed stack already has (:mod:`.layer_takeover`)."""
+    bucket = model.provider.deployment_bucket
+    return deployed_layers(
+        naming.stack_name(model.service, stage, model.provider.stack_name),
+        region,
+        {key: art.zip for key, art in packaged.layers.items()},
+        sources,
+        named_bucket=bucket.name if bucket else None,
+        env=req.env,
+    )
+
+
 def load_service(
     file: Path,
     *,
@@ -225,6 +242,7 @@ def load_service(
         notices.extend(build_hooks(model, folder, environ, sources))
     packaged, zip_warnings = package(ctx, folder, file.name, req.root.path)
     remove_warmer_code(model, folder)  # packaged: the plugin's cleanFolder
+    deployed, layer_warnings = _deployed_layers(model, final_stage, final_region, packaged, sources, req)
     return LoadedService(
         model=model,
         file=file,
@@ -235,10 +253,11 @@ def load_service(
         sites=sites,
         artifacts=packaged.artifacts,
         layer_artifacts=packaged.layers,
+        deployed_layers=deployed,
         images=image_digests(functions, final_region),
         sources=sources,
         data=resolved,
-        warnings=(*resolution_notices, *merge_warnings, *warnings, *later, *zip_warnings),
+        warnings=(*resolution_notices, *merge_warnings, *warnings, *later, *zip_warnings, *layer_warnings),
         notices=tuple(notices),
         compose_name=compose_name,
         depends_on=depends_on,

@@ -18,6 +18,7 @@ from constructs_lib.config.model import EffectiveFunction, Service
 from constructs_lib.config.source import SourceMap
 from constructs_lib.errors import SlsCdkError
 from constructs_lib.events.sites import EventSite
+from constructs_lib.loader.layer_takeover import DeployedLayer
 from constructs_lib.loader.plugins import PluginNotice
 
 if TYPE_CHECKING:
@@ -64,6 +65,8 @@ class LoadedService:
     artifacts: Mapping[str, Path] = field(default_factory=dict)
     """Function key -> its zip (image functions have none)."""
     layer_artifacts: Mapping[str, LayerArtifact] = field(default_factory=dict)
+    deployed_layers: Mapping[str, DeployedLayer] = field(default_factory=dict)
+    """Layer key -> the deployed stack's S3 key holding the same content (kept, as v3 keeps it)."""
     images: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     """Function key -> ``(uri@digest, sha)`` of its container image."""
     sources: SourceMap = field(default_factory=lambda: SourceMap(""), repr=False)

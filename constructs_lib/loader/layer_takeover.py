@@ -1,0 +1,119 @@
+"""Layers keep their deployed version: v3's ``compareWithLastLayer``, by content.
+
+Every property of an ``AWS::Lambda::LayerVersion`` is create-only: a new S3 key publishes a new
+version and deletes the old one, and a function elsewhere pinning that version ARN breaks. v3
+avoids it: when a layer's hash equals the deployed stack's ``<L>LambdaLayerHash`` output, it writes
+the deployed ``<L>LambdaLayerS3Key`` again. We do the same, comparing what the zips hold (names,
+sizes, CRCs; not timestamps), so a stack v3 made keeps its layer versions when we take it over
+even though our zips are not byte-for-byte v3's.
+
+The lookup reads the deployed stack with the deployer's credentials at synth (v3 does it during
+``package``). Offline (``SLS_CDK_OFFLINE=1``, no credentials, no network) synth warns, naming each
+layer a deploy over an existing stack would publish again; a stack that does not exist yet is not
+a warning.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from constructs_lib import naming
+from constructs_lib.config.source import SourceMap
+from constructs_lib.errors import SchemaError, SlsCdkError
+
+__all__ = ["OFFLINE_ENV", "DeployedLayer", "deployed_layers"]
+
+#: set to 1 to skip the lookup (tests, air-gapped CI): each layer is then a warning
+OFFLINE_ENV = "SLS_CDK_OFFLINE"
+
+
+@dataclass(frozen=True)
+class DeployedLayer:
+    """Where the deployed stack's layer content is: ``S3Key`` in the deployment bucket."""
+
+    key: str
+
+
+def _listing(data: bytes | Path) -> set[tuple[str, int, int]] | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as zf:
+            return {(i.filename, i.file_size, i.CRC) for i in zf.infolist() if not i.is_dir()}
+    except (OSError, zipfile.BadZipFile):
+        return None
+
+
+def _warning(sources: SourceMap, key: str, why: str) -> SlsCdkError:
+    where = ("layers", key)
+    return SchemaError(
+        f"layer {key!r}: {why}; if the stack is deployed, this deploy publishes the layer again "
+        "(a new version; the old one is deleted unless retain: true)",
+        location=sources.locate(where),
+        path=where,
+        hint="run synth where the deployer's AWS credentials work to keep the deployed version",
+    )
+
+
+def _config() -> Any:
+    from botocore.config import Config
+
+    return Config(retries={"max_attempts": 2})
+
+
+def deployed_layers(
+    stack: str,
+    region: str,
+    layers: Mapping[str, Path],
+    sources: SourceMap,
+    *,
+    named_bucket: str | None,
+    env: Mapping[str, str] | None = None,
+) -> tuple[dict[str, DeployedLayer], list[SlsCdkError]]:
+    """``({layer key: deployed}, warnings)`` for the layers (key -> our zip) whose content the
+    deployed ``stack`` already has."""
+    if not layers:
+        return {}, []
+    environ = os.environ if env is None else env
+    if environ.get(OFFLINE_ENV, "") not in ("", "0"):
+        return {}, [_warning(sources, key, f"not looked up ({OFFLINE_ENV} is set)") for key in layers]
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        import boto3
+
+        cf = boto3.client("cloudformation", region_name=region, config=_config())
+        outputs = {
+            o["OutputKey"]: o.get("OutputValue", "")
+            for o in cf.describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])
+        }
+        bucket = (
+            named_bucket
+            or cf.describe_stack_resource(
+                StackName=stack, LogicalResourceId=naming.deployment_bucket_logical_id()
+            )["StackResourceDetail"]["PhysicalResourceId"]
+        )
+    except ClientError as exc:
+        if "does not exist" in str(exc):
+            return {}, []  # a first deploy: nothing to keep
+        return {}, [_warning(sources, key, f"the deployed stack could not be read ({exc})") for key in layers]
+    except BotoCoreError as exc:
+        return {}, [_warning(sources, key, f"the deployed stack could not be read ({exc})") for key in layers]
+    found: dict[str, DeployedLayer] = {}
+    s3 = boto3.client("s3", region_name=region, config=_config())
+    for key, zip_path in layers.items():
+        s3_key = outputs.get(naming.layer_output_logical_ids(key)[2])
+        if not s3_key:
+            continue  # not a layer the deployed stack has
+        try:
+            body = s3.get_object(Bucket=bucket, Key=s3_key)["Body"].read()
+        except (ClientError, BotoCoreError):
+            continue  # the object is gone: uploading ours is the only way
+        ours = _listing(zip_path)
+        if ours is not None and ours == _listing(body):
+            found[key] = DeployedLayer(s3_key)
+    return found, []
