@@ -20,5 +20,6 @@ def seed_templates() -> dict[str, dict[str, Any]]:
     ensure_seed_built()
     return synth(SEED / "serverless-compose.yml")
 
+
 # the suite is hermetic: no synth looks up deployed stacks (tests of the lookup unset it)
 os.environ.setdefault("SLS_CDK_OFFLINE", "1")
