@@ -42,7 +42,7 @@ from constructs_lib.loader.steps import (
     package,
     stack_and_schema,
 )
-from constructs_lib.plugins.iam_roles_per_function import check_roles_per_function
+from constructs_lib.plugins.iam_roles_per_function.settings import check_roles_per_function
 from constructs_lib.plugins.warmup import add_warmers, remove_warmer_code
 
 __all__ = ["SERVICE_FILE_NAMES", "LoadedService", "Project", "find_project", "load_project", "load_service"]

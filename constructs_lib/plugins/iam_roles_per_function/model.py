@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from constructs_lib import naming
+from constructs_lib.config.model import Service
 from constructs_lib.config.model.iam import IamStatement
 from constructs_lib.config.model.values import ArnOrCfn
 from constructs_lib.config.schema import Base
 
-__all__ = ["PLUGIN", "FunctionRoleKeys", "PluginCustom", "RolesPerFunctionSettings"]
+__all__ = ["PLUGIN", "FunctionRoleKeys", "PluginCustom", "RolesPerFunctionSettings", "role_logical_ids"]
 
 PLUGIN = "serverless-iam-roles-per-function"
 
@@ -47,3 +49,19 @@ class RolesPerFunctionSettings(_Open):
     @property
     def options(self) -> PluginCustom:
         return (self.custom.plugin if self.custom else None) or PluginCustom()
+
+
+def role_logical_id(key: str) -> str:
+    """``<F>IamRoleLambdaExecution``: the function's normalized key before the shared role's ID."""
+    return f"{naming.normalized_resource_name(key)}{naming.iam_role_lambda_execution_logical_id()}"
+
+
+def role_logical_ids(model: Service) -> list[str]:
+    """The roles the plugin adds: one per function with ``iamRoleStatements`` (when listed)."""
+    if PLUGIN not in model.plugin_names:
+        return []
+    return [
+        role_logical_id(key)
+        for key, fn in model.functions.items()
+        if "iam_role_statements" in fn.model_fields_set
+    ]

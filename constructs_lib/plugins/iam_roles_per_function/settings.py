@@ -33,6 +33,7 @@ from constructs_lib.plugins.iam_roles_per_function.model import (
     PLUGIN,
     FunctionRoleKeys,
     RolesPerFunctionSettings,
+    role_logical_id,
 )
 
 __all__ = ["FUNCTION_KEYS", "PLUGIN", "FunctionRole", "check_roles_per_function", "function_roles"]
@@ -202,7 +203,7 @@ def _role(
     own_vpc = model.functions[fn.key].vpc
     return FunctionRole(
         key=fn.key,
-        logical_id=f"{naming.normalized_resource_name(fn.key)}{naming.iam_role_lambda_execution_logical_id()}",
+        logical_id=role_logical_id(fn.key),
         role_name=keys.iam_role_statements_name or _role_name(model, fn.key, *where),
         statements=tuple(statements),
         vpc=bool(own_vpc) or bool(model.provider.vpc),
