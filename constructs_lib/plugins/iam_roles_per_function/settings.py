@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
 from constructs_lib import naming
 from constructs_lib.config.data import JsonObject, JsonValue
 from constructs_lib.config.model import EffectiveFunction, Service
@@ -176,6 +178,11 @@ def _provider_statements(model: Service) -> list[JsonObject]:
     return [s.to_cfn() for s in statements or []]
 
 
+def _non_empty(vpc: BaseModel | bool | None) -> bool:
+    """lodash's ``!_.isEmpty(vpc)`` of a VPC setting as written (``{}`` and ``false`` are empty)."""
+    return bool(vpc.model_dump(exclude_none=True)) if isinstance(vpc, BaseModel) else False
+
+
 def _role(
     model: Service,
     fn: EffectiveFunction,
@@ -200,13 +207,12 @@ def _role(
     if inherit:
         statements.extend(_provider_statements(model))
     statements.extend(s.to_cfn() for s in keys.iam_role_statements or [])
-    own_vpc = model.functions[fn.key].vpc
     return FunctionRole(
         key=fn.key,
         logical_id=role_logical_id(fn.key),
         role_name=keys.iam_role_statements_name or _role_name(model, fn.key, *where),
         statements=tuple(statements),
-        vpc=bool(own_vpc) or bool(model.provider.vpc),
+        vpc=_non_empty(model.functions[fn.key].vpc) or _non_empty(model.provider.vpc),
         boundary=keys.iam_permissions_boundary or options.iam_global_permissions_boundary,
     )
 
