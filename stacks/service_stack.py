@@ -39,6 +39,7 @@ from constructs_lib.constructs.resources import merge_resources
 from constructs_lib.errors import SlsCdkError
 from constructs_lib.events.build_context import BuildContext
 from constructs_lib.loader.service import LoadedService
+from constructs_lib.plugins.iam_roles_per_function.roles import add_function_roles
 
 __all__ = ["STACK_DESCRIPTION", "ServiceStack"]
 
@@ -109,6 +110,7 @@ class ServiceStack(Stack):
         self.raw = RawResources(self)
         self._events()
         self.raw.render()
+        add_function_roles(self, service=service, shared=self.role, functions=self.functions, raw=self.raw)
         self._bucket_output(v3_bucket)
         if model.resources is not None:
             with self._located():

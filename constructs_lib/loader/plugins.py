@@ -73,6 +73,13 @@ _ROWS: tuple[Plugin, ...] = (
         _T,
         ".env files into provider.environment, so into every function (custom.dotenv)",
     ),
+    Plugin(
+        "serverless-iam-roles-per-function",
+        "3.2.0",
+        _T,
+        "one IAM role per function with iamRoleStatements (functions.*.iamRoleStatements*, "
+        "iamPermissionsBoundary; custom.serverless-iam-roles-per-function)",
+    ),
     # no template effect
     Plugin("serverless-offline", "14.8.2", _N, "emulates API Gateway and Lambda locally (sls offline)"),
     Plugin("serverless-dynamodb-local", "1.0.2", _N, "runs DynamoDB Local (sls dynamodb ...)"),
@@ -121,13 +128,6 @@ _ROWS: tuple[Plugin, ...] = (
     Plugin("serverless-plugin-optimize", "4.2.1-rc.1", _P, "bundles and minifies each function"),
     Plugin("serverless-layers", "2.8.5", _P, "builds a dependencies layer and attaches it to every function"),
     # not supported
-    Plugin(
-        "serverless-iam-roles-per-function",
-        "3.2.0",
-        _X,
-        "one IAM role per function (iamRoleStatements on each function)",
-        "use provider.iam.role with resources: roles of your own until it is translated",
-    ),
     Plugin(
         "serverless-step-functions",
         "3.31.2",

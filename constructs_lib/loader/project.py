@@ -45,6 +45,7 @@ from constructs_lib.loader.steps import (
     package,
     stack_and_schema,
 )
+from constructs_lib.plugins.iam_roles_per_function.settings import check_roles_per_function
 from constructs_lib.plugins.warmup import add_warmers, remove_warmer_code
 
 __all__ = ["SERVICE_FILE_NAMES", "LoadedService", "Project", "find_project", "load_project", "load_service"]
@@ -151,10 +152,12 @@ def _with_warmers(
     mode: ValidationMode,
 ) -> Service:
     """serverless-plugin-warmup's functions and roles added as the plugin adds them (after v3's
-    validation, before it compiles); the warnings of its keys join ``warnings``."""
+    validation, before it compiles); the warnings of its keys, and of
+    serverless-iam-roles-per-function's, join ``warnings``."""
     stage, region, folder = where
     model, more = add_warmers(model, resolved, sources, stage=stage, region=region, folder=folder, mode=mode)
     warnings.extend(more)
+    warnings.extend(check_roles_per_function(model, resolved, sources, mode=mode, where=(stage, region)))
     return model
 
 

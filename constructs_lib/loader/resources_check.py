@@ -31,6 +31,7 @@ from constructs_lib import naming
 from constructs_lib.config.model import EffectiveFunction, Provider, ResourcesSection, Service
 from constructs_lib.config.source import SourceMap
 from constructs_lib.errors import ConfigError, SlsCdkError, did_you_mean
+from constructs_lib.plugins.iam_roles_per_function.model import role_logical_ids
 
 __all__ = ["PARAMETER_KEYS", "GeneratedNames", "check_resources", "generated_names", "service_generates_role"]
 
@@ -164,6 +165,7 @@ def generated_names(model: Service, functions: Mapping[str, EffectiveFunction]) 
     own_roles = [(key, "role" in fn.model_fields_set) for key, fn in model.functions.items()]
     if service_generates_role(provider, own_roles):
         resources.append(naming.iam_role_lambda_execution_logical_id())
+        resources += role_logical_ids(model)  # serverless-iam-roles-per-function's
     for key, layer in model.layers.items():
         layer_outputs = list(naming.layer_output_logical_ids(key))
         outputs += layer_outputs

@@ -220,6 +220,11 @@ class Function(Base):
     logs: LambdaLogs | None = None
     #: serverless-plugin-warmup's per-function settings (validated by constructs_lib.plugins.warmup)
     warmup: JsonObject | None = None
+    #: serverless-iam-roles-per-function's keys (validated by constructs_lib.plugins.iam_roles_per_function)
+    iam_role_statements: JsonValue = None
+    iam_role_statements_inherit: JsonValue = None
+    iam_role_statements_name: JsonValue = None
+    iam_permissions_boundary: JsonValue = None
 
     @field_validator("url", mode="before")
     @classmethod
