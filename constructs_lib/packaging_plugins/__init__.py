@@ -177,18 +177,21 @@ def run_tool(
     ctx: BuildContext | None = None,
     path: Sequence[str | int] = (),
     timeout: float = TOOL_TIMEOUT_S,
+    what: str | None = None,
 ) -> str:
     """Run one build tool (no shell), its output captured; return its output. Failure (exit code,
-    missing tool, timeout) raises :class:`BuildError` at ``path`` naming ``function``, ``tool``,
-    the command and the last lines of its output."""
+    missing tool, timeout) raises :class:`BuildError` at ``path`` naming ``function`` (or
+    ``what`` is built, e.g. the zip several functions share), ``tool``, the command and the last
+    lines of its output."""
     command = " ".join(argv)
+    built = what or f"function {function!r}"
     location = ctx.sources.locate(tuple(path)) if ctx is not None and path else None
 
     def failed(why: str, output: str) -> BuildError:
         tail = collections.deque(output.splitlines(), maxlen=_TAIL_LINES)
         shown = "\n    ".join(tail) if tail else "(no output)"
         return BuildError(
-            f"building function {function!r}: {tool} {why}: {command}",
+            f"building {built}: {tool} {why}: {command}",
             location=location,
             path=path,
             hint=f"last lines of its output:\n    {shown}",

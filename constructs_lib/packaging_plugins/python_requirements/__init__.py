@@ -78,6 +78,7 @@ def _source(ctx: BuildContext, options: Options) -> Path | None:
             [*argv, "--with-credentials", *groups],
             cwd=ctx.folder,
             function="(service)",
+            what=f"the requirements of {ctx.model.service}",
             tool="poetry",
             env=ctx.env,
             ctx=ctx,
@@ -90,6 +91,7 @@ def _source(ctx: BuildContext, options: Options) -> Path | None:
             ["pipenv", "requirements"],
             cwd=ctx.folder,
             function="(service)",
+            what=f"the requirements of {ctx.model.service}",
             tool="pipenv",
             env=ctx.env,
             ctx=ctx,
@@ -145,7 +147,10 @@ class PythonRequirements:
         service_wide = ctx.model.package is not None and ctx.model.package.individually
         if options.layer is not None or not service_wide:
             target = _service_target(ctx)
-            installed = install(ctx, options, source, target, ctx.model.service, _where(ctx))
+            label = ", ".join(repr(k) for k in functions if not _individually(ctx, k)) or repr(
+                ctx.model.service
+            )
+            installed = install(ctx, options, source, target, f"functions {label}", _where(ctx))
             if installed is None:
                 return PluginOutput()
             if options.layer is not None:

@@ -182,8 +182,13 @@ def install(
         _run_install(ctx, options, target, partial, (label, where))
         if options.use_static_cache:
             (partial / ".completed_requirements").touch()
-        shutil.rmtree(dest, ignore_errors=True)
-        partial.rename(dest)
+        if ctx.build:
+            shutil.rmtree(dest, ignore_errors=True)
+        try:
+            partial.rename(dest)
+        except OSError:
+            if not dest.is_dir():  # else another build of the same inputs finished first
+                raise
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     return dest
@@ -193,9 +198,12 @@ def _run_install(
     ctx: BuildContext, options: Options, target: Target, dest: Path, at: tuple[str, tuple[str | int, ...]]
 ) -> None:
     label, where = at
+    what = None if label in ctx.functions else f"the zip of {label}"
     with progress(f"{label}: pip install ({target.python}, {target.arch})"):
         argv = _pip_command(options, target, dest / "requirements.txt", dest, ctx.env)
-        run_tool(argv, cwd=ctx.folder, function=label, tool="pip", env=ctx.env, ctx=ctx, path=where)
+        run_tool(
+            argv, cwd=ctx.folder, function=label, tool="pip", env=ctx.env, ctx=ctx, path=where, what=what
+        )
         if options.slim:
             _slim(options, dest)
         if options.strip_so:
@@ -205,6 +213,7 @@ def _run_install(
                     ["strip", *libraries],
                     cwd=dest,
                     function=label,
+                    what=what,
                     tool="strip",
                     env=ctx.env,
                     ctx=ctx,
