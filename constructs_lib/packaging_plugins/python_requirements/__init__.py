@@ -20,14 +20,19 @@ from pydantic import ValidationError
 from constructs_lib.config.model import EffectiveFunction, Layer, Service
 from constructs_lib.config.source import SourceMap
 from constructs_lib.config.validate import ValidationMode
-from constructs_lib.errors import ConfigError, SlsCdkError
+from constructs_lib.errors import ConfigError, SchemaError, SlsCdkError
 from constructs_lib.packaging_plugins.python_requirements.inject import (
     injected,
     layer,
     layer_fields,
     zipped,
 )
-from constructs_lib.packaging_plugins.python_requirements.install import Target, install, target_of
+from constructs_lib.packaging_plugins.python_requirements.install import (
+    Target,
+    install,
+    strip_tool,
+    target_of,
+)
 from constructs_lib.packaging_plugins.python_requirements.options import KEY, Options, read_options
 
 if TYPE_CHECKING:
@@ -134,7 +139,7 @@ class PythonRequirements:
                         path=where,
                     )
                 )
-        return warnings, errors
+        return [*warnings, *_strip_warnings(model, options, sources)], errors
 
     def build(self, ctx: BuildContext) -> PluginOutput:
         from constructs_lib.packaging_plugins import FunctionOutput, PluginOutput
@@ -167,6 +172,23 @@ class PythonRequirements:
             if done is not None:
                 outputs[key] = FunctionOutput(added=_files(options, done, ctx))
         return PluginOutput(functions=outputs)
+
+
+def _strip_warnings(model: Service, options: Options, sources: SourceMap) -> list[SlsCdkError]:
+    """``slim`` strips libraries; an arm64 function's need a strip that reads them."""
+    archs = {model.provider.architecture, *(f.architecture for f in model.functions.values())}
+    if not options.strip_so or "arm64" not in archs or strip_tool(Target("3.12", "arm64")) is not None:
+        return []
+    where = (*KEY, "slim")
+    return [
+        SchemaError(
+            "the arm64 functions' *.so libraries are left unstripped: this machine has no strip for "
+            "aarch64 (aarch64-linux-gnu-strip or llvm-strip)",
+            location=sources.locate(where),
+            path=where,
+            hint="install binutils-aarch64-linux-gnu or llvm, or set strip: false",
+        )
+    ]
 
 
 def _service_target(ctx: BuildContext) -> Target:

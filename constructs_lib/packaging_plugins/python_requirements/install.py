@@ -207,20 +207,36 @@ def _run_install(
         if options.slim:
             _slim(options, dest)
         if options.strip_so:
-            libraries = sorted(str(p) for p in dest.rglob("*.so") if p.is_file())
-            if libraries:
-                run_tool(
-                    ["strip", *libraries],
-                    cwd=dest,
-                    function=label,
-                    what=what,
-                    tool="strip",
-                    env=ctx.env,
-                    ctx=ctx,
-                    path=where,
-                )
+            _strip(ctx, target, dest, (label, where, what))
         if options.vendor:
             _copy_vendor(ctx.folder / options.vendor, dest)
+
+
+def strip_tool(target: Target) -> str | None:
+    """A ``strip`` that reads the target's libraries: the host's for x86_64 (as the plugin runs it),
+    a cross or LLVM strip for arm64; None when this machine has none."""
+    names = ("strip",) if target.arch != "arm64" else ("aarch64-linux-gnu-strip", "llvm-strip")
+    return next((name for name in names if shutil.which(name)), None)
+
+
+def _strip(
+    ctx: BuildContext, target: Target, dest: Path, at: tuple[str, tuple[str | int, ...], str | None]
+) -> None:
+    """The plugin's ``find <dir> -name *.so -exec strip {} ;`` (with ``slim``, unless ``strip: false``)."""
+    label, where, what = at
+    libraries = sorted(str(p) for p in dest.rglob("*.so") if p.is_file())
+    tool = strip_tool(target)
+    if libraries and tool is not None:
+        run_tool(
+            [tool, *libraries],
+            cwd=dest,
+            function=label,
+            tool=tool,
+            env=ctx.env,
+            ctx=ctx,
+            path=where,
+            what=what,
+        )
 
 
 def _copy_vendor(vendor: Path, dest: Path) -> None:
