@@ -38,7 +38,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import dataclasses
-import os
 import subprocess
 import sys
 import time
@@ -55,14 +54,18 @@ from constructs_lib.errors import BuildError, SlsCdkError
 
 __all__ = [
     "REGISTRY",
+    "TOOL_TIMEOUT_S",
+    "AddedLayer",
     "BuildContext",
     "Builder",
     "FunctionOutput",
     "PluginOutput",
     "apply_outputs",
+    "merged_functions",
     "progress",
     "registered",
     "run_tool",
+    "work_dir",
 ]
 
 #: the tail of a failed tool's output shown in its error
@@ -262,10 +265,6 @@ def merged_functions(outputs: Sequence[PluginOutput]) -> dict[str, FunctionOutpu
                 layers=(*before.layers, *fn_out.layers),
             )
     return merged
-
-
-def environment(env: Mapping[str, str] | None) -> dict[str, str]:
-    return dict(os.environ if env is None else env)
 
 
 # the registry: one line per translated packaging plugin (imported last: builders use the seam)
