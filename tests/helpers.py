@@ -151,3 +151,107 @@ def normalize_assets(template: dict[str, Any]) -> dict[str, Any]:
         if name.endswith("LambdaLayerS3Key") and isinstance(output.get("Value"), str):
             output["Value"] = _ASSET_KEY.sub(r"<asset-sha256>\1", output["Value"])
     return out
+
+
+#: what v3 zipped per case (written by tests/reference/regenerate.py): ``{zip: {path: {sha256, mode}}}``
+V3_ZIPS = "v3-zips.json"
+
+
+@dataclass(frozen=True)
+class ZipAllowance:
+    """One documented difference between one of our zips and v3's: entries matching ``pattern``
+    (fnmatch, on the path in the zip) may be ``missing`` from ours, ``extra`` in ours, or have
+    other ``bytes``; ``why`` says why it is right."""
+
+    pattern: str
+    kinds: frozenset[str]
+    why: str
+
+
+#: the differences compare_zip allows, each with its reason
+ZIP_ALLOWANCES: tuple[ZipAllowance, ...] = (
+    ZipAllowance(
+        "*__pycache__/*.pyc",
+        frozenset({"missing"}),
+        "pip compiled bytecode with the interpreter that ran v3's plugin (the host's, stamped with "
+        "the install time); we install with --no-compile for the function's runtime, which "
+        "compiles on import",
+    ),
+    ZipAllowance(
+        "*.dist-info/RECORD",
+        frozenset({"bytes"}),
+        "pip's install record lists the bytecode files it compiled (see above) and the scripts' "
+        "interpreter path",
+    ),
+    ZipAllowance(
+        "bin/*",
+        frozenset({"bytes"}),
+        "console scripts start with the path of the interpreter that ran pip (v3's host python)",
+    ),
+)
+
+
+#: files of a case folder that are not v3's inputs (regenerate.py leaves them out of its runs)
+_CASE_NOTES = (
+    "README.md",
+    V3_TEMPLATE,
+    "cloudformation-template-create-stack.json",
+    "serverless-state.json",
+    V3_ZIPS,
+    V3_WARNINGS,
+    LINT_EXEMPTIONS,
+    "*.log",
+)
+
+#: with ``arm64=True``: v3's plugin (not dockerized) installed the host's x86_64 wheels even for an
+#: arm64 function, which cannot load them; we install the aarch64 wheels. So v3's file names
+#: holding ``x86_64`` are compared with ours holding ``aarch64``, and the files a binary wheel
+#: builds per platform (its libraries, its WHEEL tag, its RECORD of both) may differ in bytes.
+ARM64_ALLOWANCES: tuple[ZipAllowance, ...] = (
+    ZipAllowance("*.so", frozenset({"bytes"}), "the library built for aarch64, not x86_64"),
+    ZipAllowance("*.dist-info/WHEEL", frozenset({"bytes"}), "the wheel's platform tag"),
+    ZipAllowance("*.dist-info/RECORD", frozenset({"bytes"}), "the record of the files above"),
+)
+
+
+def compare_zip(
+    ours: Path, case: ReferenceCase, name: str, service: str = ".", *, arm64: bool = False
+) -> list[str]:
+    """The differences between our zip ``ours`` and what v3 zipped into ``name`` for ``case``
+    (file list, bytes and mode; timestamps and entry order aside) that :data:`ZIP_ALLOWANCES`
+    (and :data:`ARM64_ALLOWANCES` for an ``arm64`` function's code) do not allow, one line each
+    (empty: the same)."""
+    import fnmatch
+    import hashlib
+    import zipfile
+
+    theirs: dict[str, dict[str, str]] = json.loads((case.folder / service / V3_ZIPS).read_text())[name]
+    allowances = (*ZIP_ALLOWANCES, *(ARM64_ALLOWANCES if arm64 else ()))
+    if arm64:
+        theirs = {path.replace("x86_64", "aarch64"): entry for path, entry in theirs.items()}
+    with zipfile.ZipFile(ours) as zf:
+        mine = {
+            info.filename: {
+                "sha256": hashlib.sha256(zf.read(info)).hexdigest(),
+                "mode": oct((info.external_attr >> 16) & 0o7777),
+            }
+            for info in zf.infolist()
+            if not info.is_dir()
+        }
+
+    def allowed(path: str, kind: str) -> bool:
+        return any(kind in a.kinds and fnmatch.fnmatchcase(path, a.pattern) for a in allowances)
+
+    def note(path: str) -> bool:  # the case's own files, which v3 was not given (regenerate.py)
+        return any(fnmatch.fnmatchcase(path, n) for n in _CASE_NOTES)
+
+    problems = [f"missing: {p}" for p in sorted(theirs.keys() - mine.keys()) if not allowed(p, "missing")]
+    problems += [
+        f"extra: {p}" for p in sorted(mine.keys() - theirs.keys()) if not allowed(p, "extra") and not note(p)
+    ]
+    for path in sorted(mine.keys() & theirs.keys()):
+        if mine[path]["sha256"] != theirs[path]["sha256"] and not allowed(path, "bytes"):
+            problems.append(f"bytes differ: {path}")
+        elif mine[path]["mode"] != theirs[path]["mode"] and not allowed(path, "mode"):
+            problems.append(f"mode {mine[path]['mode']} != v3's {theirs[path]['mode']}: {path}")
+    return problems

@@ -192,3 +192,13 @@ def test_offline_synth_names_each_layer_it_would_publish_again(
         "layers.common-libs: layer 'common-libs': not looked up (SLS_CDK_OFFLINE is set); if the stack is "
         "deployed, this deploy publishes the layer again" in err.getvalue()
     )
+
+
+def test_our_folder_layer_holds_v3s_files() -> None:
+    """What v3 zipped from the layer's folder, file for file (what the content comparison of the
+    takeover relies on: the same files in both zips)."""
+    from tests.helpers import compare_zip, reference_case
+
+    project = load_project(REFERENCE / "f70-layer-path-no-bucket")
+    ours = project.services[0].layer_artifacts["tools"].zip
+    assert compare_zip(ours, reference_case(REFERENCE / "f70-layer-path-no-bucket"), "tools.zip") == []

@@ -51,11 +51,7 @@ class ServerlessLayer(Construct):
         deployed_key: str | None = None,
     ) -> None:
         super().__init__(scope, id_)
-        if deployed_key is None:
-            asset = add_zip_asset(self, artifact, "Content")
-        else:  # the deployed content, where v3 put it (its deployment bucket, kept in the stack)
-            bucket = v3_bucket if isinstance(v3_bucket, str) else Token.as_string(v3_bucket)
-            asset = ZipAsset(bucket, deployed_key, b64(file_sha256(artifact)))
+        asset = self._content(artifact, v3_bucket, deployed_key)
         props: dict[str, Any] = {"Content": {"S3Bucket": v3_bucket}, "LayerName": layer.name or key}
         if layer.description:
             props["Description"] = layer.description
@@ -117,3 +113,10 @@ class ServerlessLayer(Construct):
             artifact_path=artifact_as_written,
             artifact_sha256_b64=asset.code_sha256,
         )
+
+    def _content(self, artifact: Path, v3_bucket: str | dict[str, str], deployed_key: str | None) -> ZipAsset:
+        """Our asset, or the deployed content where v3 put it (its deployment bucket, in the stack)."""
+        if deployed_key is None:
+            return add_zip_asset(self, artifact, "Content")
+        bucket = v3_bucket if isinstance(v3_bucket, str) else Token.as_string(v3_bucket)
+        return ZipAsset(bucket, deployed_key, b64(file_sha256(artifact)))

@@ -214,16 +214,8 @@ def load_service(
     file = file.resolve()
     folder = file.parent
     label = os.path.relpath(file)
-    req = _Request(
-        stage,
-        region,
-        options or {},
-        params or {},
-        env,
-        decide_project_root(folder, compose_dir=project_root),
-        known_stacks or {},
-        allow_js,
-    )
+    root = decide_project_root(folder, compose_dir=project_root)
+    req = _Request(stage, region, options or {}, params or {}, env, root, known_stacks or {}, allow_js)
     data, sources = _parse(file, label)
     resolved, environ, resolution_notices = _resolve(data, sources, folder, req)
     merge_warnings = merge_arrays(resolved, sources)  # v3's mergeArrays: list-valued functions/resources
@@ -243,25 +235,27 @@ def load_service(
     later = later_warnings(ctx, sites, flagged)
     if build and model.scripts.hooks:
         notices.extend(build_hooks(model, folder, environ, sources))
-    packaged, zip_warnings = package(ctx, folder, file.name, req.root.path)
+    done = package(ctx, folder, file.name, req.root.path, build=build, env=environ)  # plugins build
     remove_warmer_code(model, folder)  # packaged: the plugin's cleanFolder
-    deployed, layer_warnings = _deployed_layers(model, final_stage, final_region, packaged, sources, req)
+    deployed, layer_warnings = _deployed_layers(
+        done.model, final_stage, final_region, done.packaged, sources, req
+    )
     return LoadedService(
-        model=model,
+        model=done.model,
         file=file,
         dir=folder,
         stage=final_stage,
         region=final_region,
-        functions=functions,
-        sites=sites,
-        artifacts=packaged.artifacts,
-        layer_artifacts=packaged.layers,
+        functions=done.functions,
+        sites=done.sites or sites,
+        artifacts=done.packaged.artifacts,
+        layer_artifacts=done.packaged.layers,
         deployed_layers=deployed,
         images=image_digests(functions, final_region),
         sources=sources,
         data=resolved,
-        warnings=(*resolution_notices, *merge_warnings, *warnings, *later, *zip_warnings, *layer_warnings),
-        notices=tuple(notices),
+        warnings=(*resolution_notices, *merge_warnings, *warnings, *later, *done.warnings, *layer_warnings),
+        notices=(*notices, *done.notices),
         compose_name=compose_name,
         depends_on=depends_on,
         label=label,
@@ -381,5 +375,7 @@ def rebind_imports(service: LoadedService, replacements: Mapping[str, Any]) -> L
 
     data = swap(service.data)
     model, _ = _validate(data, service.sources, config_validation_mode(data))
+    added = {k: v for k, v in service.model.layers.items() if k not in model.layers}  # by plugins
+    model = model.model_copy(update={"layers": {**model.layers, **added}}) if added else model
     functions, sites = _computed(model, service.stage)
     return dataclasses.replace(service, model=model, data=data, functions=functions, sites=sites)
