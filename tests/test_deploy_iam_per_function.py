@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from constructs_lib.checks.migration import compare
+from tests.emulator import ACCOUNT
+from tests.emulator.fixtures import aws, emulator, emulator_server  # noqa: F401
 from tests.helpers import REFERENCE
-from tests.test_deploy import ACCOUNT, aws, cdk, deploy, emulator, pytestmark, synth_for_emulator  # noqa: F401
+from tests.test_deploy import cdk, deploy, synth_for_emulator
 
 _EMULATED = "  deploymentMethod: direct\n  deploymentBucket:\n    name: my.serverless\n"
 

@@ -140,7 +140,30 @@ def online(emulator: dict[str, str]) -> dict[str, str]:
 CASES = [
     ("13-layers", ["CommonDashlibsLambdaLayer"]),
     ("f70-layer-path-no-bucket", ["ToolsLambdaLayer"]),
+    *(
+        (case, [])
+        for case in (
+            "00-example-test",  # httpApi, function URL, named bucket, external role
+            "01a-iam-statements",  # the generated role with statements
+            "02a-httpapi-cors-object",
+            "03-httpapi-routes",
+            "04-url-variants",
+            "05-log-retention",
+            "06a-no-deployment-bucket",  # v3's ServerlessDeploymentBucket, our code in CDK's bucket
+            "06b-deployment-bucket-object",
+            "07-env-sizing",
+            "08-schedule",  # EventBridge rules
+            "10-artifact-levels",
+            "11-version-functions-false",
+            "12-tags",
+            "14-resources-outputs",  # resources: a table, a queue, outputs
+            "15-stackname-apiname",
+        )
+    ),
 ]
+#: not yet: the emulator lacks what v3's stack needs (each a model to add to tests/emulator):
+#: 09-sns-sqs-s3, f15 (v3's custom-resources.zip Lambdas), f11 / f12 / f13 (REST and WebSocket
+#: APIs, authorizers: moto answers 500), f1 (a destination function outside the stack), f7, f8, f9
 
 
 @pytest.mark.parametrize(("case", "layers"), CASES, ids=[c[0] for c in CASES])
