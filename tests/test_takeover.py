@@ -225,3 +225,62 @@ def test_our_folder_layer_holds_v3s_files() -> None:
     project = load_project(REFERENCE / "f70-layer-path-no-bucket")
     ours = project.services[0].layer_artifacts["tools"].zip
     assert compare_zip(ours, reference_case(REFERENCE / "f70-layer-path-no-bucket"), "tools.zip") == []
+
+
+def _takeover(folder: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+    from constructs_lib.cli.commands import main
+
+    for key, value in env.items():
+        if key.startswith(("AWS_", "SLS_CDK_")):
+            monkeypatch.setenv(key, value)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["takeover", str(folder)])
+    return code, out.getvalue() + err.getvalue()
+
+
+def test_the_live_takeover_report_flags_a_layer_table_and_bucket(
+    online: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sls-cdk takeover`` reads the deployed stack: a kept layer passes (exit 0); offline the
+    layer would be published again, a renamed table and a dropped deployment bucket would be
+    deleted: each is data loss (exit 2, ``!! DATA``)."""
+    monkeypatch.delenv("SLS_CDK_OFFLINE", raising=False)
+    with _v3_deployed("13-layers", tmp_path / "a", online) as (folder, _, _):
+        code, text = _takeover(folder, online, monkeypatch)
+        assert code == 0 and "test-dev (us-east-1) over the deployed stack:" in text, text
+        monkeypatch.setenv("SLS_CDK_OFFLINE", "1")
+        code, text = _takeover(folder, online, monkeypatch)
+        assert (
+            code == 2
+            and "CommonDashlibsLambdaLayer [AWS::Lambda::LayerVersion]  (create-only: Content)  !! DATA"
+            in text
+        )
+    monkeypatch.delenv("SLS_CDK_OFFLINE", raising=False)
+    with _v3_deployed("14-resources-outputs", tmp_path / "b", online) as (folder, _, _):
+        config = folder / "serverless.yml"
+        config.write_text(config.read_text().replace("    MyTable:\n", "    RenamedTable:\n"))
+        code, text = _takeover(folder, online, monkeypatch)
+        assert code == 2 and "MyTable [AWS::DynamoDB::Table]  !! DATA" in text, text
+    with _v3_deployed("06a-no-deployment-bucket", tmp_path / "c", online) as (folder, _, _):
+        config = folder / "serverless.yml"
+        config.write_text(
+            config.read_text().replace(
+                "provider:\n", "provider:\n  deploymentBucket:\n    name: my.serverless\n", 1
+            )
+        )
+        code, text = _takeover(folder, online, monkeypatch)
+        assert code == 2 and "ServerlessDeploymentBucket [AWS::S3::Bucket]  !! DATA" in text, text
+
+
+def test_the_report_passes_the_seed() -> None:
+    """The seed's compose services over the templates v3 made for them: nothing replaced."""
+    from constructs_lib.checks.migration import compare
+    from tests.helpers import synth
+
+    case = REFERENCE / "00-compose"
+    ours = synth(case / "serverless-compose.yml")
+    for template in sorted(case.rglob(V3_TEMPLATE)):
+        theirs = json.loads(template.read_text())
+        stack = f"{template.parent.name}-dev"
+        assert [c for c in compare(theirs, ours[stack]) if c.risky or c.kind == "replace"] == []

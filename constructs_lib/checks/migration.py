@@ -138,7 +138,7 @@ _TITLES = {
     "remove": "removed (deleted from the stack)",
     "update": "updated in place",
     "add": "added",
-    "rotate": "renewed like v3 renews them on every deploy (versions, REST deployments, layer versions)",
+    "rotate": "renewed as v3 renews them on every deploy (function versions, the REST API deployment)",
 }
 
 

@@ -10,6 +10,7 @@
 * ``info PATH``: like ``sls info``: each deployed stack's status, endpoints, functions, outputs.
 * ``diff PATH --against TEMPLATE``: what deploying over that template would replace, remove,
   update or add; exit 2 when a stateful resource would be replaced or removed.
+* ``takeover PATH``: the same report against each service's deployed stack (read with boto3).
 * ``plugins PATH``: how sls-cdk treats each plugin the service (or each compose service) lists.
 * ``synth --build``: run the build hooks (``custom.scripts.hooks``) first.
 * ``init [PATH] [--force]``: write ``cdk.json`` (the app: :mod:`constructs_lib.app`) and a
@@ -32,7 +33,7 @@ from typing import Any
 from constructs_lib.cli.failures import catching_interrupts, report_failure
 from constructs_lib.cli.init import cmd_init
 from constructs_lib.cli.loading import add_project_args, load, load_to_synth, report
-from constructs_lib.cli.reports import cmd_diff, cmd_info, cmd_policy
+from constructs_lib.cli.reports import cmd_diff, cmd_info, cmd_policy, cmd_takeover
 from constructs_lib.errors import SlsCdkError
 
 __all__ = ["main"]
@@ -64,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
     add_project_args(diff)
     diff.add_argument("--against", required=True, help="the template deployed today (JSON)")
     diff.add_argument("--stack", help="which stack of the project (default: the only one)")
+
+    takeover = sub.add_parser(
+        "takeover", help="what deploying over the deployed stacks (v3's) would replace or delete, read live"
+    )
+    add_project_args(takeover)
 
     policy = sub.add_parser("policy", help="the least-privilege IAM policy a deployer needs for these stacks")
     add_project_args(policy)
@@ -227,6 +233,7 @@ _COMMANDS = {
     "summary": cmd_summary,
     "run": cmd_run,
     "diff": cmd_diff,
+    "takeover": cmd_takeover,
     "info": cmd_info,
     "policy": cmd_policy,
     "plugins": cmd_plugins,

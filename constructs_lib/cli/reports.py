@@ -1,4 +1,4 @@
-"""Commands that report on a project without deploying it: ``diff``, ``policy``, ``info``."""
+"""Commands that report on a project without deploying it: ``diff``, ``takeover``, ``policy``, ``info``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 from constructs_lib.cli.loading import load, load_to_synth
 from constructs_lib.errors import SlsCdkError
 
-__all__ = ["cmd_diff", "cmd_info", "cmd_policy"]
+__all__ = ["cmd_diff", "cmd_info", "cmd_policy", "cmd_takeover"]
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -39,6 +39,56 @@ def cmd_diff(args: argparse.Namespace) -> int:
     risky = [c for c in changes if c.risky]
     if risky:
         print(f"\n{len(risky)} stateful resource(s) would be replaced or removed", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _deployed_template(cf: Any, stack: str, region: str) -> dict[str, Any] | None:
+    """The template the stack runs (None when it is not deployed)."""
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+    try:
+        body = cf.get_template(StackName=stack, TemplateStage="Original")["TemplateBody"]
+    except NoCredentialsError:
+        raise SlsCdkError(
+            "no AWS credentials found", hint="set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
+        ) from None
+    except ClientError as exc:
+        if "does not exist" in str(exc):
+            return None
+        raise SlsCdkError(f"{stack} in {region}: {exc}") from None
+    except BotoCoreError as exc:
+        raise SlsCdkError(f"{stack} in {region}: {exc}") from None
+    return body if isinstance(body, dict) else json.loads(body)
+
+
+def cmd_takeover(args: argparse.Namespace) -> int:
+    """What deploying each service over its deployed stack (v3's) would do, read live with boto3;
+    exit 2 when a stateful resource would be replaced or removed."""
+    import boto3
+
+    from constructs_lib.checks.migration import compare, format_report
+    from constructs_lib.cli.synthesis import synthesize
+
+    project, jobs = load_to_synth(args)  # synth looks layers up: an unchanged layer keeps its key
+    with tempfile.TemporaryDirectory(prefix="sls-cdk-takeover-") as tmp:
+        written = {
+            p.name.removesuffix(".template.json"): p
+            for p in synthesize(project, Path(tmp) / "out", jobs=jobs)
+        }
+        ours = {name: json.loads(path.read_text()) for name, path in written.items()}
+    risky = 0
+    for svc in project.services:
+        cf = boto3.client("cloudformation", region_name=svc.region)
+        deployed = _deployed_template(cf, svc.stack_name, svc.region)
+        if deployed is None:
+            print(f"{svc.stack_name} ({svc.region}): not deployed; a deploy creates it\n")
+            continue
+        changes = compare(deployed, ours[svc.stack_name], region=svc.region)
+        print(f"{svc.stack_name} ({svc.region}) over the deployed stack:\n{format_report(changes)}\n")
+        risky += sum(c.risky for c in changes)
+    if risky:
+        print(f"{risky} stateful resource(s) would be replaced or removed", file=sys.stderr)
         return 2
     return 0
 
