@@ -216,7 +216,7 @@ def test_out_must_be_a_folder_we_can_make(tmp_path: Path, out: str) -> None:
         (
             textwrap.dedent(SMALL) + "resources:\n  Resources:\n    Data:\n      Type: AWS::S3::Bucket\n",
             {"nag": "true"},
-            "finding(s) not acknowledged:\n  AwsSolutions AwsSolutions-S1 (error)",
+            "finding(s) not acknowledged:\n  AwsSolutions AwsSolutions-L1 (error)",
         ),
         (
             textwrap.dedent(SMALL).replace("    handler: h.h\n", "    handler: h.h\n    memorySize: 1\n"),
