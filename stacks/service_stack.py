@@ -39,6 +39,7 @@ from constructs_lib.constructs.resources import merge_resources
 from constructs_lib.errors import SlsCdkError
 from constructs_lib.events.build_context import BuildContext
 from constructs_lib.loader.service import LoadedService
+from constructs_lib.plugins.step_functions.stack import add_step_functions, keep_empty_depends_on
 
 __all__ = ["STACK_DESCRIPTION", "ServiceStack"]
 
@@ -108,7 +109,9 @@ class ServiceStack(Stack):
         self.functions = self._functions()
         self.raw = RawResources(self)
         self._events()
+        empty_depends_on = add_step_functions(service, self.raw, self.add_framework_output)
         self.raw.render()
+        keep_empty_depends_on(self.raw, empty_depends_on)
         self._bucket_output(v3_bucket)
         if model.resources is not None:
             with self._located():

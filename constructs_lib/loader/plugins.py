@@ -73,6 +73,13 @@ _ROWS: tuple[Plugin, ...] = (
         _T,
         ".env files into provider.environment, so into every function (custom.dotenv)",
     ),
+    Plugin(
+        "serverless-step-functions",
+        "3.31.2",
+        _T,
+        "state machines, their roles, activities, alarms, notifications, schedule and EventBridge "
+        "events (stepFunctions:; http events of state machines not yet)",
+    ),
     # no template effect
     Plugin("serverless-offline", "14.8.2", _N, "emulates API Gateway and Lambda locally (sls offline)"),
     Plugin("serverless-dynamodb-local", "1.0.2", _N, "runs DynamoDB Local (sls dynamodb ...)"),
@@ -127,13 +134,6 @@ _ROWS: tuple[Plugin, ...] = (
         _X,
         "one IAM role per function (iamRoleStatements on each function)",
         "use provider.iam.role with resources: roles of your own until it is translated",
-    ),
-    Plugin(
-        "serverless-step-functions",
-        "3.31.2",
-        _X,
-        "state machines, their roles, events and alarms (stepFunctions:)",
-        "define the state machines under resources: as AWS::StepFunctions::StateMachine",
     ),
     Plugin(
         "serverless-plugin-log-retention",

@@ -24,7 +24,7 @@ from constructs_lib.config.files import SERVICE_FILE_NAMES, find_project
 from constructs_lib.config.merge_arrays import merge_arrays
 from constructs_lib.config.model import EffectiveFunction, Service, config_validation_mode
 from constructs_lib.config.source import SourceMap, load_yaml_file, read_text
-from constructs_lib.config.validate import validate
+from constructs_lib.config.validate import ValidationMode, validate
 from constructs_lib.config.variables import ProjectRoot, ResolveContext, decide_project_root, resolve_config
 from constructs_lib.errors import ConfigError, ErrorGroup, Location, SlsCdkError
 from constructs_lib.events.sites import CheckContext, EventSite, event_sites
@@ -42,6 +42,7 @@ from constructs_lib.loader.steps import (
     package,
     stack_and_schema,
 )
+from constructs_lib.plugins.step_functions import plugin_output
 from constructs_lib.plugins.warmup import add_warmers, remove_warmer_code
 
 __all__ = ["SERVICE_FILE_NAMES", "LoadedService", "Project", "find_project", "load_project", "load_service"]
@@ -149,12 +150,28 @@ def _with_warmers(
     strict: bool,
 ) -> Service:
     """serverless-plugin-warmup's functions and roles added as the plugin adds them (after v3's
-    validation, before it compiles); the warnings of its keys join ``warnings``."""
+    validation, before it compiles), serverless-step-functions' keys checked; the warnings of
+    their keys join ``warnings``."""
     stage, region, folder = where
     mode = config_validation_mode(resolved, strict=strict)
     model, more = add_warmers(model, resolved, sources, stage=stage, region=region, folder=folder, mode=mode)
     warnings.extend(more)
+    names = {key: model.function(key, stage=stage).name for key in model.functions}
+    warnings.extend(_step_functions(resolved, sources, model, names, (stage, region, mode)))
     return model
+
+
+def _step_functions(
+    resolved: dict[str, Any],
+    sources: SourceMap,
+    model: Service,
+    names: Mapping[str, str],
+    where: tuple[str, str, ValidationMode],
+) -> list[SlsCdkError]:
+    """serverless-step-functions' keys checked by compiling what it adds (its errors raised),
+    when the plugin is listed; its warnings returned."""
+    compiled = plugin_output(resolved, sources, model, names, where[:2], where[2])
+    return compiled.warnings if compiled else []
 
 
 def _computed(

@@ -52,6 +52,7 @@ PACKAGES = {
     "serverless-plugin-warmup": "8.4.1",
     "serverless-plugin-git-variables": "5.2.0",
     "serverless-dotenv-plugin": "6.0.0",
+    "serverless-step-functions": "3.31.2",
 }
 STUB = HERE / "stub-aws.js"
 #: v3's whole configuration schema (core and every built-in plugin), as its validator uses it
