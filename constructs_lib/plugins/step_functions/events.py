@@ -81,18 +81,14 @@ def _one_input(event: ScheduleEvent | CloudWatchEvent, where: tuple[str | int, .
 def _schedule(
     key: str,
     machine_id: str,
-    event: str | ScheduleEvent,
+    event: ScheduleEvent,
     number: int,
     ctx: Context,
     where: tuple[str | int, ...],
 ) -> Resources:
     role_id = normalized(key) + "ScheduleToStepFunctionsRole"
-    if isinstance(event, str):
-        event = ScheduleEvent(rate=event)
-        state = "ENABLED"
-    else:
-        _one_input(event, where)
-        state = "DISABLED" if event.enabled is False else "ENABLED"
+    _one_input(event, where)
+    state = "DISABLED" if event.enabled is False else "ENABLED"
     method = event.method or "eventBus"
     if method == "scheduler" and (event.input_transformer or event.input_path):
         option = "inputTransformer" if event.input_transformer else "inputPath"

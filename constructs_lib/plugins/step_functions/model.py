@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from constructs_lib.config.data import JsonObject, JsonValue
 from constructs_lib.config.model.values import Intrinsic
@@ -150,7 +150,15 @@ class CloudWatchEvent(Base):
 class MachineEvent(Base):
     """One item of a state machine's ``events``; ``http`` is not translated yet."""
 
-    schedule: str | ScheduleEvent | None = None
+    @model_validator(mode="before")
+    @classmethod
+    def _rate_only(cls, value: JsonValue) -> JsonValue:
+        """``schedule: rate(...)``: the plugin's short form (enabled, no input)."""
+        if isinstance(value, dict) and isinstance(value.get("schedule"), str):
+            return {**value, "schedule": {"rate": value["schedule"]}}
+        return value
+
+    schedule: ScheduleEvent | None = None
     event_bridge: CloudWatchEvent | None = None
     cloudwatch_event: CloudWatchEvent | None = None
     http: NotSupported = None
