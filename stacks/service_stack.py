@@ -39,6 +39,7 @@ from constructs_lib.constructs.resources import merge_resources
 from constructs_lib.errors import SlsCdkError
 from constructs_lib.events.build_context import BuildContext
 from constructs_lib.loader.service import LoadedService
+from constructs_lib.plugins.step_functions.rest import has_http_events
 from constructs_lib.plugins.step_functions.stack import add_step_functions, keep_empty_depends_on
 
 __all__ = ["STACK_DESCRIPTION", "ServiceStack"]
@@ -201,7 +202,8 @@ class ServiceStack(Stack):
             _http_api=lambda: self.http_api,
         )
         for event_type, entry in events.REGISTRY.items():
-            if event_type in self.service.sites or entry.always:
+            machines = event_type == "http" and has_http_events(self.service)  # the plugin's own
+            if event_type in self.service.sites or entry.always or machines:
                 events.builder(event_type)(ctx, self.service.sites.get(event_type, ()))
 
     def _bucket_output(self, v3_bucket: str | dict[str, Any]) -> None:

@@ -89,10 +89,34 @@ def test_role_with_iam_role_statements_is_refused(tmp_path: Path) -> None:
     assert err.path == ("stepFunctions", "stateMachines", "flow", "iamRoleStatements")
 
 
-def test_http_events_are_not_supported_yet(tmp_path: Path) -> None:
-    err = _error(_service(tmp_path, _machine("      events:\n        - http: GET /go\n")))
-    assert err.path == ("stepFunctions", "stateMachines", "flow", "events", 0, "http")
+def test_http_authorizers_and_the_lambda_proxy_template_are_not_supported_yet(tmp_path: Path) -> None:
+    events = "      events:\n        - http:\n            path: go\n            method: get\n"
+    err = _error(_service(tmp_path, _machine(events + "            authorizer: aws_iam\n")))
+    assert err.path == ("stepFunctions", "stateMachines", "flow", "events", 0, "http", "authorizer")
     assert "not support" in err.message
+    proxy = events + "            request:\n              template: lambda_proxy\n"
+    err = _error(_service(tmp_path, _machine(proxy)))
+    assert err.path == ("stepFunctions", "stateMachines", "flow", "events", 0, "http", "request", "template")
+
+
+def test_an_http_method_aws_does_not_have_is_located(tmp_path: Path) -> None:
+    err = _error(_service(tmp_path, _machine("      events:\n        - http: FETCH /go\n")))
+    assert err.path == ("stepFunctions", "stateMachines", "flow", "events", 0, "http")
+    assert "invalid APIG method 'FETCH'" in err.message
+
+
+def test_an_http_event_with_its_own_role_makes_no_role(tmp_path: Path) -> None:
+    events = (
+        "      events:\n        - http:\n            path: go\n            method: post\n"
+        "            iamRole: arn:aws:iam::123456789012:role/apigw\n            timeoutInMillis: 5000\n"
+    )
+    resources = _resources(_service(tmp_path, _machine(events)))
+    assert "ApigatewayToStepFunctionsRole" not in resources
+    integration = resources["ApiGatewayMethodGoPost"]["Properties"]["Integration"]
+    assert integration["Credentials"] == "arn:aws:iam::123456789012:role/apigw"
+    assert integration["TimeoutInMillis"] == 5000
+    deployment = next(v for k, v in resources.items() if k.startswith("ApiGatewayDeployment"))
+    assert deployment["DependsOn"] == ["ApiGatewayMethodGoPost"]
 
 
 def test_an_unknown_event_key_is_ignored_with_a_warning(tmp_path: Path) -> None:

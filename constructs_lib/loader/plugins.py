@@ -77,8 +77,8 @@ _ROWS: tuple[Plugin, ...] = (
         "serverless-step-functions",
         "3.31.2",
         _T,
-        "state machines, their roles, activities, alarms, notifications, schedule and EventBridge "
-        "events (stepFunctions:; http events of state machines not yet)",
+        "state machines, their roles, activities, alarms, notifications, and their schedule, "
+        "EventBridge and REST API events (stepFunctions:; http authorizers not yet)",
     ),
     # no template effect
     Plugin("serverless-offline", "14.8.2", _N, "emulates API Gateway and Lambda locally (sls offline)"),

@@ -25,7 +25,7 @@ from constructs_lib.plugins.step_functions.machines import (
     machine_output_id,
     state_machine,
 )
-from constructs_lib.plugins.step_functions.model import Alarms, Notifications
+from constructs_lib.plugins.step_functions.model import Alarms, HttpEvent, Notifications
 from constructs_lib.plugins.step_functions.role import machine_role
 from constructs_lib.plugins.step_functions.settings import PLUGIN, PluginWarning, Settings, settings
 
@@ -169,3 +169,29 @@ def plugin_output(
         return None
     ctx = context_for(model.service, where[0], where[1], names, model.provider)
     return compile_plugin(data, sources, ctx, mode)
+
+
+def machine_http_events(
+    data: dict[str, Any],
+    sources: SourceMap,
+    model: Any,
+    names: Mapping[str, str | None],
+    where: tuple[str, str],
+) -> tuple[list[tuple[str, HttpEvent]], Context] | None:
+    """The ``http`` events of the state machines (``(machine logical ID, event)`` in order) and
+    the plugin's context, when the plugin is listed and some machine has one."""
+    from constructs_lib.loader.plugins import lists_plugin
+
+    if not lists_plugin(data.get("plugins"), PLUGIN) or not isinstance(data.get("stepFunctions"), dict):
+        return None
+    found = settings(data, sources, "warn")
+    events = [
+        (machine_logical_id(key, found.config.state_machines[key]), item.http)
+        for key, items in found.events.items()
+        if key in found.config.state_machines
+        for item in items
+        if item.http is not None
+    ]
+    if not events:
+        return None
+    return events, context_for(model.service, where[0], where[1], names, model.provider)

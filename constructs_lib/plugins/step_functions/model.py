@@ -147,8 +147,56 @@ class CloudWatchEvent(Base):
     retry_policy: RetryPolicy | None = None
 
 
+class HttpCors(Base):
+    origin: str | None = None
+    origins: list[str] | None = None
+    headers: list[str] | None = None
+    methods: list[str] | None = None
+    allow_credentials: bool | None = None
+    max_age: int | None = None
+
+
+class HttpRequest(Base):
+    template: dict[str, str] | NotSupported = None  # ``lambda_proxy``: not translated yet
+
+
+class HttpResponse(Base):
+    headers: dict[str, str] | None = None
+    template: dict[str, str] | None = None
+
+
+class HttpEvent(Base):
+    """``http`` of a state machine: a REST API method starting it (the plugin's ``validate.js``)."""
+
+    path: str
+    method: str
+    cors: bool | HttpCors | None = None
+    private: bool | None = None
+    iam_role: Target | None = None
+    action: str | None = None
+    request: HttpRequest | None = None
+    response: HttpResponse | None = None
+    responses: JsonObject | None = None
+    timeout_in_millis: int | None = None
+    authorizer: NotSupported = None
+
+    @model_validator(mode="after")
+    def _method(self) -> HttpEvent:
+        if self.method.lower() not in ("get", "post", "put", "patch", "options", "head", "delete", "any"):
+            raise ValueError(
+                f"invalid APIG method {self.method!r}: "
+                "AWS supports get, post, put, patch, options, head, delete, any"
+            )
+        if isinstance(self.cors, HttpCors) and self.cors.origin and self.cors.origins:
+            raise ValueError('you can only use "origin" or "origins" to configure CORS, not both')
+        if isinstance(self.cors, HttpCors) and self.cors.max_age is not None and self.cors.max_age <= 0:
+            raise ValueError("cors.maxAge should be an integer over 0")
+        return self
+
+
 class MachineEvent(Base):
-    """One item of a state machine's ``events``; ``http`` is not translated yet."""
+    """One item of a state machine's ``events`` (``http: POST /path`` split on spaces, as the
+    plugin splits it)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -156,12 +204,15 @@ class MachineEvent(Base):
         """``schedule: rate(...)``: the plugin's short form (enabled, no input)."""
         if isinstance(value, dict) and isinstance(value.get("schedule"), str):
             return {**value, "schedule": {"rate": value["schedule"]}}
+        if isinstance(value, dict) and isinstance(value.get("http"), str):
+            parts = value["http"].split(" ")
+            return {**value, "http": {"method": parts[0], "path": parts[1] if len(parts) > 1 else None}}
         return value
 
     schedule: ScheduleEvent | None = None
     event_bridge: CloudWatchEvent | None = None
     cloudwatch_event: CloudWatchEvent | None = None
-    http: NotSupported = None
+    http: HttpEvent | None = None
 
 
 # ---- alarms and notifications (malformed: the plugin says so and makes none) ------------------
