@@ -299,3 +299,17 @@ def test_resources_override_a_state_machine(tmp_path: Path) -> None:
     )
     props = _resources(_service(tmp_path, body))["FlowStepFunctionsStateMachine"]["Properties"]
     assert props["StateMachineName"] == "overridden" and "DefinitionString" in props
+
+
+def test_a_notification_queue_by_ref_is_a_located_error(tmp_path: Path) -> None:
+    extra = "      notifications:\n        FAILED:\n          - sqs:\n              Ref: Queue\n"
+    err = _error(_service(tmp_path, _machine(extra)))
+    assert err.path == ("stepFunctions", "stateMachines", "flow", "notifications")
+    assert err.location is not None and "queue URL" in err.message
+
+
+def test_a_notification_target_without_a_kind_warns_and_makes_none(tmp_path: Path) -> None:
+    file = _service(tmp_path, _machine("      notifications:\n        FAILED:\n          - inputPath: $.x\n"))
+    (warning,) = _warnings(file)
+    assert "a target needs one of sns" in warning
+    assert not [k for k in _resources(file) if "Notifications" in k]

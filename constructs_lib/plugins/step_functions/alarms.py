@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from constructs_lib.config.data import JsonValue
+from constructs_lib.errors import ConfigError
 from constructs_lib.plugins.step_functions.context import Context, md5
 from constructs_lib.plugins.step_functions.model import METRICS, AlarmMetric, Alarms, Notifications
 
@@ -131,7 +132,10 @@ def _queue_url(arn: JsonValue) -> JsonValue:
         return {"Fn::Sub": [url, {"QueueName": arn.split(":")[-1]}]}
     if isinstance(arn, dict) and "Fn::GetAtt" in arn:
         return {"Ref": arn["Fn::GetAtt"][0]}
-    raise ValueError("sqs")
+    raise ConfigError(
+        "the plugin cannot turn this SQS ARN into the queue URL its notifications need",
+        hint="write the queue's ARN as text or with Fn::GetAtt",
+    )
 
 
 def _permission(kind: str, status: str, target: dict[str, Any]) -> tuple[str, Any]:

@@ -120,7 +120,11 @@ def compile_plugin(
     for key, raw in found.notifications.items():
         machine = machines[key]
         config = Notifications.model_validate(raw)
-        pairs += notifications(machine.name or key, machine_logical_id(key, machine), raw, config, ctx)
+        try:
+            pairs += notifications(machine.name or key, machine_logical_id(key, machine), raw, config, ctx)
+        except ConfigError as exc:
+            exc.path = exc.path or ("stepFunctions", "stateMachines", key, "notifications")
+            raise
     res.update(_merge_policies(pairs))
     rules: dict[str, dict[str, Any]] = {}
     for key, items in found.events.items():
@@ -168,7 +172,12 @@ def plugin_output(
     if not lists_plugin(data.get("plugins"), PLUGIN):
         return None
     ctx = context_for(model.service, where[0], where[1], names, model.provider)
-    return compile_plugin(data, sources, ctx, mode)
+    try:
+        return compile_plugin(data, sources, ctx, mode)
+    except ConfigError as exc:  # the compilers' own refusals, located at what they compile
+        exc.path = exc.path or ("stepFunctions",)
+        exc.location = exc.location or sources.locate(exc.path)
+        raise
 
 
 def machine_http_events(

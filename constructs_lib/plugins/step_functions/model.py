@@ -269,6 +269,13 @@ class NotificationTarget(Base):
     input_path: str | None = None
     input_transformer: InputTransformer | None = None
 
+    @model_validator(mode="after")
+    def _one_kind(self) -> NotificationTarget:
+        kinds = (self.sns, self.sqs, self.kinesis, self.firehose, self.lambda_, self.step_functions)
+        if all(k is None for k in kinds):
+            raise ValueError("a target needs one of sns, sqs, kinesis, firehose, lambda, stepFunctions")
+        return self
+
 
 class Notifications(Base):
     ABORTED: list[NotificationTarget] | None = Field(default=None, alias="ABORTED")

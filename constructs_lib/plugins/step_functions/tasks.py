@@ -176,7 +176,7 @@ def _fallback(state: dict[str, Any], ctx: Context, where: tuple[str | int, ...])
         or (isinstance(resource, str) and re.search(r"arn:aws(-[a-z]+)*:lambda", resource))
     ):
         return []  # the plugin logs "Cannot generate IAM policy statement" and grants nothing
-    if isinstance(resource, str) and len(resource.split(":")) == 8:
+    if isinstance(resource, str) and _LAMBDA_ARN.match(resource) and len(resource.split(":")) == 8:
         resource = ":".join(resource.split(":")[:7])
     resolved = ctx.function_name(resource)
     if resolved is not None:
