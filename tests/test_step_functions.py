@@ -313,3 +313,21 @@ def test_a_notification_target_without_a_kind_warns_and_makes_none(tmp_path: Pat
     (warning,) = _warnings(file)
     assert "a target needs one of sns" in warning
     assert not [k for k in _resources(file) if "Notifications" in k]
+
+
+def test_configure_task_timeouts_sets_the_functions_timeouts(tmp_path: Path) -> None:
+    definition = (
+        "      configureTaskTimeouts: true\n      definition:\n        StartAt: A\n        States:\n"
+        "          A:\n            Type: Task\n            Resource:\n              Fn::GetAtt: [a, Arn]\n"
+        "            Next: B\n          B:\n            Type: Task\n"
+        "            Resource: arn:aws:states:::lambda:invoke\n            Parameters:\n"
+        "              FunctionName:\n                Ref: ALambdaFunction\n            TimeoutSeconds: 60\n"
+        "            End: true\n"
+    )
+    file = _service(tmp_path, _machine(definition=definition))
+    file.write_text(file.read_text().replace("  region: us-east-1\n", "  region: us-east-1\n  timeout: 20\n"))
+    (warning,) = _warnings(file)
+    assert "TimeoutSeconds (60s) is greater than the timeout of function 'a' (20s)" in warning
+    sub = _resources(file)["FlowStepFunctionsStateMachine"]["Properties"]["DefinitionString"]["Fn::Sub"]
+    text = sub if isinstance(sub, str) else sub[0]
+    assert '"End": true\n    }' in text and '"Next": "B",\n      "TimeoutSeconds": 20\n' in text

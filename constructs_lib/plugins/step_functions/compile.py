@@ -28,6 +28,7 @@ from constructs_lib.plugins.step_functions.machines import (
 from constructs_lib.plugins.step_functions.model import Alarms, HttpEvent, Notifications
 from constructs_lib.plugins.step_functions.role import machine_role
 from constructs_lib.plugins.step_functions.settings import PLUGIN, PluginWarning, Settings, settings
+from constructs_lib.plugins.step_functions.timeouts import configure_task_timeouts
 
 __all__ = ["Compiled", "compile_plugin"]
 
@@ -98,6 +99,12 @@ def compile_plugin(
                 raise
     for key, machine in machines.items():
         logical_id = machine_logical_id(key, machine)
+        if machine.configure_task_timeouts and isinstance(machine.definition, dict):
+            definition = copy.deepcopy(machine.definition)
+            path = ("stepFunctions", "stateMachines", key, "definition")
+            for message in configure_task_timeouts(definition, ctx.timeouts, ctx.provider_timeout):
+                out.warnings.append(PluginWarning(message, location=sources.locate(path), path=path))
+            machine = machine.model_copy(update={"definition": definition})
         res[logical_id] = state_machine(key, machine, ctx)
         if not found.config.no_output:
             out.outputs.append((machine_output_id(key, machine), {"Ref": logical_id}, OUTPUT_DESCRIPTION))
@@ -113,9 +120,9 @@ def compile_plugin(
         )
         res.update(made)
         if skipped:
-            path = ("stepFunctions", "stateMachines", key, "alarms", "metrics")
+            metrics = ("stepFunctions", "stateMachines", key, "alarms", "metrics")
             message = f"unknown metrics {', '.join(skipped)}: the plugin makes no alarms for them"
-            out.warnings.append(PluginWarning(message, location=sources.locate(path), path=path))
+            out.warnings.append(PluginWarning(message, location=sources.locate(metrics), path=metrics))
     pairs = []
     for key, raw in found.notifications.items():
         machine = machines[key]
@@ -138,12 +145,18 @@ def compile_plugin(
 
 
 def context_for(
-    service: str, stage: str, region: str, functions: Mapping[str, str | None], provider: Any
+    service: str,
+    stage: str,
+    region: str,
+    functions: Mapping[str, str | None],
+    provider: Any,
+    own_functions: Mapping[str, Any] | None = None,
 ) -> Context:
     """The :class:`Context` of a service (``provider`` its validated model)."""
     generated = provider.iam.role if provider.iam is not None else None
     path = getattr(generated, "path", None)
     compiled = frozenset(naming.lambda_logical_id(k) for k in functions)
+    timeouts = {k: getattr(fn, "timeout", None) for k, fn in (own_functions or {}).items()}
     return Context(
         service=service,
         stage=stage,
@@ -153,6 +166,8 @@ def context_for(
         permissions_boundary=provider.role_permissions_boundary,
         role_path=path,
         compiled=compiled | {"IamRoleLambdaExecution", "ServerlessDeploymentBucket"},
+        timeouts=timeouts,
+        provider_timeout=provider.timeout,
     )
 
 
@@ -171,7 +186,7 @@ def plugin_output(
 
     if not lists_plugin(data.get("plugins"), PLUGIN):
         return None
-    ctx = context_for(model.service, where[0], where[1], names, model.provider)
+    ctx = context_for(model.service, where[0], where[1], names, model.provider, model.functions)
     try:
         return compile_plugin(data, sources, ctx, mode)
     except ConfigError as exc:  # the compilers' own refusals, located at what they compile
@@ -203,4 +218,4 @@ def machine_http_events(
     ]
     if not events:
         return None
-    return events, context_for(model.service, where[0], where[1], names, model.provider)
+    return events, context_for(model.service, where[0], where[1], names, model.provider, model.functions)

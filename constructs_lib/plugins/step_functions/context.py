@@ -40,6 +40,9 @@ class Context:
     provider_tags: dict[str, Any] | None = None
     permissions_boundary: JsonValue = None
     role_path: str | None = None
+    #: function key -> its own ``timeout`` as written (None: the provider's ``timeout``)
+    timeouts: dict[str, int | None] = field(default_factory=dict)
+    provider_timeout: int = 6
     #: logical IDs v3 has compiled before the plugin runs (functions, versions, log groups...)
     compiled: frozenset[str] = field(default_factory=frozenset)
 

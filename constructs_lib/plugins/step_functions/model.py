@@ -87,7 +87,7 @@ class StateMachine(Base):
     alarms: JsonValue = None
     notifications: JsonValue = None
     use_exact_version: Literal[False] | NotSupported = False
-    configure_task_timeouts: Literal[False] | NotSupported = False
+    configure_task_timeouts: bool = False
 
 
 class StepFunctions(Base):
