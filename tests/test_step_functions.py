@@ -89,11 +89,16 @@ def test_role_with_iam_role_statements_is_refused(tmp_path: Path) -> None:
     assert err.path == ("stepFunctions", "stateMachines", "flow", "iamRoleStatements")
 
 
-def test_http_authorizers_and_the_lambda_proxy_template_are_not_supported_yet(tmp_path: Path) -> None:
+def test_authorizers_the_plugin_makes_and_the_lambda_proxy_template_are_not_supported_yet(
+    tmp_path: Path,
+) -> None:
     events = "      events:\n        - http:\n            path: go\n            method: get\n"
-    err = _error(_service(tmp_path, _machine(events + "            authorizer: aws_iam\n")))
+    err = _error(_service(tmp_path, _machine(events + "            authorizer: myAuthorizerFunction\n")))
     assert err.path == ("stepFunctions", "stateMachines", "flow", "events", 0, "http", "authorizer")
-    assert "not support" in err.message
+    assert "not translated yet" in err.message
+    named = events + "            authorizer:\n              name: auth\n              type: token\n"
+    err = _error(_service(tmp_path, _machine(named)))
+    assert err.path == ("stepFunctions", "stateMachines", "flow", "events", 0, "http", "authorizer", "name")
     proxy = events + "            request:\n              template: lambda_proxy\n"
     err = _error(_service(tmp_path, _machine(proxy)))
     assert err.path == ("stepFunctions", "stateMachines", "flow", "events", 0, "http", "request", "template")

@@ -78,7 +78,7 @@ _ROWS: tuple[Plugin, ...] = (
         "3.31.2",
         _T,
         "state machines, their roles, activities, alarms, notifications, and their schedule, "
-        "EventBridge and REST API events (stepFunctions:; http authorizers not yet)",
+        "EventBridge and REST API events (stepFunctions:; authorizers the plugin makes not yet)",
     ),
     # no template effect
     Plugin("serverless-offline", "14.8.2", _N, "emulates API Gateway and Lambda locally (sls offline)"),

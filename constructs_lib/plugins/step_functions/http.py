@@ -173,13 +173,27 @@ def _method(
         "Properties": {
             "HttpMethod": event.method.upper(),
             "RequestParameters": {},
-            "AuthorizationType": "NONE",
+            **_authorization(event),
             "ApiKeyRequired": bool(event.private),
             "ResourceId": resource_id,
             "RestApiId": api_ref,
             "Integration": integration,
             "MethodResponses": method_responses,
         },
+    }
+
+
+def _authorization(event: HttpEvent) -> dict[str, Any]:
+    """``getMethodAuthorization`` for the authorizers translated: AWS_IAM and existing ones."""
+    auth = event.authorizer
+    if auth is None:
+        return {"AuthorizationType": "NONE"}
+    if auth.type == "AWS_IAM" or ((auth.type or "").upper() == "AWS_IAM" and auth.authorizer_id is None):
+        return {"AuthorizationType": "AWS_IAM"}
+    return {
+        "AuthorizationType": auth.type,
+        "AuthorizerId": auth.authorizer_id,
+        "AuthorizationScopes": auth.scopes,
     }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from constructs_lib.config.data import JsonObject, JsonValue
 from constructs_lib.config.model.values import Intrinsic
@@ -165,6 +165,37 @@ class HttpResponse(Base):
     template: dict[str, str] | None = None
 
 
+class HttpAuthorizer(Base):
+    """An authorizer of a state machine's ``http`` event: ``AWS_IAM`` or an existing one by
+    ``authorizerId``; one the plugin would make (``name`` / ``arn``) is not translated yet."""
+
+    type: str | None = None
+    authorizer_id: Target | None = None
+    scopes: list[str] | None = None
+    name: NotSupported = None
+    arn: NotSupported = None
+    result_ttl_in_seconds: NotSupported = None
+    identity_source: NotSupported = None
+    identity_validation_expression: NotSupported = None
+    claims: NotSupported = None
+
+    @model_validator(mode="after")
+    def _known(self) -> HttpAuthorizer:
+        if not (self.type and (self.authorizer_id is not None or self.type.upper() == "AWS_IAM")):
+            raise ValueError(
+                "sls-cdk translates type: aws_iam or type with authorizerId (an existing authorizer)"
+            )
+        return self
+
+
+def _aws_iam(value: JsonValue) -> JsonValue:
+    if isinstance(value, str):
+        if value.upper() != "AWS_IAM":
+            raise ValueError("an authorizer function by name or ARN is not translated yet (aws_iam is)")
+        return {"type": "AWS_IAM"}
+    return value
+
+
 class HttpEvent(Base):
     """``http`` of a state machine: a REST API method starting it (the plugin's ``validate.js``)."""
 
@@ -178,7 +209,7 @@ class HttpEvent(Base):
     response: HttpResponse | None = None
     responses: JsonObject | None = None
     timeout_in_millis: int | None = None
-    authorizer: NotSupported = None
+    authorizer: Annotated[HttpAuthorizer, BeforeValidator(_aws_iam)] | None = None
 
     @model_validator(mode="after")
     def _method(self) -> HttpEvent:
