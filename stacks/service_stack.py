@@ -40,6 +40,8 @@ from constructs_lib.errors import SlsCdkError
 from constructs_lib.events.build_context import BuildContext
 from constructs_lib.loader.service import LoadedService
 from constructs_lib.plugins.iam_roles_per_function.roles import add_function_roles
+from constructs_lib.plugins.step_functions.rest import has_http_events
+from constructs_lib.plugins.step_functions.stack import add_step_functions, keep_empty_depends_on
 
 __all__ = ["STACK_DESCRIPTION", "ServiceStack"]
 
@@ -109,8 +111,10 @@ class ServiceStack(Stack):
         self.functions = self._functions()
         self.raw = RawResources(self)
         self._events()
+        empty_depends_on = add_step_functions(service, self.raw, self.add_framework_output)
         self.raw.render()
         add_function_roles(self, service=service, shared=self.role, functions=self.functions, raw=self.raw)
+        keep_empty_depends_on(self.raw, empty_depends_on)
         self._bucket_output(v3_bucket)
         if model.resources is not None:
             with self._located():
@@ -201,7 +205,8 @@ class ServiceStack(Stack):
             _http_api=lambda: self.http_api,
         )
         for event_type, entry in events.REGISTRY.items():
-            if event_type in self.service.sites or entry.always:
+            machines = event_type == "http" and has_http_events(self.service)  # the plugin's own
+            if event_type in self.service.sites or entry.always or machines:
                 events.builder(event_type)(ctx, self.service.sites.get(event_type, ()))
 
     def _bucket_output(self, v3_bucket: str | dict[str, Any]) -> None:

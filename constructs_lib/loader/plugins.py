@@ -84,6 +84,13 @@ _ROWS: tuple[Plugin, ...] = (
         "one IAM role per function with iamRoleStatements (functions.*.iamRoleStatements*, "
         "iamPermissionsBoundary; custom.serverless-iam-roles-per-function)",
     ),
+    Plugin(
+        "serverless-step-functions",
+        "3.31.2",
+        _T,
+        "state machines, their roles, activities, alarms, notifications, and their schedule, "
+        "EventBridge and REST API events (stepFunctions:; authorizers the plugin makes not yet)",
+    ),
     # no template effect
     Plugin("serverless-offline", "14.8.2", _N, "emulates API Gateway and Lambda locally (sls offline)"),
     Plugin("serverless-dynamodb-local", "1.0.2", _N, "runs DynamoDB Local (sls dynamodb ...)"),
@@ -136,13 +143,6 @@ _ROWS: tuple[Plugin, ...] = (
     Plugin("serverless-plugin-optimize", "4.2.1-rc.1", _P, "bundles and minifies each function"),
     Plugin("serverless-layers", "2.8.5", _P, "builds a dependencies layer and attaches it to every function"),
     # not supported
-    Plugin(
-        "serverless-step-functions",
-        "3.31.2",
-        _X,
-        "state machines, their roles, events and alarms (stepFunctions:)",
-        "define the state machines under resources: as AWS::StepFunctions::StateMachine",
-    ),
     Plugin(
         "serverless-plugin-log-retention",
         "2.1.0",

@@ -46,6 +46,7 @@ from constructs_lib.loader.steps import (
     stack_and_schema,
 )
 from constructs_lib.plugins.iam_roles_per_function.settings import check_roles_per_function
+from constructs_lib.plugins.step_functions import plugin_output
 from constructs_lib.plugins.warmup import add_warmers, remove_warmer_code
 
 __all__ = ["SERVICE_FILE_NAMES", "LoadedService", "Project", "find_project", "load_project", "load_service"]
@@ -152,13 +153,28 @@ def _with_warmers(
     mode: ValidationMode,
 ) -> Service:
     """serverless-plugin-warmup's functions and roles added as the plugin adds them (after v3's
-    validation, before it compiles); the warnings of its keys, and of
-    serverless-iam-roles-per-function's, join ``warnings``."""
+    validation, before it compiles); serverless-iam-roles-per-function's and
+    serverless-step-functions' keys checked; the warnings of their keys join ``warnings``."""
     stage, region, folder = where
     model, more = add_warmers(model, resolved, sources, stage=stage, region=region, folder=folder, mode=mode)
     warnings.extend(more)
     warnings.extend(check_roles_per_function(model, resolved, sources, mode=mode, where=(stage, region)))
+    names = {key: model.function(key, stage=stage).name for key in model.functions}
+    warnings.extend(_step_functions(resolved, sources, model, names, (stage, region, mode)))
     return model
+
+
+def _step_functions(
+    resolved: dict[str, Any],
+    sources: SourceMap,
+    model: Service,
+    names: Mapping[str, str],
+    where: tuple[str, str, ValidationMode],
+) -> list[SlsCdkError]:
+    """serverless-step-functions' keys checked by compiling what it adds (its errors raised),
+    when the plugin is listed; its warnings returned."""
+    compiled = plugin_output(resolved, sources, model, names, where[:2], where[2])
+    return compiled.warnings if compiled else []
 
 
 def _computed(

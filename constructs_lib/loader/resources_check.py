@@ -198,7 +198,8 @@ def generated_names(model: Service, functions: Mapping[str, EffectiveFunction]) 
         ),
         owned_outputs=frozenset(owned_outputs),
         build_only=tuple(build_only),
-        has_events=any(fn.events for fn in functions.values()),
+        # serverless-step-functions' compilers make names the loader does not know either
+        has_events=any(fn.events for fn in functions.values()) or model.step_functions is not None,
     )
 
 

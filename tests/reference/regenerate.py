@@ -55,6 +55,7 @@ PACKAGES = {
     "serverless-dotenv-plugin": "6.0.0",
     "serverless-iam-roles-per-function": "3.2.0",
     "serverless-python-requirements": "6.1.2",
+    "serverless-step-functions": "3.31.2",
 }
 STUB = HERE / "stub-aws.js"
 #: v3's whole configuration schema (core and every built-in plugin), as its validator uses it

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from constructs_lib.config.data import JsonObject, JsonValue
 from constructs_lib.config.defaults import effective_region, effective_stage
@@ -15,7 +16,7 @@ from constructs_lib.config.model.function import Function
 from constructs_lib.config.model.package import Layer, Package
 from constructs_lib.config.model.provider import Provider
 from constructs_lib.config.model.resources import ResourcesSection
-from constructs_lib.config.schema import Base, Ignored, ListOf, NotSupported
+from constructs_lib.config.schema import Base, Ignored, ListOf
 from constructs_lib.config.validate import ValidationMode
 
 __all__ = ["Scripts", "Service", "config_validation_mode"]
@@ -56,8 +57,9 @@ class Service(Base):
     use_dotenv: bool = False
     resources: ResourcesSection | None = None
     layers: dict[str, Layer] = Field(default_factory=dict)
-    # not translated yet
-    stepFunctions: NotSupported = Field(default=None, alias="stepFunctions")
+    #: serverless-step-functions' key (validated by constructs_lib.plugins.step_functions); unknown
+    #: to v3 when the plugin is not listed (excluded: no did-you-mean proposes it)
+    step_functions: JsonObject | None = Field(default=None, alias="stepFunctions", exclude=True)
 
     @field_validator("service", mode="before")
     @classmethod
@@ -66,6 +68,16 @@ class Service(Base):
             raise ValueError(
                 'object notation for "service" is not supported (as in Serverless v3): write service: <name>'
             )
+        return value
+
+    @field_validator("step_functions", mode="before")
+    @classmethod
+    def _step_functions_listed(cls, value: JsonValue, info: ValidationInfo) -> JsonValue:
+        """Without the plugin, v3 does not know the key (an unknown key: ignored in ``warn``)."""
+        plugins = info.data.get("plugins")
+        listed = plugins.get("modules") if isinstance(plugins, dict) else plugins
+        if value is not None and not (isinstance(listed, list) and "serverless-step-functions" in listed):
+            raise PydanticCustomError("extra_forbidden", "Extra inputs are not permitted")
         return value
 
     @field_validator("provider", mode="before")

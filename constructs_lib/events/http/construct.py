@@ -23,6 +23,7 @@ from constructs_lib.events.http.resources import add_resources
 from constructs_lib.events.http.rest_api import RestApi
 from constructs_lib.events.http.stage import add_deployment, add_stage_settings
 from constructs_lib.events.sites import EventSite
+from constructs_lib.plugins.step_functions.rest import add_machine_methods
 
 __all__ = ["build"]
 
@@ -34,6 +35,7 @@ def build(ctx: BuildContext, sites: Sequence[EventSite[HttpEvent]]) -> None:
     add_preflight_methods(api, methods)
     add_methods(api, methods)
     add_authorizers(api, methods)
+    add_machine_methods(api)  # serverless-step-functions' http events (its hook runs after v3's)
     deployment_id = add_deployment(api)
     add_api_keys_and_usage_plans(api, deployment_id)
     if api.owned:
