@@ -13,6 +13,8 @@
 * ``takeover PATH``: the same report against each service's deployed stack (read with boto3).
 * ``plugins PATH``: how sls-cdk treats each plugin the service (or each compose service) lists.
 * ``synth --build``: run the build hooks (``custom.scripts.hooks``) first.
+* ``deploy [PATH]``, ``SERVICE deploy``, ``deploy function -f NAME``, ``remove``, ``logs -f NAME``:
+  v3's commands over the pinned CDK CLI and boto3 (:mod:`.deploying`).
 * ``init [PATH] [--force]``: write ``cdk.json`` (the app: :mod:`constructs_lib.app`) and a
   ``package.json`` pinning the CDK CLI, so ``npx cdk synth`` works in the project's repository.
 
@@ -30,6 +32,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from constructs_lib import __version__
+from constructs_lib.cli.deploying import add_deploy_commands, cmd_deploy, cmd_logs, cmd_remove
 from constructs_lib.cli.failures import catching_interrupts, report_failure
 from constructs_lib.cli.init import cmd_init
 from constructs_lib.cli.loading import add_project_args, load, load_to_synth, report
@@ -43,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sls-cdk", description="Serverless Framework v3 projects through AWS CDK."
     )
+    parser.add_argument("--version", action="version", version=f"sls-cdk {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     synth = sub.add_parser("synth", help="synthesize CloudFormation templates")
@@ -94,6 +99,8 @@ def _parser() -> argparse.ArgumentParser:
 
     summary = sub.add_parser("summary", help="list the stacks of a cloud assembly with their resource counts")
     summary.add_argument("dir", nargs="?", default="cdk.out")
+
+    add_deploy_commands(sub)
 
     init = sub.add_parser("init", help="write cdk.json and package.json so `npx cdk synth` runs this project")
     init.add_argument("path", nargs="?", default=".", help="the project's folder (default: here)")
@@ -238,7 +245,21 @@ _COMMANDS = {
     "policy": cmd_policy,
     "plugins": cmd_plugins,
     "init": cmd_init,
+    "deploy": cmd_deploy,
+    "remove": cmd_remove,
+    "logs": cmd_logs,
 }
+
+
+def _v3_shaped(argv: list[str]) -> list[str]:
+    """v3's command shapes as our arguments: ``SERVICE deploy ...`` (compose, as
+    ``sls SERVICE deploy``) as ``deploy ... --service SERVICE``; ``deploy function`` as
+    ``deploy --only-function``."""
+    if len(argv) >= 2 and argv[0] not in _COMMANDS and not argv[0].startswith("-") and argv[1] in _COMMANDS:
+        argv = [argv[1], *argv[2:], "--service", argv[0]]
+    if argv[:2] == ["deploy", "function"]:
+        argv = ["deploy", "--only-function", *argv[2:]]
+    return argv
 
 
 def run() -> None:
@@ -261,7 +282,7 @@ def run() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_v3_shaped(list(sys.argv[1:] if argv is None else argv)))
     with catching_interrupts():
         try:
             return _COMMANDS[args.command](args)

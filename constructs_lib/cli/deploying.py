@@ -1,0 +1,174 @@
+"""``sls``-shaped commands that deploy: ``deploy``, ``deploy function``, ``remove``, ``logs``,
+``invoke``, over the pinned CDK CLI and boto3.
+
+* ``deploy [PATH]`` synthesizes (atomically) into ``--out`` and runs ``cdk deploy`` for each
+  service's stack in compose order, with the flags v3's deploy-time settings imply
+  (``deploymentMethod``, ``disableRollback``, ``cfnRole``, ``stackParameters``,
+  ``notificationArns``, ``stackTags``; ``provider.profile`` as the profile): the user types none.
+* ``SERVICE deploy`` (compose): only that service's stack, as ``sls SERVICE deploy``.
+* ``deploy function -f NAME``: the function's code and configuration straight through Lambda's API,
+  as v3 does; the next ``deploy`` brings the stack in line.
+* ``remove``: ``cdk destroy`` of the stacks, dependents first.
+* ``--endpoint-url URL`` points the CDK CLI and boto3 at another endpoint (a local emulator).
+
+The CDK CLI is the project's ``node_modules/.bin/cdk`` (``sls-cdk init`` pins it), found from the
+project's folder upwards, then from the current folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from constructs_lib.cli.loading import add_project_args, load, load_to_synth, report
+from constructs_lib.errors import SlsCdkError, did_you_mean
+from constructs_lib.loader.service import LoadedService, Project
+
+__all__ = ["add_deploy_commands", "cdk_cli", "cmd_deploy", "cmd_logs", "cmd_remove", "deploy_env"]
+
+
+def add_deploy_commands(sub: Any) -> None:
+    """The parsers of this module's commands, on ``sub`` (argparse subparsers)."""
+    deploy = sub.add_parser(
+        "deploy",
+        help="synthesize and deploy with the CDK CLI, v3's deploy settings applied (like `sls deploy`)",
+        description="sls-cdk deploy [PATH] [--stage S]; sls-cdk SERVICE deploy (compose); "
+        "sls-cdk deploy function -f NAME (code and configuration only, as v3)",
+    )
+    deploy.add_argument("--only-function", action="store_true", help=argparse.SUPPRESS)  # `deploy function`
+    _aws_args(deploy)
+    deploy.add_argument("--function", "-f", help="with `deploy function`: the function's key")
+    deploy.add_argument(
+        "--out", "-o", default="cdk.out", help="where the cloud assembly goes (default: cdk.out)"
+    )
+    remove = sub.add_parser("remove", help="delete the stacks (like `sls remove`)")
+    _aws_args(remove)
+    remove.add_argument(
+        "--out", "-o", default="cdk.out", help="where the cloud assembly goes (default: cdk.out)"
+    )
+    logs = sub.add_parser("logs", help="a function's log events (like `sls logs -f NAME`)")
+    _aws_args(logs)
+    logs.add_argument("--function", "-f", required=True, help="the function's key")
+    logs.add_argument("--startTime", dest="start_time", help="epoch milliseconds or e.g. 30m, 2h, 1d ago")
+    logs.add_argument("--filter", help="a CloudWatch Logs filter pattern")
+
+
+def _aws_args(parser: argparse.ArgumentParser) -> None:
+    add_project_args(parser)
+    parser.add_argument("--profile", help="the AWS profile (default: provider.profile, else AWS_PROFILE)")
+    parser.add_argument("--endpoint-url", help="one endpoint for every AWS call (a local emulator)")
+    parser.add_argument("--service", help=argparse.SUPPRESS)  # `sls-cdk SERVICE deploy`
+
+
+def deploy_env(svc: LoadedService | None, args: argparse.Namespace) -> dict[str, str]:
+    """The environment the CDK CLI and boto3 run in: the profile and the endpoint."""
+    env = dict(os.environ)
+    # v3's order: --profile, else credentials in the environment, else provider.profile
+    profile = getattr(args, "profile", None)
+    if not profile and not env.get("AWS_ACCESS_KEY_ID") and svc is not None:
+        profile = svc.model.provider.profile
+    if profile:
+        env["AWS_PROFILE"] = profile
+    if getattr(args, "endpoint_url", None):
+        env["AWS_ENDPOINT_URL"] = args.endpoint_url
+    env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    return env
+
+
+def cdk_cli(project: Project) -> Path:
+    """The project's pinned CDK CLI."""
+    starts = [project.root.resolve(), Path.cwd().resolve(), Path(__file__).resolve().parents[2]]
+    for start in starts:
+        for folder in (start, *start.parents):
+            candidate = folder / "node_modules" / ".bin" / "cdk"
+            if candidate.is_file():
+                return candidate
+    from constructs_lib.cli.init import CDK_CLI_VERSION
+
+    raise SlsCdkError(
+        "the CDK CLI is not installed for this project (no node_modules/.bin/cdk above it)",
+        hint=f"npm install --save-dev aws-cdk@{CDK_CLI_VERSION} (sls-cdk init writes the package.json)",
+    )
+
+
+def _flags(svc: LoadedService) -> list[str]:
+    """``cdk deploy`` arguments for v3's deploy-time settings."""
+    out = [part for flag in svc.deploy_flags for part in shlex.split(flag)]
+    provider = svc.model.provider
+    for arn in getattr(provider, "notification_arns", None) or ():
+        out += ["--notification-arns", str(arn)]
+    for key, value in (provider.stack_tags or {}).items():
+        out += ["--tags", f"{key}={value}"]
+    return out
+
+
+def _select(project: Project, args: argparse.Namespace) -> list[LoadedService]:
+    wanted = getattr(args, "service", None)
+    if wanted is None:
+        return list(project.services)
+    names = [svc.compose_name or svc.name for svc in project.services]
+    if wanted not in names:
+        guess = did_you_mean(wanted, names)
+        raise SlsCdkError(
+            f"no service {wanted!r} in this compose project",
+            hint=f"did you mean {guess!r}?" if guess else f"services: {', '.join(names)}",
+        )
+    return [project.services[names.index(wanted)]]
+
+
+def _run(argv: Sequence[str], env: Mapping[str, str]) -> int:
+    """Run the CDK CLI with its output streaming to the user."""
+    return subprocess.run(list(argv), env=dict(env), check=False).returncode
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    if args.only_function:
+        from constructs_lib.cli.lambda_calls import deploy_function
+
+        project = load(args)
+        report(project)
+        return deploy_function(project, args, _select(project, args))
+    from constructs_lib.cli.synthesis import synthesize
+
+    project, jobs = load_to_synth(args)
+    report(project)
+    cdk = cdk_cli(project)
+    synthesize(project, Path(args.out), jobs=jobs)
+    for svc in _select(project, args):
+        print(f"deploying {svc.stack_name} ({svc.region})", file=sys.stderr)
+        argv = [str(cdk), "deploy", "--app", args.out, svc.stack_name, "--exclusively"]
+        code = _run([*argv, "--require-approval", "never", *_flags(svc)], deploy_env(svc, args))
+        if code:
+            return code
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from constructs_lib.cli.synthesis import synthesize
+
+    project, jobs = load_to_synth(args)
+    cdk = cdk_cli(project)
+    with tempfile.TemporaryDirectory(prefix="sls-cdk-remove-") as tmp:
+        out = Path(tmp) / "out"
+        synthesize(project, out, jobs=jobs)
+        for svc in reversed(_select(project, args)):  # dependents first
+            print(f"removing {svc.stack_name} ({svc.region})", file=sys.stderr)
+            argv = [str(cdk), "destroy", "--app", str(out), svc.stack_name, "--exclusively", "--force"]
+            code = _run(argv, deploy_env(svc, args))
+            if code:
+                return code
+    return 0
+
+
+def cmd_logs(args: argparse.Namespace) -> int:
+    from constructs_lib.cli.lambda_calls import print_logs
+
+    project = load(args)
+    return print_logs(project, args, _select(project, args))

@@ -1,0 +1,108 @@
+"""The ``sls``-shaped commands end to end on the emulator: ``deploy`` of the seed compose project
+with no flags beyond the stage and the endpoint (v3's ``deploymentMethod: direct`` applied by
+itself), ``SERVICE deploy``, ``deploy function``, ``info``, ``logs``, ``remove``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.emulator.fixtures import emulator, emulator_server, prepare_account
+from tests.helpers import ROOT, SEED, ensure_seed_built
+
+__all__ = ["emulator", "emulator_server"]  # the fixtures this module uses
+
+
+def _sls_cdk(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "constructs_lib", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def _ok(run: subprocess.CompletedProcess[str]) -> str:
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "Traceback" not in run.stderr
+    return run.stdout + run.stderr
+
+
+@pytest.fixture(scope="module")
+def user_env(emulator: dict[str, str]) -> tuple[dict[str, str], str]:
+    """A user's shell: credentials, no endpoint variable (``--endpoint-url`` gives it)."""
+    prepare_account(emulator)
+    env = {**os.environ, **emulator, "PYTHONPATH": str(ROOT)}
+    url = env.pop("AWS_ENDPOINT_URL")
+    env.pop("AWS_PROFILE", None)
+    return env, url
+
+
+def _lambda(url: str) -> Any:
+    session = boto3.session.Session(
+        aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
+    )
+    return session.client("lambda", endpoint_url=url)
+
+
+def test_deploy_service_deploy_function_logs_info_remove(
+    user_env: tuple[dict[str, str], str], tmp_path: Path
+) -> None:
+    env, url = user_env
+    ensure_seed_built()
+    project = tmp_path / "seed"
+    shutil.copytree(SEED, project)
+    endpoint = ["--endpoint-url", url]
+
+    printed = _ok(_sls_cdk(["deploy", ".", "--stage", "prod", *endpoint], env, project))
+    assert "deploying test-prod" in printed and "deploying auth-prod" in printed
+    lam = _lambda(url)
+    names = {f["FunctionName"] for f in lam.list_functions()["Functions"]}
+    assert {"test-prod-env", "auth-prod-env"} <= names, names
+
+    printed = _ok(_sls_cdk(["auth", "deploy", "--stage", "prod", *endpoint], env, project))
+    assert "deploying auth-prod" in printed and "deploying test-prod" not in printed
+
+    config = project / "api" / "v1" / "test" / "serverless.yml"
+    config.write_text(config.read_text().replace("memorySize: 128", "memorySize: 256", 1))
+    printed = _ok(_sls_cdk(["deploy", "function", "-f", "env", "--stage", "prod", *endpoint], env, project))
+    assert "function env (test-prod-env) updated" in printed
+    assert lam.get_function_configuration(FunctionName="test-prod-env")["MemorySize"] == 256
+
+    printed = _ok(_sls_cdk(["info", ".", "--stage", "prod"], {**env, "AWS_ENDPOINT_URL": url}, project))
+    assert "stack: test-prod" in printed and "test-prod-env" in printed
+    _ok(_sls_cdk(["logs", "-f", "env", "--stage", "prod", "--startTime", "1h", *endpoint], env, project))
+
+    wrong = _sls_cdk(["deploy", "function", "-f", "evn", "--stage", "prod", *endpoint], env, project)
+    assert (
+        wrong.returncode == 1
+        and "no function 'evn'" in wrong.stderr
+        and "did you mean 'env'?" in wrong.stderr
+    )
+
+    _ok(_sls_cdk(["remove", ".", "--stage", "prod", *endpoint], env, project))
+    names = {f["FunctionName"] for f in lam.list_functions()["Functions"]}
+    assert not {"test-prod-env", "auth-prod-env"} & names, names
+
+
+def test_a_missing_cdk_cli_is_named_with_its_install_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from constructs_lib.cli import deploying
+    from constructs_lib.errors import SlsCdkError
+    from constructs_lib.loader.service import Project
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(deploying, "__file__", str(tmp_path / "x" / "y" / "z.py"))
+    with pytest.raises(SlsCdkError, match="the CDK CLI is not installed") as raised:
+        deploying.cdk_cli(Project(root=tmp_path, services=(), stage="dev"))
+    assert "npm install --save-dev aws-cdk@" in str(raised.value.hint)
