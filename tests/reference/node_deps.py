@@ -1,0 +1,59 @@
+"""The npm dependencies a reference case's service needs (a package to bundle, webpack, TypeScript).
+
+A case that needs them holds ``package.json`` and ``package-lock.json`` only (the folder stays
+small; ``node_modules`` is git-ignored). :func:`install` runs ``npm ci`` from the npm registry,
+with the download cache in ``~/.cache/sls-cdk/npm`` (``$SLS_CDK_CACHE/npm``), into the case folder,
+once per lock file: ``node_modules/.sls-cdk-lock`` holds the SHA-256 of the lock it was installed
+from. ``regenerate.py`` calls it on its copy of the inputs, the test session on every case folder
+(``tests/conftest.py``), so v3 and sls-cdk bundle the same files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+__all__ = ["LOCK", "MARKER", "install", "npm_cache"]
+
+LOCK = "package-lock.json"
+MARKER = ".sls-cdk-lock"
+_TIMEOUT_S = 600
+
+
+def npm_cache() -> Path:
+    base = os.environ.get("SLS_CDK_CACHE") or Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "sls-cdk"
+    )
+    return Path(base) / "npm"
+
+
+def install(folder: Path) -> bool:
+    """``npm ci`` in every folder at or below ``folder`` holding a lock file (node_modules aside),
+    unless already installed from that lock; True when something was installed."""
+    did = False
+    for lock in sorted(folder.rglob(LOCK)):
+        service = lock.parent
+        if "node_modules" in service.relative_to(folder).parts:
+            continue
+        digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+        marker = service / "node_modules" / MARKER
+        if marker.is_file() and marker.read_text() == digest:
+            continue
+        if not shutil.which("npm"):
+            raise RuntimeError(f"{service}: npm is not on PATH (needed to install the case's node dependencies)")
+        run = subprocess.run(
+            ["npm", "ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", "--cache", str(npm_cache())],
+            cwd=service,
+            capture_output=True,
+            text=True,
+            timeout=_TIMEOUT_S,
+            check=False,
+        )
+        if run.returncode != 0:
+            raise RuntimeError(f"{service}: npm ci failed:\n{run.stdout}{run.stderr}")
+        marker.write_text(digest)
+        did = True
+    return did
