@@ -151,3 +151,73 @@ def normalize_assets(template: dict[str, Any]) -> dict[str, Any]:
         if name.endswith("LambdaLayerS3Key") and isinstance(output.get("Value"), str):
             output["Value"] = _ASSET_KEY.sub(r"<asset-sha256>\1", output["Value"])
     return out
+
+
+#: what v3 zipped per case (written by tests/reference/regenerate.py): ``{zip: {path: {sha256, mode}}}``
+V3_ZIPS = "v3-zips.json"
+
+
+@dataclass(frozen=True)
+class ZipAllowance:
+    """One documented difference between one of our zips and v3's: entries matching ``pattern``
+    (fnmatch, on the path in the zip) may be ``missing`` from ours, ``extra`` in ours, or have
+    other ``bytes``; ``why`` says why it is right."""
+
+    pattern: str
+    kinds: frozenset[str]
+    why: str
+
+
+#: the differences compare_zip allows, each with its reason
+ZIP_ALLOWANCES: tuple[ZipAllowance, ...] = (
+    ZipAllowance(
+        "*__pycache__/*.pyc",
+        frozenset({"missing"}),
+        "pip compiled bytecode with the interpreter that ran v3's plugin (the host's, stamped with "
+        "the install time); we install with --no-compile for the function's runtime, which "
+        "compiles on import",
+    ),
+    ZipAllowance(
+        "*.dist-info/RECORD",
+        frozenset({"bytes"}),
+        "pip's install record lists the bytecode files it compiled (see above) and the scripts' "
+        "interpreter path",
+    ),
+    ZipAllowance(
+        "bin/*",
+        frozenset({"bytes"}),
+        "console scripts start with the path of the interpreter that ran pip (v3's host python)",
+    ),
+)
+
+
+def compare_zip(ours: Path, case: ReferenceCase, name: str, service: str = ".") -> list[str]:
+    """The differences between our zip ``ours`` and what v3 zipped into ``name`` for ``case``
+    (file list, bytes and mode; timestamps and entry order aside) that :data:`ZIP_ALLOWANCES`
+    does not allow, one line each (empty: the same)."""
+    import fnmatch
+    import hashlib
+    import zipfile
+
+    theirs: dict[str, dict[str, str]] = json.loads((case.folder / service / V3_ZIPS).read_text())[name]
+    with zipfile.ZipFile(ours) as zf:
+        mine = {
+            info.filename: {
+                "sha256": hashlib.sha256(zf.read(info)).hexdigest(),
+                "mode": oct((info.external_attr >> 16) & 0o7777),
+            }
+            for info in zf.infolist()
+            if not info.is_dir()
+        }
+
+    def allowed(path: str, kind: str) -> bool:
+        return any(kind in a.kinds and fnmatch.fnmatchcase(path, a.pattern) for a in ZIP_ALLOWANCES)
+
+    problems = [f"missing: {p}" for p in sorted(theirs.keys() - mine.keys()) if not allowed(p, "missing")]
+    problems += [f"extra: {p}" for p in sorted(mine.keys() - theirs.keys()) if not allowed(p, "extra")]
+    for path in sorted(mine.keys() & theirs.keys()):
+        if mine[path]["sha256"] != theirs[path]["sha256"] and not allowed(path, "bytes"):
+            problems.append(f"bytes differ: {path}")
+        elif mine[path]["mode"] != theirs[path]["mode"] and not allowed(path, "mode"):
+            problems.append(f"mode {mine[path]['mode']} != v3's {theirs[path]['mode']}: {path}")
+    return problems

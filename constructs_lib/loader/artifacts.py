@@ -12,6 +12,7 @@ symlink leading out) and every zip is inspected before use (:mod:`.zip_checks`).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,10 +29,14 @@ from constructs_lib.loader.packaging import (
 )
 from constructs_lib.loader.service import LayerArtifact
 from constructs_lib.loader.zip_checks import handler_warnings, zip_problems
+from constructs_lib.packaging_plugins import FunctionOutput
+from constructs_lib.packaging_plugins.zips import with_files
 
 __all__ = ["Packaged", "check_artifacts", "inspect_packaged", "package_service"]
 
 Path_ = tuple[str | int, ...]
+#: what packaging plugins built, per function (:mod:`constructs_lib.packaging_plugins`)
+Built = Mapping[str, FunctionOutput]
 
 
 @dataclass(frozen=True)
@@ -118,25 +123,26 @@ def check_artifacts(
     sources: SourceMap,
     config_file: str,
     root: Path | None = None,
+    built: Built | None = None,
 ) -> list[SlsCdkError]:
     """Every missing, escaping or broken artifact and empty selection, located; a missing artifact
     names the build hook that would make it. ``root``: the project root (the compose folder for a
-    compose service; else ``folder``), which no local artifact may leave."""
+    compose service; else ``folder``), which no local artifact may leave. ``built``: what
+    packaging plugins built (a built zip is theirs; a built folder is selected from instead)."""
     root = (root or folder).resolve()
     errors: list[SlsCdkError] = []
-    seen: set[str] = set()
+    seen: set[object] = set()
     for key, fn in functions.items():
-        if fn.image is not None:
+        out = (built or {}).get(key, FunctionOutput())
+        if fn.image is not None or out.zip is not None:
             continue
         spec = packaging_spec(model, fn, config_file)
         if spec is not None:
-            if spec.name not in seen:
-                seen.add(spec.name)
-                errors.extend(
-                    _selection_problems(
-                        folder, folder, spec, sources, "the service folder", f" (for {key!r})"
-                    )
-                )
+            source = out.folder or folder
+            if (spec.name, source) not in seen:
+                seen.add((spec.name, source))
+                what = "the service folder" if out.folder is None else f"the built folder {out.folder}"
+                errors.extend(_selection_problems(source, source, spec, sources, what, f" (for {key!r})"))
             continue
         assert fn.artifact is not None
         if fn.artifact in seen or parse_s3_uri(fn.artifact) is not None:
@@ -227,22 +233,33 @@ class Packaged:
 
 
 def package_service(
-    model: Service, functions: dict[str, EffectiveFunction], folder: Path, region: str, config_file: str
+    model: Service,
+    functions: dict[str, EffectiveFunction],
+    folder: Path,
+    region: str,
+    config_file: str,
+    built: Built | None = None,
 ) -> Packaged:
     """Every function's and layer's zip (functions packaged as one share one zip: selecting and
-    stat-ing a large folder again costs ~0.15 s per 5,000 files)."""
-    zips: dict[_Spec, Path] = {}
+    stat-ing a large folder again costs ~0.15 s per 5,000 files). ``built``: what packaging
+    plugins built: a zip used as it is, a folder selected from, files added to the zip."""
+    zips: dict[tuple[_Spec, Path], Path] = {}
     artifacts: dict[str, Path] = {}
     for key, fn in functions.items():
+        out = (built or {}).get(key, FunctionOutput())
         if fn.image is not None:
+            continue
+        if out.zip is not None:
+            artifacts[key] = out.zip
             continue
         spec = packaging_spec(model, fn, config_file)
         if spec is not None:
-            if spec not in zips:
-                zips[spec] = package_folder(
-                    folder, name=spec.name, excludes=spec.excludes, includes=spec.includes, where=spec.where
+            source = out.folder or folder
+            if (spec, source) not in zips:
+                zips[spec, source] = package_folder(
+                    source, name=spec.name, excludes=spec.excludes, includes=spec.includes, where=spec.where
                 )
-            artifacts[key] = zips[spec]
+            artifacts[key] = with_files(zips[spec, source], out.added) if out.added else zips[spec, source]
             continue
         assert fn.artifact is not None
         s3 = parse_s3_uri(fn.artifact)

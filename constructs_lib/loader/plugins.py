@@ -6,7 +6,9 @@ version's published source) and one treatment:
 * ``translated``: we reproduce what the plugin adds to the configuration or the template;
 * ``no template effect``: it acts outside ``serverless package`` (local emulators, API calls after
   deploy, CLI commands): accepted with a one-line notice saying why;
-* ``packaging``: it builds the functions' code; not done yet, a located error saying so;
+* ``packaging``: it builds the functions' code and sls-cdk does not build it yet: a located error
+  saying so. A packaging plugin with a builder in :data:`constructs_lib.packaging_plugins.REGISTRY`
+  is ``translated`` instead (its row says so: :data:`CATALOGUE` is made that way);
 * ``not supported``: it changes the template and we do not reproduce it: a located error saying
   what it does and what to do instead.
 
@@ -17,11 +19,13 @@ not applied.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
 from constructs_lib.errors import ConfigError, Location, did_you_mean
+from constructs_lib.packaging_plugins import REGISTRY as PACKAGING_BUILDERS
 
 __all__ = ["CATALOGUE", "Plugin", "PluginNotice", "Treatment", "check_plugins", "describe", "lists_plugin"]
 
@@ -111,7 +115,11 @@ _ROWS: tuple[Plugin, ...] = (
     Plugin("serverless-finch", "4.0.4", _N, "uploads a static site to a bucket (sls client deploy)"),
     # packaging
     Plugin(
-        "serverless-python-requirements", "6.1.2", _P, "adds Python dependencies (and layers) to the package"
+        "serverless-python-requirements",
+        "6.1.2",
+        _P,
+        "installs requirements.txt / Pipfile / pyproject (poetry) into the package, or a layer "
+        "(custom.pythonRequirements: slim, noDeploy, zip, layer, individually modules)",
     ),
     Plugin("serverless-esbuild", "1.57.2", _P, "bundles JavaScript/TypeScript handlers with esbuild"),
     Plugin("serverless-webpack", "5.16.2", _P, "bundles JavaScript handlers with webpack"),
@@ -236,8 +244,16 @@ _ROWS: tuple[Plugin, ...] = (
     ),
 )
 
+
+def _treated(row: Plugin) -> Plugin:
+    """A packaging plugin with a registered builder is translated."""
+    if row.treatment is Treatment.PACKAGING and row.name in PACKAGING_BUILDERS:
+        return dataclasses.replace(row, treatment=Treatment.TRANSLATED)
+    return row
+
+
 #: The catalogue, by npm name.
-CATALOGUE: dict[str, Plugin] = {row.name: row for row in _ROWS}
+CATALOGUE: dict[str, Plugin] = {row.name: _treated(row) for row in _ROWS}
 
 
 @dataclass(frozen=True)

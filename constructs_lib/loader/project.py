@@ -224,23 +224,23 @@ def load_service(
     later = later_warnings(ctx, sites, flagged)
     if build and model.scripts.hooks:
         notices.extend(build_hooks(model, folder, environ, sources))
-    packaged, zip_warnings = package(ctx, folder, file.name, req.root.path)
+    done = package(ctx, folder, file.name, req.root.path, build=build, env=environ)  # plugins build
     remove_warmer_code(model, folder)  # packaged: the plugin's cleanFolder
     return LoadedService(
-        model=model,
+        model=done.model,
         file=file,
         dir=folder,
         stage=final_stage,
         region=final_region,
-        functions=functions,
-        sites=sites,
-        artifacts=packaged.artifacts,
-        layer_artifacts=packaged.layers,
+        functions=done.functions,
+        sites=done.sites or sites,
+        artifacts=done.packaged.artifacts,
+        layer_artifacts=done.packaged.layers,
         images=image_digests(functions, final_region),
         sources=sources,
         data=resolved,
-        warnings=(*resolution_notices, *merge_warnings, *warnings, *later, *zip_warnings),
-        notices=tuple(notices),
+        warnings=(*resolution_notices, *merge_warnings, *warnings, *later, *done.warnings),
+        notices=(*notices, *done.notices),
         compose_name=compose_name,
         depends_on=depends_on,
         label=label,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -53,6 +54,7 @@ PACKAGES = {
     "serverless-plugin-warmup": "8.4.1",
     "serverless-plugin-git-variables": "5.2.0",
     "serverless-dotenv-plugin": "6.0.0",
+    "serverless-python-requirements": "6.1.2",
     "serverless-esbuild": "1.57.2",
     "esbuild": "0.28.2",
     "esbuild-node-externals": "1.23.1",
@@ -66,6 +68,16 @@ UPDATE_STACK = "cloudformation-template-update-stack.json"
 SERVICE_OUTPUTS = (UPDATE_STACK, "cloudformation-template-create-stack.json", "serverless-state.json")
 #: serverless-plugin-warmup's code of warmer ``X``, as the plugin zipped it into ``warmUpPluginX.zip``
 WARMER_CODE = "warmup-*.mjs"
+#: what v3 zipped into each ``.serverless/*.zip`` of a service: ``{zip name: {path: {sha256, mode}}}``
+#: (tests/helpers.py ``compare_zip`` holds our zips to it)
+V3_ZIPS = "v3-zips.json"
+#: the plugins that build code: a case listing one keeps :data:`V3_ZIPS` (as does a case that has one)
+ZIPPING_PLUGINS = (
+    "serverless-python-requirements",
+    "serverless-esbuild",
+    "serverless-webpack",
+    "serverless-plugin-typescript",
+)
 #: files of a case folder that are not v3's inputs (notes, logs, our own test data)
 NOT_INPUTS = (
     "README.md",
@@ -75,6 +87,7 @@ NOT_INPUTS = (
     "compose-state.*.json",
     V3_WARNINGS,
     WARMER_CODE,
+    V3_ZIPS,
     ".serverless",
     "node_modules",
     *SERVICE_OUTPUTS,
@@ -185,6 +198,23 @@ def configuration_warnings(output: str) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
+def zip_listing(state_dir: Path) -> str | None:
+    """:data:`V3_ZIPS` of one ``.serverless`` folder (None when v3 zipped nothing): every entry's
+    sha256 and mode, sorted; timestamps and entry order left out."""
+    listing: dict[str, dict[str, dict[str, str]]] = {}
+    for archive in sorted(state_dir.glob("*.zip")):
+        with zipfile.ZipFile(archive) as zf:
+            listing[archive.name] = {
+                info.filename: {
+                    "sha256": hashlib.sha256(zf.read(info)).hexdigest(),
+                    "mode": oct((info.external_attr >> 16) & 0o7777),
+                }
+                for info in sorted(zf.infolist(), key=lambda i: i.filename)
+                if not info.is_dir()
+            }
+    return json.dumps(listing, indent=1, sort_keys=True) + "\n" if listing else None
+
+
 def produced(case: ReferenceCase, inputs: Path) -> dict[Path, Path]:
     """``{file in the case folder: what v3 wrote}`` for the files this case keeps."""
     out: dict[Path, Path] = {}
@@ -199,6 +229,12 @@ def produced(case: ReferenceCase, inputs: Path) -> dict[Path, Path]:
             with zipfile.ZipFile(warmer) as zf:
                 code.write_bytes(zf.read(next(n for n in zf.namelist() if n.endswith("/index.mjs"))))
             out[case.folder / service / f"warmup-{warmer.stem.removeprefix('warmUpPlugin')}.mjs"] = code
+        listing = zip_listing(state_dir)
+        config = "".join(f.read_text() for f in state_dir.parent.glob("serverless.*") if f.is_file())
+        keeps = (case.folder / service / V3_ZIPS).is_file() or any(p in config for p in ZIPPING_PLUGINS)
+        if listing is not None and keeps:
+            (state_dir / V3_ZIPS).write_text(listing)
+            out[case.folder / service / V3_ZIPS] = state_dir / V3_ZIPS
         compose_state = case.folder / f"compose-state.{case.stage}.json"
         if service == Path(".") and compose_state.is_file():
             out[compose_state] = state_dir / f"state.{case.stage}.json"
