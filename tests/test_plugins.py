@@ -82,7 +82,7 @@ def test_a_service_with_only_no_template_effect_plugins_synthesizes(tmp_path: Pa
 
 
 def test_unsupported_packaging_local_and_unknown_plugins_are_located_errors(tmp_path: Path) -> None:
-    body = "plugins:\n  - serverless-step-functions\n  - serverless-esbuild\n  - ./my-plugin\n  - serverless-ofline\n"
+    body = "plugins:\n  - serverless-step-functions\n  - serverless-bundle\n  - ./my-plugin\n  - serverless-ofline\n"
     errors = _errors(_service(tmp_path, body + _FUNCTION))
     assert len(errors) == 4
     assert (
@@ -90,7 +90,7 @@ def test_unsupported_packaging_local_and_unknown_plugins_are_located_errors(tmp_
         in (errors[0])
     )
     assert "AWS::StepFunctions::StateMachine" in errors[0]
-    assert "plugins[1]: plugin 'serverless-esbuild' is not supported yet: a packaging plugin" in errors[1]
+    assert "plugins[1]: plugin 'serverless-bundle' is not supported yet: a packaging plugin" in errors[1]
     assert "plugins[2]: plugin './my-plugin' is not supported: a local plugin" in errors[2]
     assert "did you mean 'serverless-offline'?" in errors[3]
 

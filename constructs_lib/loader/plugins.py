@@ -121,7 +121,13 @@ _ROWS: tuple[Plugin, ...] = (
         "installs requirements.txt / Pipfile / pyproject (poetry) into the package, or a layer "
         "(custom.pythonRequirements: slim, noDeploy, zip, layer, individually modules)",
     ),
-    Plugin("serverless-esbuild", "1.57.2", _P, "bundles JavaScript/TypeScript handlers with esbuild"),
+    Plugin(
+        "serverless-esbuild",
+        "1.57.2",
+        _P,
+        "bundles each Node.js handler with esbuild 0.28.2 as the plugin does (custom.esbuild options, "
+        "package.patterns extras, one zip per function with package.individually)",
+    ),
     Plugin("serverless-webpack", "5.16.2", _P, "bundles JavaScript handlers with webpack"),
     Plugin("serverless-plugin-typescript", "2.1.5", _P, "compiles TypeScript handlers"),
     Plugin("serverless-bundle", "6.3.1", _P, "bundles handlers with webpack and Babel"),

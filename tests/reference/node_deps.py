@@ -30,22 +30,40 @@ def npm_cache() -> Path:
     return Path(base) / "npm"
 
 
+def _lock_folders(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for base, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in ("node_modules", ".serverless", ".git"))
+        if LOCK in names:
+            found.append(Path(base))
+    return found
+
+
 def install(folder: Path) -> bool:
     """``npm ci`` in every folder at or below ``folder`` holding a lock file (node_modules aside),
     unless already installed from that lock; True when something was installed."""
     did = False
-    for lock in sorted(folder.rglob(LOCK)):
-        service = lock.parent
-        if "node_modules" in service.relative_to(folder).parts:
-            continue
+    for service in _lock_folders(folder):
+        lock = service / LOCK
         digest = hashlib.sha256(lock.read_bytes()).hexdigest()
         marker = service / "node_modules" / MARKER
         if marker.is_file() and marker.read_text() == digest:
             continue
         if not shutil.which("npm"):
-            raise RuntimeError(f"{service}: npm is not on PATH (needed to install the case's node dependencies)")
+            raise RuntimeError(
+                f"{service}: npm is not on PATH (needed to install the case's node dependencies)"
+            )
         run = subprocess.run(
-            ["npm", "ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", "--cache", str(npm_cache())],
+            [
+                "npm",
+                "ci",
+                "--prefer-offline",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                "--cache",
+                str(npm_cache()),
+            ],
             cwd=service,
             capture_output=True,
             text=True,

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -82,29 +80,38 @@ def _node_functions(service: NodeService) -> list[NodeFunction]:
     return [fn for fn in service.functions if fn.handler and fn.runtime in NODE_TARGETS]
 
 
-def _bundle(service: NodeService, options: Mapping[str, Any], entries: dict[str, list[str]], out: Path) -> None:
+def _bundle(
+    service: NodeService, options: Mapping[str, Any], entries: dict[str, list[str]], out: Path
+) -> None:
     """One esbuild run per entry (``entries``: entry -> the functions it serves), into ``out``."""
     package = esbuild_package(service.locate(("custom", "esbuild")), ("custom", "esbuild"))
-    build_root = service.folder.resolve() / options.get("outputWorkFolder", ".esbuild") / options.get(
-        "outputBuildFolder", ".build"
+    build_root = (
+        service.folder.resolve()
+        / options.get("outputWorkFolder", ".esbuild")
+        / options.get("outputBuildFolder", ".build")
     )
     config = esbuild_options(options)
     for entry, keys in entries.items():
-        started = time.monotonic()
         job = out.parent / f"job-{len(list(out.parent.glob('job-*')))}.json"
         parent = str(Path(entry).parent)
-        build = {**config, "entryPoints": [entry], "outdir": str(build_root / parent if parent != "." else build_root)}
-        job.write_text(json.dumps({"esbuild": str(package), "builds": [build], "out": str(out), "root": str(build_root)}))
+        build = {
+            **config,
+            "entryPoints": [entry],
+            "outdir": str(build_root / parent if parent != "." else build_root),
+        }
+        job.write_text(
+            json.dumps({"esbuild": str(package), "builds": [build], "out": str(out), "root": str(build_root)})
+        )
         where = ("functions", keys[0], "handler")
         run_tool(
             ["node", str(_RUNNER), str(job)],
             cwd=service.folder,
-            label=f"functions.{keys[0]}: esbuild {entry}",
+            function=", ".join(keys),
+            tool="esbuild",
+            shown=f"esbuild {entry} (custom.esbuild options, bundled as serverless-esbuild does)",
             location=service.locate(where),
             path=where,
         )
-        names = ", ".join(keys)
-        print(f"build: esbuild: {names}: {entry} bundled in {time.monotonic() - started:.1f} s", file=sys.stderr)
 
 
 def _copy_extras(service: NodeService, functions: Sequence[NodeFunction], out: Path) -> None:
@@ -129,7 +136,12 @@ def _trim(path: str) -> str:
 
 
 def _function_files(
-    service: NodeService, fn: NodeFunction, bundle: str, bundles: Sequence[str], out: Path, files: Sequence[str]
+    service: NodeService,
+    fn: NodeFunction,
+    bundle: str,
+    bundles: Sequence[str],
+    out: Path,
+    files: Sequence[str],
 ) -> dict[str, Path]:
     """``zipMapper``'s selection for one function packaged individually."""
     included = {*globby(service.folder, service.patterns), *globby(out, fn.patterns)}

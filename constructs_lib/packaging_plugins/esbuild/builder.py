@@ -11,7 +11,11 @@ from constructs_lib.config.source import SourceMap
 from constructs_lib.config.validate import ValidationMode
 from constructs_lib.errors import SlsCdkError
 from constructs_lib.packaging_plugins.esbuild.options import resolved_options
-from constructs_lib.packaging_plugins.node_common.service import node_service, provider_runtime, reuse_or_build
+from constructs_lib.packaging_plugins.node_common.service import (
+    node_service,
+    provider_runtime,
+    reuse_or_build,
+)
 
 if TYPE_CHECKING:
     from constructs_lib.packaging_plugins import BuildContext, PluginOutput
@@ -27,7 +31,9 @@ class Esbuild:
     ) -> tuple[list[SlsCdkError], list[SlsCdkError]]:
         custom = (model.custom or {}).get("esbuild") or {}
         if not isinstance(custom, dict):
-            return [], [SlsCdkError("custom.esbuild must be a map", location=sources.locate(("custom", "esbuild")))]
+            return [], [
+                SlsCdkError("custom.esbuild must be a map", location=sources.locate(("custom", "esbuild")))
+            ]
         try:
             resolved_options(provider_runtime(model), custom, sources.locate)
         except SlsCdkError as err:

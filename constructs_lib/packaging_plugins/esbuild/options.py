@@ -105,7 +105,9 @@ def _merge_deep_right(left: Any, right: Any) -> Any:
     return copy.deepcopy(right)
 
 
-def resolved_options(provider_runtime: str | None, custom: Mapping[str, Any], locate: Locate) -> dict[str, Any]:
+def resolved_options(
+    provider_runtime: str | None, custom: Mapping[str, Any], locate: Locate
+) -> dict[str, Any]:
     """The plugin's ``getBuildOptions()``: every key checked, refusals located."""
     if provider_runtime not in NODE_TARGETS:
         raise ConfigError(
@@ -127,14 +129,20 @@ def resolved_options(provider_runtime: str | None, custom: Mapping[str, Any], lo
     known = (*PLUGIN_KEYS, *_ESBUILD_KEYS)
     for key in custom:
         if key not in known or key in _FIXED:
-            why = "is set by serverless-esbuild" if key in _FIXED else "is not an option of serverless-esbuild or esbuild"
+            why = (
+                "is set by serverless-esbuild"
+                if key in _FIXED
+                else "is not an option of serverless-esbuild or esbuild"
+            )
             raise ConfigError(
                 f"custom.esbuild.{key}: '{key}' {why}",
                 location=locate((*base, key)),
                 path=(*base, key),
                 hint=_guess(key, [k for k in known if k not in _FIXED]),
             )
-    merged = _merge_deep_right(_merge_deep_right(_DEFAULTS, {"target": NODE_TARGETS[provider_runtime]}), dict(custom))
+    merged = _merge_deep_right(
+        _merge_deep_right(_DEFAULTS, {"target": NODE_TARGETS[provider_runtime]}), dict(custom)
+    )
     _check_supported(merged, custom, locate)
     return dict(merged)
 
@@ -148,19 +156,50 @@ def _check_supported(options: Mapping[str, Any], custom: Mapping[str, Any], loca
     base = ("custom", "esbuild")
     problems: list[tuple[str, str, str]] = []
     if options["packager"] != "npm":
-        problems.append(("packager", f"packager {options['packager']!r} is not supported", "use packager: npm"))
-    esm = options.get("format") == "esm" or (options.get("platform") == "neutral" and not options.get("format"))
+        problems.append(
+            ("packager", f"packager {options['packager']!r} is not supported", "use packager: npm")
+        )
+    esm = options.get("format") == "esm" or (
+        options.get("platform") == "neutral" and not options.get("format")
+    )
     ext = options["outputFileExtension"]
     if esm and ext == ".cjs":
-        problems.append(("outputFileExtension", 'format "esm" or platform "neutral" should not output a file with extension ".cjs"', "use .js or .mjs"))
+        problems.append(
+            (
+                "outputFileExtension",
+                'format "esm" or platform "neutral" should not output a file with extension ".cjs"',
+                "use .js or .mjs",
+            )
+        )
     if not esm and ext == ".mjs":
-        problems.append(("outputFileExtension", 'non esm builds should not output a file with extension ".mjs"', "set format: esm"))
+        problems.append(
+            (
+                "outputFileExtension",
+                'non esm builds should not output a file with extension ".mjs"',
+                "set format: esm",
+            )
+        )
     if options["stripEntryResolveExtensions"]:
-        problems.append(("stripEntryResolveExtensions", "stripEntryResolveExtensions is not translated", "remove it"))
+        problems.append(
+            ("stripEntryResolveExtensions", "stripEntryResolveExtensions is not translated", "remove it")
+        )
     if options["skipBuild"]:
-        problems.append(("skipBuild", "skipBuild reuses a zip of an earlier `sls package`, which sls-cdk does not keep", "remove it"))
+        problems.append(
+            (
+                "skipBuild",
+                "skipBuild reuses a zip of an earlier `sls package`, which sls-cdk does not keep",
+                "remove it",
+            )
+        )
     if externals(options):
-        problems.append(("external", f"externals {', '.join(externals(options))} need the plugin's npm install of node_modules, which is not translated yet", "bundle them (remove them from external) or list them in exclude too"))
+        problems.append(
+            (
+                "external",
+                f"externals {', '.join(externals(options))} need the plugin's npm install of "
+                "node_modules, which is not translated yet",
+                "bundle them (remove them from external) or list them in exclude too",
+            )
+        )
     for key, message, hint in problems:
         where = (*base, key) if key in custom else base
         raise ConfigError(f"custom.esbuild.{key}: {message}", location=locate(where), path=where, hint=hint)

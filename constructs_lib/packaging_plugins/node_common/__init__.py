@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import atexit
 import os
-import shlex
 import shutil
 import stat
+import subprocess
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from constructs_lib.errors import BuildError, Location
-from constructs_lib.loader.build import run_command
 from constructs_lib.loader.packaging import glob_to_regex
 
 __all__ = [
@@ -42,7 +41,8 @@ __all__ = [
 #: the folder of sls-cdk's own ``package.json`` (its pinned esbuild is in ``node_modules`` there)
 REPOSITORY = Path(__file__).resolve().parents[3]
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_TOOL_TIMEOUT_S = 15 * 60
+_TOOL_TIMEOUT_S = 30 * 60
+_TAIL_LINES = 20
 _work: Path | None = None
 
 Locate = Callable[[Sequence[str | int]], Location]
@@ -138,21 +138,48 @@ def run_tool(
     argv: Sequence[str],
     *,
     cwd: Path,
-    label: str,
+    function: str,
+    tool: str,
+    shown: str,
     location: Location | None,
     path: Sequence[str | int],
-    env: Mapping[str, str] | None = None,
 ) -> None:
-    """Run one tool (streamed to stderr) or raise a located :class:`BuildError` with its last lines."""
-    run_command(
-        shlex.join(argv),
-        cwd=cwd,
-        label=label,
-        env=env,
-        timeout=_TOOL_TIMEOUT_S,
-        location=location,
-        path=path,
-    )
+    """Run one tool, its output captured, inside one progress line (``build: <function>: <tool>``);
+    a failure is a located :class:`BuildError` naming the function, the tool, the command
+    (``shown``: what the tool was asked, in the user's words) and the last lines of its output."""
+    from constructs_lib.packaging_plugins import progress
+
+    with progress(f"{function}: {tool}"):
+        try:
+            done = subprocess.run(
+                list(argv),
+                cwd=cwd,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                errors="replace",
+                timeout=_TOOL_TIMEOUT_S,
+                check=False,
+                start_new_session=True,
+            )
+        except FileNotFoundError:
+            raise BuildError(
+                f"building function {function!r}: {argv[0]} is not on PATH", location=location, path=path
+            ) from None
+        except subprocess.TimeoutExpired:
+            raise BuildError(
+                f"building function {function!r}: {tool} did not finish within {_TOOL_TIMEOUT_S} s: {shown}",
+                location=location,
+                path=path,
+            ) from None
+    if done.returncode != 0:
+        tail = "\n    ".join(done.stdout.strip().splitlines()[-_TAIL_LINES:]) or "(no output)"
+        raise BuildError(
+            f"building function {function!r}: {tool} failed with exit code {done.returncode}: {shown}",
+            location=location,
+            path=path,
+            hint=f"last lines of its output:\n    {tail}",
+        )
 
 
 def _all_files(root: Path) -> list[str]:

@@ -36,7 +36,9 @@ def _patterns(pkg: FunctionPackage) -> list[str]:
     return list(dict.fromkeys([*pkg.include, *(f"!{x}" for x in pkg.exclude), *pkg.patterns]))
 
 
-def node_service(ctx: BuildContext, custom_key: str, extra_service_patterns: Sequence[str] = ()) -> NodeService:
+def node_service(
+    ctx: BuildContext, custom_key: str, extra_service_patterns: Sequence[str] = ()
+) -> NodeService:
     model = ctx.model
     pkg = model.package or Package()
     functions = tuple(
@@ -88,7 +90,9 @@ def _input_digest(service: NodeService, plugin: str) -> str:
     return digest.hexdigest()[:20]
 
 
-def _kept(ctx: BuildContext, service: NodeService, plugin: str, build: Callable[[NodeService], Built]) -> Built:
+def _kept(
+    ctx: BuildContext, service: NodeService, plugin: str, build: Callable[[NodeService], Built]
+) -> Built:
     target = ctx.work_dir / _input_digest(service, plugin)
     done = target / _DONE
     if done.is_file() and not ctx.build:
