@@ -3,23 +3,23 @@
 A case that needs them holds ``package.json`` and ``package-lock.json`` only (the folder stays
 small; ``node_modules`` is git-ignored). :func:`install` runs ``npm ci`` from the npm registry,
 with the download cache in ``~/.cache/sls-cdk/npm`` (``$SLS_CDK_CACHE/npm``), into the case folder,
-once per lock file: ``node_modules/.sls-cdk-lock`` holds the SHA-256 of the lock it was installed
-from. ``regenerate.py`` calls it on its copy of the inputs, the test session on every case folder
+once per lock file: a folder whose ``node_modules/.package-lock.json`` (npm's record of what it
+installed) lists the lock's packages is left as it is (no marker of ours: v3 packages what is in
+node_modules). ``regenerate.py`` calls it on its copy of the inputs, the test session on every case folder
 (``tests/conftest.py``), so v3 and sls-cdk bundle the same files.
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
-__all__ = ["LOCK", "MARKER", "install", "npm_cache"]
+__all__ = ["LOCK", "install", "installed", "npm_cache"]
 
 LOCK = "package-lock.json"
-MARKER = ".sls-cdk-lock"
 _TIMEOUT_S = 600
 
 
@@ -28,6 +28,16 @@ def npm_cache() -> Path:
         os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "sls-cdk"
     )
     return Path(base) / "npm"
+
+
+def installed(service: Path) -> bool:
+    """npm's hidden lock in node_modules lists exactly the packages of the service's lock."""
+    hidden = service / "node_modules" / ".package-lock.json"
+    if not hidden.is_file():
+        return False
+    wanted = {k: v for k, v in json.loads((service / LOCK).read_text())["packages"].items() if k}
+    have = json.loads(hidden.read_text()).get("packages") or {}
+    return {k: v.get("version") for k, v in have.items()} == {k: v.get("version") for k, v in wanted.items()}
 
 
 def _lock_folders(folder: Path) -> list[Path]:
@@ -44,10 +54,7 @@ def install(folder: Path) -> bool:
     unless already installed from that lock; True when something was installed."""
     did = False
     for service in _lock_folders(folder):
-        lock = service / LOCK
-        digest = hashlib.sha256(lock.read_bytes()).hexdigest()
-        marker = service / "node_modules" / MARKER
-        if marker.is_file() and marker.read_text() == digest:
+        if installed(service):
             continue
         if not shutil.which("npm"):
             raise RuntimeError(
@@ -72,6 +79,5 @@ def install(folder: Path) -> bool:
         )
         if run.returncode != 0:
             raise RuntimeError(f"{service}: npm ci failed:\n{run.stdout}{run.stderr}")
-        marker.write_text(digest)
         did = True
     return did

@@ -58,6 +58,8 @@ PACKAGES = {
     "serverless-esbuild": "1.57.2",
     "esbuild": "0.28.2",
     "esbuild-node-externals": "1.23.1",
+    "serverless-plugin-typescript": "2.1.5",
+    "typescript": "5.9.3",
 }
 STUB = HERE / "stub-aws.js"
 #: v3's whole configuration schema (core and every built-in plugin), as its validator uses it

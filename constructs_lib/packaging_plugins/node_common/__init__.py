@@ -85,6 +85,9 @@ class Built:
     service_zip: Path | None = None
     function_zips: dict[str, Path] = field(default_factory=dict)
     handlers: dict[str, str] = field(default_factory=dict)
+    #: a folder v3's file selection packages instead of the service folder, for these functions
+    folder: Path | None = None
+    folder_functions: tuple[str, ...] = ()
 
 
 def work_dir(prefix: str) -> Path:

@@ -90,36 +90,39 @@ def _input_digest(service: NodeService, plugin: str) -> str:
     return digest.hexdigest()[:20]
 
 
+def _restored(target: Path) -> Built:
+    data: dict[str, Any] = json.loads((target / _DONE).read_text())
+    return Built(
+        service_zip=target / data["service_zip"] if data["service_zip"] else None,
+        function_zips={k: target / v for k, v in data["function_zips"].items()},
+        handlers=dict(data["handlers"]),
+        folder=target / data["folder"] if data["folder"] else None,
+        folder_functions=tuple(data["folder_functions"]),
+    )
+
+
 def _kept(
     ctx: BuildContext, service: NodeService, plugin: str, build: Callable[[NodeService], Built]
 ) -> Built:
     target = ctx.work_dir / _input_digest(service, plugin)
-    done = target / _DONE
-    if done.is_file() and not ctx.build:
-        data: dict[str, Any] = json.loads(done.read_text())
-        return Built(
-            service_zip=target / data["service_zip"] if data["service_zip"] else None,
-            function_zips={k: target / v for k, v in data["function_zips"].items()},
-            handlers=dict(data["handlers"]),
-        )
+    if (target / _DONE).is_file() and not ctx.build:
+        return _restored(target)
     built = build(service)  # into a private folder: nothing is written when it fails
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    zips = [z for z in [built.service_zip, *built.function_zips.values()] if z is not None]
-    for zip_file in zips:
+    for zip_file in [z for z in [built.service_zip, *built.function_zips.values()] if z is not None]:
         shutil.copyfile(zip_file, target / zip_file.name)
-    kept = Built(
-        service_zip=target / built.service_zip.name if built.service_zip else None,
-        function_zips={k: target / z.name for k, z in built.function_zips.items()},
-        handlers=built.handlers,
-    )
+    if built.folder is not None:
+        shutil.copytree(built.folder, target / "folder", symlinks=True)
     record = {
         "service_zip": built.service_zip.name if built.service_zip else None,
         "function_zips": {k: z.name for k, z in built.function_zips.items()},
         "handlers": built.handlers,
+        "folder": "folder" if built.folder is not None else None,
+        "folder_functions": list(built.folder_functions),
     }
-    done.write_text(json.dumps(record, indent=1, sort_keys=True))
-    return kept
+    (target / _DONE).write_text(json.dumps(record, indent=1, sort_keys=True))
+    return _restored(target)
 
 
 def reuse_or_build(
@@ -135,4 +138,6 @@ def reuse_or_build(
         zip_file = built.function_zips.get(fn.key) or built.service_zip
         if zip_file is not None:
             outputs[fn.key] = FunctionOutput(zip=zip_file, handler=built.handlers.get(fn.key))
+        elif built.folder is not None and fn.key in built.folder_functions:
+            outputs[fn.key] = FunctionOutput(folder=built.folder, handler=built.handlers.get(fn.key))
     return PluginOutput(functions=outputs)
