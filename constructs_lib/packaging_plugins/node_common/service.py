@@ -24,6 +24,8 @@ __all__ = ["node_service", "provider_runtime", "reuse_or_build"]
 #: folders whose files are not inputs of a build (outputs, state, version control)
 _NOT_INPUTS = {".serverless", ".git", ".esbuild", ".webpack", ".build", "node_modules"}
 _DONE = "built.json"
+#: the layout of a kept build (part of its digest: a build kept by another layout is not reused)
+_LAYOUT = "2"
 
 
 def provider_runtime(model: Service) -> str | None:
@@ -68,7 +70,7 @@ def node_service(
 def _input_digest(service: NodeService, plugin: str) -> str:
     """Digest of what a build reads: the service's settings, every file of its folder (size and
     mtime; outputs aside) and the installed dependencies' lock."""
-    digest = hashlib.sha256(plugin.encode())
+    digest = hashlib.sha256(f"{plugin}\0{_LAYOUT}".encode())
     settings = {
         "folder": str(service.folder.resolve()),
         "name": service.name,
