@@ -1,4 +1,5 @@
-"""The Node.js packaging plugins (serverless-esbuild, serverless-plugin-typescript): our zips hold
+"""The Node.js packaging plugins (serverless-esbuild, serverless-plugin-typescript,
+serverless-webpack): our zips hold
 what v3 + the plugin zipped for the reference cases, builds are deterministic, and a failed or
 impossible build is a located error that names the function, the tool and its output, with
 nothing written into the service folder."""
@@ -15,7 +16,7 @@ from constructs_lib.errors import BuildError, ConfigError, ErrorGroup, SlsCdkErr
 from constructs_lib.loader.project import load_service
 from tests.helpers import REFERENCE, V3_ZIPS, compare_zip, reference_case
 
-NODE_CASES = ("f65-esbuild-dependency", "f66-esbuild-individually", "f67-typescript")
+NODE_CASES = ("f65-esbuild-dependency", "f66-esbuild-individually", "f67-typescript", "f68-webpack")
 
 
 def _errors(exc: SlsCdkError) -> list[SlsCdkError]:
@@ -173,3 +174,48 @@ def test_typescript_compiles_with_the_services_own_compiler(tmp_path: Path) -> N
         assert "exports.handler" in code and "n * 2" in code
         assert "src/app.js.map" in zf.namelist()  # the plugin's default: sourceMap on
     assert load_service(file, stage="dev", build=True).artifacts["hello"].read_bytes() == data
+
+
+_WEBPACK = """\
+    service: wppack
+    plugins:
+      - serverless-webpack
+    provider:
+      name: aws
+      runtime: nodejs20.x
+    custom:
+      webpack:
+        includeModule: true
+    functions:
+      hello:
+        handler: src/app.handler
+    """
+
+
+def test_webpack_without_webpack_installed_is_a_located_error(tmp_path: Path) -> None:
+    """The tool is named with its install command; an unknown key of custom.webpack is a located
+    warning with did-you-mean (the plugin ignores it)."""
+    file = _service(
+        tmp_path, _WEBPACK, {"src/app.js": "exports.handler = async () => 1;\n", "webpack.config.js": ""}
+    )
+    before = _files(tmp_path)
+    with pytest.raises(SlsCdkError) as raised:
+        load_service(file, stage="dev")
+    text = raised.value.format()
+    assert "serverless.yml:12:" in text
+    assert "serverless-webpack builds with the service's own webpack, which is not installed" in text
+    assert "npm install --save-dev webpack" in text
+    assert _files(tmp_path) == before
+    (tmp_path / "node_modules").symlink_to(REFERENCE / "f68-webpack" / "node_modules")
+    (tmp_path / "webpack.config.js").write_text(
+        "const slsw = require('serverless-webpack');\n"
+        "module.exports = { entry: slsw.lib.entries, mode: 'production', target: 'node',\n"
+        "  output: { libraryTarget: 'commonjs2', path: __dirname + '/.webpack', filename: '[name].js' } };\n"
+    )
+    svc = load_service(file, stage="dev")
+    [warning] = [w.format() for w in svc.warnings if "custom.webpack" in w.format()]
+    assert "serverless.yml:9:5: custom.webpack.includeModule: unknown key" in warning and "did you mean 'includeModules'?" in warning
+    import zipfile
+
+    with zipfile.ZipFile(svc.artifacts["hello"]) as zf:
+        assert zf.namelist() == ["src/app.js"]

@@ -128,7 +128,13 @@ _ROWS: tuple[Plugin, ...] = (
         "bundles each Node.js handler with esbuild 0.28.2 as the plugin does (custom.esbuild options, "
         "package.patterns extras, one zip per function with package.individually)",
     ),
-    Plugin("serverless-webpack", "5.16.2", _P, "bundles JavaScript handlers with webpack"),
+    Plugin(
+        "serverless-webpack",
+        "5.16.2",
+        _P,
+        "compiles with the service's own webpack and webpack.config.js (slsw.lib.entries), one zip of "
+        ".webpack/service or one per function with package.individually",
+    ),
     Plugin(
         "serverless-plugin-typescript",
         "2.1.5",

@@ -269,9 +269,11 @@ def environment(env: Mapping[str, str] | None) -> dict[str, str]:
 from constructs_lib.packaging_plugins.esbuild.builder import Esbuild  # noqa: E402
 from constructs_lib.packaging_plugins.python_requirements import PythonRequirements  # noqa: E402
 from constructs_lib.packaging_plugins.typescript.builder import TypeScript  # noqa: E402
+from constructs_lib.packaging_plugins.webpack.builder import Webpack  # noqa: E402
 
 REGISTRY: dict[str, Builder] = {
     "serverless-python-requirements": PythonRequirements(),
     "serverless-esbuild": Esbuild(),
     "serverless-plugin-typescript": TypeScript(),
+    "serverless-webpack": Webpack(),
 }

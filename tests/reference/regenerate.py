@@ -60,6 +60,8 @@ PACKAGES = {
     "esbuild-node-externals": "1.23.1",
     "serverless-plugin-typescript": "2.1.5",
     "typescript": "5.9.3",
+    "serverless-webpack": "5.16.2",
+    "webpack": "5.113.0",
 }
 STUB = HERE / "stub-aws.js"
 #: v3's whole configuration schema (core and every built-in plugin), as its validator uses it

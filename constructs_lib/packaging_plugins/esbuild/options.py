@@ -121,7 +121,7 @@ def resolved_options(
     for key in ("config", "plugins"):
         if key in custom:
             raise ConfigError(
-                f"custom.esbuild.{key}: a JavaScript file of esbuild {key} cannot be run by sls-cdk's build",
+                f"a JavaScript file of esbuild {key} cannot be run by sls-cdk's build",
                 location=locate((*base, key)),
                 path=(*base, key),
                 hint="write the options under custom.esbuild instead",
@@ -135,7 +135,7 @@ def resolved_options(
                 else "is not an option of serverless-esbuild or esbuild"
             )
             raise ConfigError(
-                f"custom.esbuild.{key}: '{key}' {why}",
+                f"'{key}' {why}",
                 location=locate((*base, key)),
                 path=(*base, key),
                 hint=_guess(key, [k for k in known if k not in _FIXED]),
@@ -202,7 +202,7 @@ def _check_supported(options: Mapping[str, Any], custom: Mapping[str, Any], loca
         )
     for key, message, hint in problems:
         where = (*base, key) if key in custom else base
-        raise ConfigError(f"custom.esbuild.{key}: {message}", location=locate(where), path=where, hint=hint)
+        raise ConfigError(message, location=locate(where), path=where, hint=hint)
 
 
 def externals(options: Mapping[str, Any]) -> list[str]:

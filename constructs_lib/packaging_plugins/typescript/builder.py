@@ -33,7 +33,7 @@ class TypeScript:
         if custom is None:
             return [], []
         if not isinstance(custom, dict):
-            return [], [ConfigError(f"custom.{_KEY} must be a map", location=sources.locate(base), path=base)]
+            return [], [ConfigError("must be a map", location=sources.locate(base), path=base)]
         warnings: list[SlsCdkError] = []
         errors: list[SlsCdkError] = []
         for key, value in custom.items():
@@ -42,7 +42,7 @@ class TypeScript:
                 guess = did_you_mean(key, _OPTIONS)
                 warnings.append(
                     ConfigError(
-                        f"custom.{_KEY}.{key}: unknown key {key!r}: ignored, as "
+                        f"unknown key {key!r}: ignored, as "
                         "serverless-plugin-typescript ignores it",
                         location=sources.locate(where),
                         path=where,
@@ -52,7 +52,7 @@ class TypeScript:
             elif not isinstance(value, str):
                 errors.append(
                     ConfigError(
-                        f"custom.{_KEY}.{key} must be a file name", location=sources.locate(where), path=where
+                        "must be a file name", location=sources.locate(where), path=where
                     )
                 )
         return warnings, errors
