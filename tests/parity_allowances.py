@@ -16,6 +16,7 @@ rows apply in table order.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -254,6 +255,41 @@ def warmer_versions(row: Allowance, pair: Pair) -> int:
     return len(renames)
 
 
+def _plugin_built(pair: Pair) -> bool:
+    """A case whose code a packaging plugin built keeps what v3 zipped (``v3-zips.json``)."""
+    return pair.folder is not None and any(pair.folder.rglob("v3-zips.json"))
+
+
+def built_code_versions(row: Allowance, pair: Pair) -> int:
+    """In a case a packaging plugin built: every version takes v3's ID and ``CodeSha256``
+    (matched by the function it versions), and every layer hash output v3's value."""
+    if not _plugin_built(pair):
+        return 0
+
+    def versions(template: dict[str, Any]) -> dict[str, str]:
+        return {
+            str(r["Properties"]["FunctionName"].get("Ref")): lid
+            for lid, r in template.get("Resources", {}).items()
+            if r.get("Type") == "AWS::Lambda::Version"
+        }
+
+    mine, v3 = versions(pair.ours), versions(pair.theirs)
+    renames = {mine[fn]: lid for fn, lid in v3.items() if fn in mine and mine[fn] != lid}
+    _rename(pair, renames)
+    hits = len(renames)
+    for lid in v3.values():
+        ours, theirs = pair.ours["Resources"].get(lid), pair.theirs["Resources"][lid]["Properties"]
+        if ours is not None and ours["Properties"].get("CodeSha256") != theirs.get("CodeSha256"):
+            ours["Properties"]["CodeSha256"] = theirs["CodeSha256"]
+            hits += lid not in renames.values()
+    for key, out in pair.theirs.get("Outputs", {}).items():
+        mine_out = pair.ours.get("Outputs", {}).get(key)
+        if key.endswith("LambdaLayerHash") and mine_out is not None and mine_out != out:
+            pair.ours["Outputs"][key] = copy.deepcopy(out)
+            hits += 1
+    return hits
+
+
 #: the account the reference cases' stubbed STS answers (tests/reference/stub-aws.js)
 REFERENCE_ACCOUNT = "123456789012"
 _ACCOUNT_PLACEHOLDER = "${AWS::AccountId}"
@@ -368,6 +404,17 @@ ALLOWANCES: tuple[Allowance, ...] = (
         apply=warmer_versions,
     ),
     Allowance(
+        id="plugin-built-code-hash",
+        resource_type="AWS::Lambda::Version",
+        described="in a case whose code a packaging plugin built (it keeps `v3-zips.json`): each "
+        "version's ID and `CodeSha256`, and the `<Layer>LambdaLayerHash` outputs",
+        reason="the built files are held to v3's file by file (`tests/helpers.py` `compare_zip`, "
+        "with its documented allowances); the zips' bytes differ (v3's plugins zip with JSZip, "
+        "with the host's bytecode and file times), so the code hash, the version ID and the layer "
+        "hash that follow them differ",
+        apply=built_code_versions,
+    ),
+    Allowance(
         id="cdk-cross-region-exports",
         logical_id="(ExportsReader|ExportsWriter|CustomCrossRegionExport(Reader|Writer)CustomResourceProvider).*",
         reason="CDK's cross-region export reader and writer (a custom resource, its Lambda and role) "
@@ -434,6 +481,15 @@ ALLOWANCES: tuple[Allowance, ...] = (
         reason="without `deploymentBucket.name` the code is in CDK's bootstrap bucket, not "
         "`Ref: ServerlessDeploymentBucket` (CDK cannot upload into a bucket the same stack creates); "
         "the bucket and its policy stay in the stack as v3 made them",
+        apply=take_v3_value,
+    ),
+    Allowance(
+        id="layer-content-bootstrap-bucket",
+        resource_type="AWS::Lambda::LayerVersion",
+        path="Properties.Content.S3Bucket",
+        when=_v3_in_stack_bucket,
+        reason="as for functions' code: without `deploymentBucket.name` a layer's zip is in CDK's "
+        "bootstrap bucket, not `Ref: ServerlessDeploymentBucket`",
         apply=take_v3_value,
     ),
     Allowance(

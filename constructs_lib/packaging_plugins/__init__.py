@@ -38,7 +38,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import dataclasses
-import os
 import subprocess
 import sys
 import time
@@ -55,14 +54,18 @@ from constructs_lib.errors import BuildError, SlsCdkError
 
 __all__ = [
     "REGISTRY",
+    "TOOL_TIMEOUT_S",
+    "AddedLayer",
     "BuildContext",
     "Builder",
     "FunctionOutput",
     "PluginOutput",
     "apply_outputs",
+    "merged_functions",
     "progress",
     "registered",
     "run_tool",
+    "work_dir",
 ]
 
 #: the tail of a failed tool's output shown in its error
@@ -177,18 +180,21 @@ def run_tool(
     ctx: BuildContext | None = None,
     path: Sequence[str | int] = (),
     timeout: float = TOOL_TIMEOUT_S,
+    what: str | None = None,
 ) -> str:
     """Run one build tool (no shell), its output captured; return its output. Failure (exit code,
-    missing tool, timeout) raises :class:`BuildError` at ``path`` naming ``function``, ``tool``,
-    the command and the last lines of its output."""
+    missing tool, timeout) raises :class:`BuildError` at ``path`` naming ``function`` (or
+    ``what`` is built, e.g. the zip several functions share), ``tool``, the command and the last
+    lines of its output."""
     command = " ".join(argv)
+    built = what or f"function {function!r}"
     location = ctx.sources.locate(tuple(path)) if ctx is not None and path else None
 
     def failed(why: str, output: str) -> BuildError:
         tail = collections.deque(output.splitlines(), maxlen=_TAIL_LINES)
         shown = "\n    ".join(tail) if tail else "(no output)"
         return BuildError(
-            f"building function {function!r}: {tool} {why}: {command}",
+            f"building {built}: {tool} {why}: {command}",
             location=location,
             path=path,
             hint=f"last lines of its output:\n    {shown}",
@@ -259,10 +265,6 @@ def merged_functions(outputs: Sequence[PluginOutput]) -> dict[str, FunctionOutpu
                 layers=(*before.layers, *fn_out.layers),
             )
     return merged
-
-
-def environment(env: Mapping[str, str] | None) -> dict[str, str]:
-    return dict(os.environ if env is None else env)
 
 
 # the registry: one line per translated packaging plugin (imported last: builders use the seam)

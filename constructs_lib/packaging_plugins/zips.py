@@ -45,11 +45,11 @@ def zip_files(files: Mapping[str, Path], target_dir: Path, name: str) -> Path:
     target = target_dir / f"{_digest(files, name)}-{name}.zip"
     if not target.exists():
         target_dir.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".partial")
+        partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
             for arcname in sorted(files):
                 _write(zf, arcname, files[arcname].read_bytes(), _mode(files[arcname]))
-        partial.rename(target)
+        os.replace(partial, target)
     return target
 
 
@@ -59,7 +59,7 @@ def with_files(base: Path, added: Mapping[str, Path]) -> Path:
     target = base.with_name(f"{_digest(added, base.name)}-{base.name}")
     if target.exists():
         return target
-    partial = target.with_suffix(".partial")
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
     with (
         zipfile.ZipFile(base) as src,
         zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf,
@@ -69,5 +69,5 @@ def with_files(base: Path, added: Mapping[str, Path]) -> Path:
                 zf.writestr(info, src.read(info))
         for arcname in sorted(added):
             _write(zf, arcname, added[arcname].read_bytes(), _mode(added[arcname]))
-    partial.rename(target)
+    os.replace(partial, target)
     return target
