@@ -116,13 +116,13 @@ def test_acknowledged_plugins_synthesize_with_a_notice(tmp_path: Path) -> None:
 def test_the_plugins_command_prints_each_treatment(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    body = "plugins:\n  modules:\n    - serverless-offline\n    - serverless-webpack\n    - serverless-nope\n"
+    body = "plugins:\n  modules:\n    - serverless-offline\n    - serverless-bundle\n    - serverless-nope\n"
     folder = _service(tmp_path, body + _FUNCTION)
     assert main(["plugins", str(folder)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(": ")[1:3] for line in lines] == [
         ["serverless-offline", "no template effect"],
-        ["serverless-webpack", "packaging"],
+        ["serverless-bundle", "packaging"],
         ["serverless-nope", "unknown"],
     ]
     assert "(checked against 14.8.2)" in lines[0]
