@@ -16,7 +16,13 @@ from constructs_lib.errors import BuildError, ConfigError, ErrorGroup, SlsCdkErr
 from constructs_lib.loader.project import load_service
 from tests.helpers import REFERENCE, V3_ZIPS, compare_zip, reference_case
 
-NODE_CASES = ("f65-esbuild-dependency", "f66-esbuild-individually", "f67-typescript", "f68-webpack")
+NODE_CASES = (
+    "f65-esbuild-dependency",
+    "f66-esbuild-individually",
+    "f67-typescript",
+    "f68-webpack",
+    "f69-esbuild-externals",
+)
 
 
 def _errors(exc: SlsCdkError) -> list[SlsCdkError]:
@@ -214,8 +220,32 @@ def test_webpack_without_webpack_installed_is_a_located_error(tmp_path: Path) ->
     )
     svc = load_service(file, stage="dev")
     [warning] = [w.format() for w in svc.warnings if "custom.webpack" in w.format()]
-    assert "serverless.yml:9:5: custom.webpack.includeModule: unknown key" in warning and "did you mean 'includeModules'?" in warning
+    assert (
+        "serverless.yml:9:5: custom.webpack.includeModule: unknown key" in warning
+        and "did you mean 'includeModules'?" in warning
+    )
     import zipfile
 
     with zipfile.ZipFile(svc.artifacts["hello"]) as zf:
         assert zf.namelist() == ["src/app.js"]
+
+
+def test_esbuild_externals_follow_the_plugins_rules(tmp_path: Path) -> None:
+    """An external only in devDependencies is the plugin's error, located at ``external``; a
+    packager other than npm is refused at load."""
+    body = _ESBUILD.replace("minify: true", "external:\n          - left-pad")
+    files = {
+        "src/app.js": "exports.handler = async () => require('left-pad')('x', 3);\n",
+        "package.json": json.dumps(
+            {"dependencies": {"ms": "2.1.3"}, "devDependencies": {"left-pad": "1.3.0"}}
+        ),
+    }
+    with pytest.raises(SlsCdkError) as raised:
+        load_service(_service(tmp_path, body, files), stage="dev")
+    text = raised.value.format()
+    assert "serverless.yml:9:5: custom.esbuild.external:" in text
+    assert "runtime dependency 'left-pad' found in devDependencies" in text
+    with pytest.raises(SlsCdkError) as raised:
+        body = _ESBUILD.replace("minify: true", "packager: yarn")
+        load_service(_service(tmp_path / "b", body, files), stage="dev")
+    assert "custom.esbuild.packager: packager 'yarn' is not supported" in raised.value.format()

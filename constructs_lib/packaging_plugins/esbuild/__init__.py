@@ -13,6 +13,7 @@ As the plugin (``dist/{index,bundle,pack,helper}.js``):
   do; esbuild runs with ``write: false`` and we write its files into our own work folder;
 * extras: files of the service's patterns (``include``, ``!exclude``, ``patterns``) copied into
   the build, a function's own into ``__only_<function>/``;
+* externals (``external`` minus ``exclude``) installed with npm into the build (:mod:`.externals`);
 * zip: without ``package.individually`` one ``<service>.zip`` of the whole build (``package.json``
   and lock files at its top left out, ``__only_<fn>/`` prefixes dropped); with it one
   ``<function>.zip`` each, other functions' bundles (and their ``.map`` and such) left out.
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from constructs_lib.errors import BuildError
+from constructs_lib.packaging_plugins.esbuild.externals import pack_externals
 from constructs_lib.packaging_plugins.esbuild.options import NODE_TARGETS, esbuild_options, resolved_options
 from constructs_lib.packaging_plugins.node_common import (
     Built,
@@ -176,6 +178,7 @@ def build(service: NodeService) -> Built:
     out = work / "build"
     out.mkdir()
     _bundle(service, options, entries, out)
+    pack_externals(service, options, out)
     _copy_extras(service, functions, out)
     files = _build_files(out)
     ext = options["outputFileExtension"]

@@ -3,8 +3,8 @@
 and which keys are the plugin's own (removed before esbuild sees the rest).
 
 Keys neither the plugin nor esbuild knows are errors with did-you-mean (esbuild itself refuses an
-unknown option); what cannot run here (``config`` / ``plugins`` JavaScript files, externals that
-need a package install, other packagers, ``nativeZip``-only behaviour) is a located error too.
+unknown option); what cannot run here (``config`` / ``plugins`` JavaScript files, packagers other than
+npm, ``skipBuild``) is a located error too.
 """
 
 from __future__ import annotations
@@ -189,15 +189,6 @@ def _check_supported(options: Mapping[str, Any], custom: Mapping[str, Any], loca
                 "skipBuild",
                 "skipBuild reuses a zip of an earlier `sls package`, which sls-cdk does not keep",
                 "remove it",
-            )
-        )
-    if externals(options):
-        problems.append(
-            (
-                "external",
-                f"externals {', '.join(externals(options))} need the plugin's npm install of "
-                "node_modules, which is not translated yet",
-                "bundle them (remove them from external) or list them in exclude too",
             )
         )
     for key, message, hint in problems:

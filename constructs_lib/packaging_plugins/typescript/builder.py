@@ -42,19 +42,14 @@ class TypeScript:
                 guess = did_you_mean(key, _OPTIONS)
                 warnings.append(
                     ConfigError(
-                        f"unknown key {key!r}: ignored, as "
-                        "serverless-plugin-typescript ignores it",
+                        f"unknown key {key!r}: ignored, as serverless-plugin-typescript ignores it",
                         location=sources.locate(where),
                         path=where,
                         hint=f"did you mean {guess!r}?" if guess else None,
                     )
                 )
             elif not isinstance(value, str):
-                errors.append(
-                    ConfigError(
-                        "must be a file name", location=sources.locate(where), path=where
-                    )
-                )
+                errors.append(ConfigError("must be a file name", location=sources.locate(where), path=where))
         return warnings, errors
 
     def build(self, ctx: BuildContext) -> PluginOutput:

@@ -48,17 +48,12 @@ class Webpack:
         for key, value in _options(custom).items():
             where = ("custom", "webpack", key)
             if key in _REFUSED and value not in (False, None, [], ""):
-                errors.append(
-                    ConfigError(
-                        _REFUSED[key], location=sources.locate(where), path=where
-                    )
-                )
+                errors.append(ConfigError(_REFUSED[key], location=sources.locate(where), path=where))
             elif key not in _ACCEPTED and key not in _REFUSED:
                 guess = did_you_mean(key, [*_ACCEPTED, *_REFUSED])
                 warnings.append(
                     ConfigError(
-                        f"unknown key {key!r}: ignored, as "
-                        "serverless-webpack ignores it",
+                        f"unknown key {key!r}: ignored, as serverless-webpack ignores it",
                         location=sources.locate(where),
                         path=where,
                         hint=f"did you mean {guess!r}?" if guess else None,
