@@ -202,10 +202,15 @@ def _hidden_ok(rel: str, pattern: str) -> bool:
 
 
 def globby(root: Path, patterns: Iterable[str], *, dot: bool = False) -> list[str]:
-    """The files of ``root`` globby selects: matching a positive pattern and no ``!`` pattern
-    (files only, symlinks followed); no positive pattern selects nothing."""
-    positive = [p.removeprefix("./") for p in patterns if not p.startswith("!")]
-    negative = [glob_to_regex(p[1:].removeprefix("./")) for p in patterns if p.startswith("!")]
+    """The files of ``root`` globby 11 selects: matching a positive pattern and no ``!`` pattern
+    (files only, symlinks followed, a folder's name meaning its files); no positive pattern
+    selects nothing."""
+    def expanded(pattern: str) -> str:  # globby's expandDirectories: a folder means its files
+        pattern = pattern.removeprefix("./")
+        return f"{pattern.rstrip('/')}/**" if pattern and (root / pattern).is_dir() else pattern
+
+    positive = [expanded(p) for p in patterns if not p.startswith("!")]
+    negative = [glob_to_regex(expanded(p[1:])) for p in patterns if p.startswith("!")]
     if not positive or not root.is_dir():
         return []
     chosen: list[str] = []
