@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from constructs_lib.config.model import Service
 from constructs_lib.config.source import SourceMap
 from constructs_lib.config.validate import ValidationMode
-from constructs_lib.errors import SlsCdkError
+from constructs_lib.errors import ConfigError, SlsCdkError
 from constructs_lib.packaging_plugins.esbuild.options import resolved_options
 from constructs_lib.packaging_plugins.node_common.service import (
     node_service,
@@ -31,9 +31,8 @@ class Esbuild:
     ) -> tuple[list[SlsCdkError], list[SlsCdkError]]:
         custom = (model.custom or {}).get("esbuild") or {}
         if not isinstance(custom, dict):
-            return [], [
-                SlsCdkError("custom.esbuild must be a map", location=sources.locate(("custom", "esbuild")))
-            ]
+            where = ("custom", "esbuild")
+            return [], [ConfigError("must be a map of options", location=sources.locate(where), path=where)]
         try:
             resolved_options(provider_runtime(model), custom, sources.locate)
         except SlsCdkError as err:

@@ -205,6 +205,7 @@ def globby(root: Path, patterns: Iterable[str], *, dot: bool = False) -> list[st
     """The files of ``root`` globby 11 selects: matching a positive pattern and no ``!`` pattern
     (files only, symlinks followed, a folder's name meaning its files); no positive pattern
     selects nothing."""
+
     def expanded(pattern: str) -> str:  # globby's expandDirectories: a folder means its files
         pattern = pattern.removeprefix("./")
         return f"{pattern.rstrip('/')}/**" if pattern and (root / pattern).is_dir() else pattern
