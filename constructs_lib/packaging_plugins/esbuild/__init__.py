@@ -19,6 +19,8 @@ As the plugin (``dist/{index,bundle,pack,helper}.js``):
   ``<function>.zip`` each, other functions' bundles (and their ``.map`` and such) left out.
 
 Zips are ours (deterministic, see :func:`~..node_common.write_zip`); the files are esbuild's.
+Not translated: ``skipEsbuild`` (a function's own ``package.artifact`` is kept instead), the
+plugin's ``nativeZip`` (the system ``zip``: other zip bytes, the same files).
 """
 
 from __future__ import annotations
