@@ -219,3 +219,41 @@ def test_each_individually_packaged_function_gets_wheels_for_its_architecture(tm
     so = "pydantic_core/_pydantic_core.cpython-312-{}-linux-gnu.so"
     assert so.format("aarch64") in _names(service.artifacts["arm"])
     assert so.format("x86_64") in _names(service.artifacts["intel"])
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "tool"),
+    [
+        ("Pipfile", "[packages]\ntiny = '*'\n", "pipenv"),
+        ("pyproject.toml", "[build-system]\nrequires = ['poetry-core']\n", "poetry"),
+    ],
+)
+def test_a_missing_pipenv_or_poetry_is_named(
+    tmp_path: Path, index: Path, monkeypatch: pytest.MonkeyPatch, file: str, text: str, tool: str
+) -> None:
+    """The plugin reads a Pipfile with pipenv and a poetry project with poetry: without the tool,
+    a located error naming it (pip itself runs from sls-cdk's own Python)."""
+    from constructs_lib.errors import BuildError
+
+    folder = _service(tmp_path / "svc", index)
+    (folder / file).write_text(text)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))
+    with pytest.raises(BuildError) as caught:
+        load_project(folder)
+    message = caught.value.format()
+    assert (
+        f"serverless.yml:9:3: custom.pythonRequirements: building the requirements of pyreq: {tool} "
+        in message
+    )
+    assert "is not installed (not found on PATH)" in message
+
+
+def test_the_plugins_layer_survives_rebinding_for_a_cross_region_compose_reference(
+    tmp_path: Path, index: Path
+) -> None:
+    """A compose service read from another region is validated again from its configuration
+    (``rebind_imports``): the layer the plugin added stays."""
+    from constructs_lib.loader.project import rebind_imports
+
+    service = load_project(_service(tmp_path / "svc", index, "    layer: true\n")).services[0]
+    assert "pythonRequirements" in rebind_imports(service, {}).model.layers

@@ -372,5 +372,7 @@ def rebind_imports(service: LoadedService, replacements: Mapping[str, Any]) -> L
 
     data = swap(service.data)
     model, _ = _validate(data, service.sources)
+    added = {k: v for k, v in service.model.layers.items() if k not in model.layers}  # by plugins
+    model = model.model_copy(update={"layers": {**model.layers, **added}}) if added else model
     functions, sites = _computed(model, service.stage)
     return dataclasses.replace(service, model=model, data=data, functions=functions, sites=sites)
