@@ -249,3 +249,22 @@ def test_esbuild_externals_follow_the_plugins_rules(tmp_path: Path) -> None:
         body = _ESBUILD.replace("minify: true", "packager: yarn")
         load_service(_service(tmp_path / "b", body, files), stage="dev")
     assert "custom.esbuild.packager: packager 'yarn' is not supported" in raised.value.format()
+
+
+def test_a_build_runs_with_build_or_when_its_inputs_changed(tmp_path: Path) -> None:
+    """Without ``--build`` the kept zip of unchanged inputs is used as it is (not rebuilt); a
+    changed handler, or ``--build``, builds again."""
+    file = _service(tmp_path, _ESBUILD, {"src/app.ts": "export const handler = async () => 1;\n"})
+    first = load_service(file, stage="dev").artifacts["hello"]
+    stamp = first.stat().st_mtime_ns
+    again = load_service(file, stage="dev").artifacts["hello"]
+    assert again == first and again.stat().st_mtime_ns == stamp
+    rebuilt = load_service(file, stage="dev", build=True).artifacts["hello"]
+    assert rebuilt == first and rebuilt.stat().st_mtime_ns != stamp
+    (tmp_path / "src/app.ts").write_text("export const handler = async () => 2;\n")
+    changed = load_service(file, stage="dev").artifacts["hello"]
+    assert changed != first
+    import zipfile
+
+    with zipfile.ZipFile(changed) as zf:
+        assert "2" in zf.read("src/app.js").decode()
