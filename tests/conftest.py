@@ -14,6 +14,16 @@ os.environ["SLS_CDK_TYPE_CHECKS"] = "1"
 from tests.helpers import SEED, ensure_seed_built, synth
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _reference_node_deps() -> None:
+    """The npm dependencies reference cases bundle (``package-lock.json`` in a case folder),
+    installed once per lock file (tests/reference/node_deps.py), before any case is synthesized."""
+    from tests.helpers import REFERENCE
+    from tests.reference.node_deps import install
+
+    install(REFERENCE)
+
+
 @pytest.fixture(scope="session")
 def seed_templates() -> dict[str, dict[str, Any]]:
     """``{stack name: template}`` for the example compose project, stage dev."""

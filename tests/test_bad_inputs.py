@@ -261,8 +261,8 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
     ),
     (
         "schema-unknown-plugin",
-        svc(("package:", "plugins:\n  - serverless-webpack\npackage:")),
-        "serverless.yml:13:5: plugins[0]: plugin 'serverless-webpack' is not supported",
+        svc(("package:", "plugins:\n  - serverless-bundle\npackage:")),
+        "serverless.yml:13:5: plugins[0]: plugin 'serverless-bundle' is not supported",
     ),
     (
         "schema-efs-without-vpc",

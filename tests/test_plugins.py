@@ -82,7 +82,7 @@ def test_a_service_with_only_no_template_effect_plugins_synthesizes(tmp_path: Pa
 
 
 def test_unsupported_packaging_local_and_unknown_plugins_are_located_errors(tmp_path: Path) -> None:
-    body = "plugins:\n  - serverless-appsync-plugin\n  - serverless-esbuild\n  - ./my-plugin\n  - serverless-ofline\n"
+    body = "plugins:\n  - serverless-appsync-plugin\n  - serverless-bundle\n  - ./my-plugin\n  - serverless-ofline\n"
     errors = _errors(_service(tmp_path, body + _FUNCTION))
     assert len(errors) == 4
     assert (
@@ -90,7 +90,7 @@ def test_unsupported_packaging_local_and_unknown_plugins_are_located_errors(tmp_
         in (errors[0])
     )
     assert "define them under resources:" in errors[0]
-    assert "plugins[1]: plugin 'serverless-esbuild' is not supported yet: a packaging plugin" in errors[1]
+    assert "plugins[1]: plugin 'serverless-bundle' is not supported yet: a packaging plugin" in errors[1]
     assert "plugins[2]: plugin './my-plugin' is not supported: a local plugin" in errors[2]
     assert "did you mean 'serverless-offline'?" in errors[3]
 
@@ -116,13 +116,13 @@ def test_acknowledged_plugins_synthesize_with_a_notice(tmp_path: Path) -> None:
 def test_the_plugins_command_prints_each_treatment(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    body = "plugins:\n  modules:\n    - serverless-offline\n    - serverless-webpack\n    - serverless-nope\n"
+    body = "plugins:\n  modules:\n    - serverless-offline\n    - serverless-bundle\n    - serverless-nope\n"
     folder = _service(tmp_path, body + _FUNCTION)
     assert main(["plugins", str(folder)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(": ")[1:3] for line in lines] == [
         ["serverless-offline", "no template effect"],
-        ["serverless-webpack", "packaging"],
+        ["serverless-bundle", "packaging"],
         ["serverless-nope", "unknown"],
     ]
     assert "(checked against 14.8.2)" in lines[0]

@@ -135,9 +135,27 @@ _ROWS: tuple[Plugin, ...] = (
         "installs requirements.txt / Pipfile / pyproject (poetry) into the package, or a layer "
         "(custom.pythonRequirements: slim, noDeploy, zip, layer, individually modules)",
     ),
-    Plugin("serverless-esbuild", "1.57.2", _P, "bundles JavaScript/TypeScript handlers with esbuild"),
-    Plugin("serverless-webpack", "5.16.2", _P, "bundles JavaScript handlers with webpack"),
-    Plugin("serverless-plugin-typescript", "2.1.5", _P, "compiles TypeScript handlers"),
+    Plugin(
+        "serverless-esbuild",
+        "1.57.2",
+        _P,
+        "bundles each Node.js handler with esbuild 0.28.2 as the plugin does (custom.esbuild options, "
+        "package.patterns extras, one zip per function with package.individually)",
+    ),
+    Plugin(
+        "serverless-webpack",
+        "5.16.2",
+        _P,
+        "compiles with the service's own webpack and webpack.config.js (slsw.lib.entries), one zip of "
+        ".webpack/service or one per function with package.individually",
+    ),
+    Plugin(
+        "serverless-plugin-typescript",
+        "2.1.5",
+        _P,
+        "compiles the handlers with the service's own TypeScript and tsconfig.json into the folder v3 "
+        "packages (production node_modules and package.json with it)",
+    ),
     Plugin("serverless-bundle", "6.3.1", _P, "bundles handlers with webpack and Babel"),
     Plugin("serverless-plugin-include-dependencies", "6.1.1", _P, "packages only the handlers' node_modules"),
     Plugin("serverless-plugin-optimize", "4.2.1-rc.1", _P, "bundles and minifies each function"),

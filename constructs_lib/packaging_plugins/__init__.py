@@ -268,8 +268,14 @@ def merged_functions(outputs: Sequence[PluginOutput]) -> dict[str, FunctionOutpu
 
 
 # the registry: one line per translated packaging plugin (imported last: builders use the seam)
+from constructs_lib.packaging_plugins.esbuild.builder import Esbuild  # noqa: E402
 from constructs_lib.packaging_plugins.python_requirements import PythonRequirements  # noqa: E402
+from constructs_lib.packaging_plugins.typescript.builder import TypeScript  # noqa: E402
+from constructs_lib.packaging_plugins.webpack.builder import Webpack  # noqa: E402
 
 REGISTRY: dict[str, Builder] = {
     "serverless-python-requirements": PythonRequirements(),
+    "serverless-esbuild": Esbuild(),
+    "serverless-plugin-typescript": TypeScript(),
+    "serverless-webpack": Webpack(),
 }

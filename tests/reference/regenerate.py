@@ -43,6 +43,7 @@ sys.path.insert(0, str(HERE.parent.parent))
 
 from tests.helpers import LINT_EXEMPTIONS, REFERENCE, V3_WARNINGS, ReferenceCase, reference_case  # noqa: E402
 from tests.reference.git_repo import make_repo  # noqa: E402
+from tests.reference.node_deps import install as install_node_deps  # noqa: E402
 
 #: the npm packages v3's runs need, pinned (compose and the scripts plugin for the seed example,
 #: the plugins the f46-f54 cases list)
@@ -56,6 +57,13 @@ PACKAGES = {
     "serverless-iam-roles-per-function": "3.2.0",
     "serverless-python-requirements": "6.1.2",
     "serverless-step-functions": "3.31.2",
+    "serverless-esbuild": "1.57.2",
+    "esbuild": "0.28.2",
+    "esbuild-node-externals": "1.23.1",
+    "serverless-plugin-typescript": "2.1.5",
+    "typescript": "5.9.3",
+    "serverless-webpack": "5.16.2",
+    "webpack": "5.113.0",
 }
 STUB = HERE / "stub-aws.js"
 #: v3's whole configuration schema (core and every built-in plugin), as its validator uses it
@@ -87,6 +95,7 @@ NOT_INPUTS = (
     WARMER_CODE,
     V3_ZIPS,
     ".serverless",
+    "node_modules",
     *SERVICE_OUTPUTS,
 )
 TIMEOUT = 300
@@ -152,6 +161,7 @@ def run_v3(case: ReferenceCase, cache: Path, work: Path) -> subprocess.Completed
     inputs = work / "case"
     shutil.copytree(case.folder, inputs, ignore=shutil.ignore_patterns(*NOT_INPUTS))
     make_repo(inputs)  # a case with git-repo.json is compiled in that repository (git_repo.py)
+    install_node_deps(inputs)  # a case's own npm dependencies, from its package-lock.json (node_deps.py)
     (work / "node_modules").symlink_to(cache / "node_modules")  # plugins and compose, found upwards
     (work / "home").mkdir()
     for seeded in case.folder.glob("compose-state.*.seeded.json"):  # an earlier deploy's outputs

@@ -1,0 +1,3 @@
+export async function run(event: { n?: number }): Promise<number> {
+  return (event.n ?? 1) * 2;
+}
