@@ -11,6 +11,7 @@
 * ``diff PATH --against TEMPLATE``: what deploying over that template would replace, remove,
   update or add; exit 2 when a stateful resource would be replaced or removed.
 * ``plugins PATH``: how sls-cdk treats each plugin the service (or each compose service) lists.
+* ``domain create|delete PATH``: serverless-domain-manager's ``sls create_domain`` / ``delete_domain``.
 * ``synth --build``: run the build hooks (``custom.scripts.hooks``) first.
 
 User errors print as ``file:line:col: key.path: message`` and exit 1; never a traceback.
@@ -27,6 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from constructs_lib.cli.domain import add_domain_parser, cmd_domain
 from constructs_lib.cli.failures import catching_interrupts, report_failure
 from constructs_lib.cli.loading import add_project_args, load, load_to_synth, report
 from constructs_lib.cli.reports import cmd_diff, cmd_info, cmd_policy
@@ -82,6 +84,8 @@ def _parser() -> argparse.ArgumentParser:
 
     plugins = sub.add_parser("plugins", help="how each plugin the services list is treated (the catalogue)")
     add_project_args(plugins)
+
+    add_domain_parser(sub)
 
     summary = sub.add_parser("summary", help="list the stacks of a cloud assembly with their resource counts")
     summary.add_argument("dir", nargs="?", default="cdk.out")
@@ -223,6 +227,7 @@ _COMMANDS = {
     "info": cmd_info,
     "policy": cmd_policy,
     "plugins": cmd_plugins,
+    "domain": cmd_domain,
 }
 
 
