@@ -157,6 +157,30 @@ def test_no_record_when_turned_off_and_a_given_certificate_arn(aws: Any, tmp_pat
     assert made["certificateArn"] == "arn:aws:acm:us-east-1:123456789012:certificate/given"
 
 
+def test_a_private_rest_domain_is_found_by_its_endpoint_type(aws: Any, tmp_path: Path) -> None:
+    """A private REST domain is looked up among the private domains of that name (the plugin's
+    ``domainNameId`` lookup), created with ``certificateArn`` and deleted again."""
+    custom = """\
+  customDomain:
+    domainName: internal.example.io
+    endpointType: PRIVATE
+    certificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/private
+    createRoute53Record: false
+"""
+    project = _project(tmp_path, custom)
+    code, out, err = _domain("create", str(project))
+    assert code == 0 and "was created" in out, err
+    v1 = aws.client("apigateway", region_name="eu-west-1")
+    (made,) = [d for d in v1.get_domain_names()["items"] if d["domainName"] == "internal.example.io"]
+    assert made["endpointConfiguration"] == {"types": ["PRIVATE"]}
+    assert made["certificateArn"] == "arn:aws:acm:eu-west-1:123456789012:certificate/private"
+    code, out, _ = _domain("create", str(project))
+    assert code == 0 and "already exists" in out
+    code, out, _ = _domain("delete", str(project))
+    assert code == 0 and "was deleted" in out
+    assert "internal.example.io" not in [d["domainName"] for d in v1.get_domain_names()["items"]]
+
+
 @pytest.mark.parametrize(
     ("custom", "expected"),
     [

@@ -75,7 +75,10 @@ def get_domain(domain: Domain, account: Account) -> Target | None:
                 config.get("ApiGatewayDomainName") or domain.name,
                 config.get("HostedZoneId") or EDGE_HOSTED_ZONE,
             )
-        info = account.client("apigateway").get_domain_name(domainName=domain.name)
+        key = _v1_key(domain, account)
+        if key is None:
+            return None
+        info = account.client("apigateway").get_domain_name(**key)
     except ClientError as exc:
         code, message = _client_error(exc)
         if code in ("NotFoundException", "404"):
@@ -90,6 +93,20 @@ def get_domain(domain: Domain, account: Account) -> Target | None:
         info.get("distributionDomainName") or info.get("regionalDomainName") or domain.name,
         info.get("distributionHostedZoneId") or EDGE_HOSTED_ZONE,
     )
+
+
+def _v1_key(domain: Domain, account: Account) -> dict[str, str] | None:
+    """What names a REST custom domain: its name, and for a private one also its ``domainNameId``
+    (several accounts may own private domains of one name); None: no private domain of that name."""
+    if domain.endpoint_type != "PRIVATE":
+        return {"domainName": domain.name}
+    pages = account.client("apigateway").get_paginator("get_domain_names").paginate()
+    for item in (item for page in pages for item in page.get("items", [])):
+        types = item.get("endpointConfiguration", {}).get("types", [])
+        if item.get("domainName") == domain.name and "PRIVATE" in types:
+            found = item.get("domainNameId")
+            return {"domainName": domain.name, **({"domainNameId": found} if found else {})}
+    return None
 
 
 def certificate_arn(domain: Domain, account: Account) -> str:
@@ -216,7 +233,7 @@ def delete_domain(domain: Domain, account: Account) -> None:
         if _uses_v2(domain):
             account.client("apigatewayv2").delete_domain_name(DomainName=domain.name)
         else:
-            account.client("apigateway").delete_domain_name(domainName=domain.name)
+            account.client("apigateway").delete_domain_name(**(_v1_key(domain, account) or {}))
         change_records("DELETE", domain, target, account)
         account.say(f"custom domain {domain.name!r} was deleted")
     except (ClientError, BotoCoreError) as exc:
