@@ -7,7 +7,6 @@ configures one. ``AWS_ENDPOINT_URL`` and the standard credentials are honoured; 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -45,7 +44,7 @@ def _printer(label: str) -> Callable[[str], None]:
 
 def cmd_domain(args: argparse.Namespace) -> int:
     from constructs_lib.config.model.service import config_validation_mode
-    from constructs_lib.plugins.domain_manager import create_domain, delete_domain, domains
+    from constructs_lib.plugins.domain_manager import Account, create_domain, delete_domain, domains
 
     project = load(args)
     report(project)
@@ -55,23 +54,19 @@ def cmd_domain(args: argparse.Namespace) -> int:
         if any(k in (svc.data.get("custom") or {}) for k in ("customDomain", "customDomains"))
     ]
     if not configured:  # the plugin's "Plugin configuration is missing", located at the first service
-        domains(project.services[0].data, project.services[0].sources, stage="", mode="error", file="")
+        domains(project.services[0].data, project.services[0].sources, stage="", mode="error")
     planned: list[tuple[Domain, Account]] = []
     errors: list[SlsCdkError] = []
     for svc in configured:
         mode = config_validation_mode(svc.data, strict=args.strict)
         try:
-            found, warnings = domains(
-                svc.data, svc.sources, stage=svc.stage, mode=mode, file=os.path.relpath(svc.file)
-            )
+            found, warnings = domains(svc.data, svc.sources, stage=svc.stage, mode=mode)
         except SlsCdkError as exc:
             errors.append(exc)
             continue
         for warning in warnings:
             print(f"warning: {warning.format()}", file=sys.stderr)
         provider = svc.data.get("provider") or {}
-        from constructs_lib.plugins.domain_manager import Account
-
         account = Account(
             region=svc.region,
             profile=args.profile or provider.get("profile"),

@@ -235,7 +235,7 @@ def _check_truststore(cfg: CustomDomain, reader: _Reader, endpoint: str) -> None
 
 
 def domains(
-    data: Mapping[str, Any], sources: SourceMap, *, stage: str, mode: ValidationMode, file: str
+    data: Mapping[str, Any], sources: SourceMap, *, stage: str, mode: ValidationMode
 ) -> tuple[list[Domain], list[SlsCdkError]]:
     """The enabled domains of a resolved serverless.yml, and the warnings of their keys; every
     error at once (an :class:`ErrorGroup`). No ``customDomain``/``customDomains``: an error."""
@@ -248,9 +248,9 @@ def domains(
     if not subset:
         raise ConfigError(
             "serverless-domain-manager: no custom.customDomain or custom.customDomains to act on",
-            location=sources.locate(("custom",)) if isinstance(custom, dict) else None,
+            location=sources.locate(("custom",)),
             path=("custom",),
-            hint=f"see {file}: add custom.customDomain.domainName",
+            hint="add custom.customDomain.domainName (the plugin's settings of the domain)",
         )
     settings, warnings = validate(_Settings, {"custom": subset}, sources, unknown_keys=mode)
     assert settings.custom is not None
