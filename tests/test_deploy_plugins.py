@@ -30,8 +30,6 @@ __all__ = ["emulator", "emulator_server"]  # the fixtures this module uses
 
 CDK = ROOT / "node_modules" / ".bin" / "cdk"
 
-pytestmark = pytest.mark.skipif(not CDK.exists(), reason="pinned CDK CLI not installed (make install)")
-
 
 @dataclass
 class State:

@@ -12,6 +12,7 @@
   update or add; exit 2 when a stateful resource would be replaced or removed.
 * ``takeover PATH``: the same report against each service's deployed stack (read with boto3).
 * ``plugins PATH``: how sls-cdk treats each plugin the service (or each compose service) lists.
+* ``domain create|delete PATH``: serverless-domain-manager's ``sls create_domain`` / ``delete_domain``.
 * ``synth --build``: run the build hooks (``custom.scripts.hooks``) first.
 * ``deploy [PATH]``, ``SERVICE deploy``, ``deploy function -f NAME``, ``remove``, ``logs -f NAME``:
   v3's commands over the pinned CDK CLI and boto3 (:mod:`.deploying`).
@@ -34,6 +35,7 @@ from typing import Any
 
 from constructs_lib import __version__
 from constructs_lib.cli.deploying import add_deploy_commands, cmd_deploy, cmd_logs, cmd_remove
+from constructs_lib.cli.domain import add_domain_parser, cmd_domain
 from constructs_lib.cli.failures import catching_interrupts, report_failure
 from constructs_lib.cli.init import cmd_init
 from constructs_lib.cli.loading import add_project_args, load, load_to_synth, report
@@ -96,6 +98,8 @@ def _parser() -> argparse.ArgumentParser:
 
     plugins = sub.add_parser("plugins", help="how each plugin the services list is treated (the catalogue)")
     add_project_args(plugins)
+
+    add_domain_parser(sub)
 
     summary = sub.add_parser("summary", help="list the stacks of a cloud assembly with their resource counts")
     summary.add_argument("dir", nargs="?", default="cdk.out")
@@ -248,6 +252,7 @@ _COMMANDS = {
     "deploy": cmd_deploy,
     "remove": cmd_remove,
     "logs": cmd_logs,
+    "domain": cmd_domain,
 }
 
 

@@ -123,7 +123,8 @@ _ROWS: tuple[Plugin, ...] = (
         "10.3.1",
         _N,
         "manages the custom domain and base path mappings with API calls, outside the stack "
-        "(its deploy-time outputs are not part of `sls package`); a stack we take over keeps the domain",
+        "(its deploy-time outputs are not part of `sls package`); a stack we take over keeps the domain; "
+        "`sls-cdk domain create|delete` does what its `sls create_domain` / `sls delete_domain` do",
     ),
     Plugin("serverless-s3-sync", "3.5.1", _N, "uploads folders to buckets after deploy (API calls)"),
     Plugin("serverless-finch", "4.0.4", _N, "uploads a static site to a bucket (sls client deploy)"),
