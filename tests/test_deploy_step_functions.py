@@ -13,8 +13,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from tests.emulator.fixtures import aws, emulator, emulator_server  # noqa: F401
 from tests.helpers import REFERENCE
-from tests.test_deploy import aws, cdk, deploy, emulator, pytestmark, synth_for_emulator  # noqa: F401
+from tests.test_deploy import cdk, deploy, synth_for_emulator
 
 _SERVICE = """service: sfdeploy
 frameworkVersion: "3"
