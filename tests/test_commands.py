@@ -1,13 +1,16 @@
 """The ``sls``-shaped commands end to end on the emulator: ``deploy`` of the seed compose project
 with no flags beyond the stage and the endpoint (v3's ``deploymentMethod: direct`` applied by
-itself), ``SERVICE deploy``, ``deploy function``, ``info``, ``logs``, ``remove``."""
+itself), ``SERVICE deploy``, ``deploy function``, ``invoke``, ``info``, ``logs``, ``package``,
+``remove``."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +50,13 @@ def user_env(emulator: dict[str, str]) -> tuple[dict[str, str], str]:
     return env, url
 
 
+def _moto_lambda_docker(url: str, on: bool) -> None:
+    """moto's switch: off, an invocation is answered without running the code."""
+    body = json.dumps({"lambda": {"use_docker": on}}).encode()
+    request = urllib.request.Request(f"{url}/moto-api/config", data=body, method="POST")
+    urllib.request.urlopen(request, timeout=10).close()
+
+
 def _lambda(url: str) -> Any:
     session = boto3.session.Session(
         aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
@@ -78,6 +88,14 @@ def test_deploy_service_deploy_function_logs_info_remove(
     assert "function env (test-prod-env) updated" in printed
     assert lam.get_function_configuration(FunctionName="test-prod-env")["MemorySize"] == 256
 
+    # the emulator answers invocations without running the code (no Docker here)
+    _moto_lambda_docker(url, False)
+    try:
+        invoke = ["invoke", "-f", "env", "--data", '{"a": 1}', "--stage", "prod", *endpoint]
+        answer = _ok(_sls_cdk(invoke, env, project))
+    finally:
+        _moto_lambda_docker(url, True)
+    assert answer.strip(), answer
     printed = _ok(_sls_cdk(["info", ".", "--stage", "prod"], {**env, "AWS_ENDPOINT_URL": url}, project))
     assert "stack: test-prod" in printed and "test-prod-env" in printed
     _ok(_sls_cdk(["logs", "-f", "env", "--stage", "prod", "--startTime", "1h", *endpoint], env, project))
@@ -89,6 +107,10 @@ def test_deploy_service_deploy_function_logs_info_remove(
         and "did you mean 'env'?" in wrong.stderr
     )
 
+    packaged = _ok(
+        _sls_cdk(["package", ".", "--stage", "prod", "--package", str(tmp_path / "pkg")], env, project)
+    )
+    assert "test-prod: 11 resources" in packaged and (tmp_path / "pkg" / "test-prod.template.json").is_file()
     _ok(_sls_cdk(["remove", ".", "--stage", "prod", *endpoint], env, project))
     names = {f["FunctionName"] for f in lam.list_functions()["Functions"]}
     assert not {"test-prod-env", "auth-prod-env"} & names, names

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -26,10 +25,10 @@ import pytest
 from constructs_lib.checks.migration import compare
 from constructs_lib.loader.project import load_project
 from tests.emulator import ACCOUNT
-from tests.emulator.fixtures import emulator, emulator_server, prepare_account
+from tests.emulator.fixtures import bootstrapped, emulator, emulator_server
 from tests.helpers import REFERENCE, ROOT, V3_TEMPLATE
 
-__all__ = ["emulator", "emulator_server"]  # the fixtures this module uses
+__all__ = ["bootstrapped", "emulator", "emulator_server"]  # the fixtures this module uses
 
 CDK = ROOT / "node_modules" / ".bin" / "cdk"
 _BUCKET_ONLY = ("ServerlessDeploymentBucket", "ServerlessDeploymentBucketPolicy")
@@ -126,14 +125,9 @@ def _state(env: dict[str, str], stack: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def online(emulator: dict[str, str]) -> dict[str, str]:
-    """The environment our synth and the CDK CLI run in: the emulator, lookups on, bootstrapped."""
-    env = {**os.environ, **emulator, "PYTHONPATH": str(ROOT)}
-    env.pop("SLS_CDK_OFFLINE", None)
-    env.pop("AWS_PROFILE", None)
-    prepare_account(emulator)
-    _run([str(CDK), "bootstrap", f"aws://{ACCOUNT}/us-east-1"], env)
-    return env
+def online(bootstrapped: dict[str, str]) -> dict[str, str]:
+    """Our synth and the CDK CLI against the emulator, lookups on, bootstrapped."""
+    return bootstrapped
 
 
 #: (case, layer logical IDs whose version must be kept)

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from constructs_lib import __version__
-from constructs_lib.cli.deploying import add_deploy_commands, cmd_deploy, cmd_logs, cmd_remove
+from constructs_lib.cli.deploying import add_deploy_commands, cmd_deploy, cmd_invoke, cmd_logs, cmd_remove
 from constructs_lib.cli.domain import add_domain_parser, cmd_domain
 from constructs_lib.cli.failures import catching_interrupts, report_failure
 from constructs_lib.cli.init import cmd_init
@@ -65,6 +65,16 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_argument(
         "--jobs", "-j", type=int, help="processes to synthesize with (default: one per CPU for 8+ services)"
     )
+
+    package = sub.add_parser("package", help="like `sls package`: synthesize, as synth does")
+    add_project_args(package)
+    package.add_argument(
+        "--package", "-p", dest="out", default="cdk.out", help="output folder (default: cdk.out)"
+    )
+    package.add_argument(
+        "--build", action="store_true", help="run the build hooks (custom.scripts.hooks) first"
+    )
+    package.set_defaults(validate=False, nag=False, jobs=None)
 
     diff = sub.add_parser(
         "diff", help="what deploying over an existing template (e.g. Serverless v3's) would replace or delete"
@@ -239,6 +249,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 _COMMANDS = {
     "synth": cmd_synth,
+    "package": cmd_synth,
     "check": cmd_check,
     "print": cmd_print,
     "summary": cmd_summary,
@@ -252,6 +263,7 @@ _COMMANDS = {
     "deploy": cmd_deploy,
     "remove": cmd_remove,
     "logs": cmd_logs,
+    "invoke": cmd_invoke,
     "domain": cmd_domain,
 }
 

@@ -9,6 +9,7 @@
 * ``deploy function -f NAME``: the function's code and configuration straight through Lambda's API,
   as v3 does; the next ``deploy`` brings the stack in line.
 * ``remove``: ``cdk destroy`` of the stacks, dependents first.
+* ``invoke -f NAME [--data|--path]`` and ``logs -f NAME [--startTime]``: Lambda and CloudWatch Logs.
 * ``--endpoint-url URL`` points the CDK CLI and boto3 at another endpoint (a local emulator).
 
 The CDK CLI is the project's ``node_modules/.bin/cdk`` (``sls-cdk init`` pins it), found from the
@@ -31,7 +32,15 @@ from constructs_lib.cli.loading import add_project_args, load, load_to_synth, re
 from constructs_lib.errors import SlsCdkError, did_you_mean
 from constructs_lib.loader.service import LoadedService, Project
 
-__all__ = ["add_deploy_commands", "cdk_cli", "cmd_deploy", "cmd_logs", "cmd_remove", "deploy_env"]
+__all__ = [
+    "add_deploy_commands",
+    "cdk_cli",
+    "cmd_deploy",
+    "cmd_invoke",
+    "cmd_logs",
+    "cmd_remove",
+    "deploy_env",
+]
 
 
 def add_deploy_commands(sub: Any) -> None:
@@ -53,6 +62,15 @@ def add_deploy_commands(sub: Any) -> None:
     remove.add_argument(
         "--out", "-o", default="cdk.out", help="where the cloud assembly goes (default: cdk.out)"
     )
+    invoke = sub.add_parser("invoke", help="invoke a deployed function (like `sls invoke -f NAME`)")
+    _aws_args(invoke)
+    invoke.add_argument("--function", "-f", required=True, help="the function's key")
+    invoke.add_argument("--data", "-d", help="the event: JSON, else sent as a JSON string")
+    invoke.add_argument("--path", "-p", dest="data_path", help="a file holding the event")
+    invoke.add_argument(
+        "--type", "-t", default="RequestResponse", choices=("RequestResponse", "Event", "DryRun")
+    )
+    invoke.add_argument("--log", "-l", action="store_true", help="print the end of the function's log")
     logs = sub.add_parser("logs", help="a function's log events (like `sls logs -f NAME`)")
     _aws_args(logs)
     logs.add_argument("--function", "-f", required=True, help="the function's key")
@@ -165,6 +183,13 @@ def cmd_remove(args: argparse.Namespace) -> int:
             if code:
                 return code
     return 0
+
+
+def cmd_invoke(args: argparse.Namespace) -> int:
+    from constructs_lib.cli.lambda_calls import invoke
+
+    project = load(args)
+    return invoke(project, args, _select(project, args))
 
 
 def cmd_logs(args: argparse.Namespace) -> int:

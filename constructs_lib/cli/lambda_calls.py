@@ -1,4 +1,5 @@
-"""The commands that talk to Lambda and CloudWatch Logs directly: ``deploy function`` and ``logs``.
+"""The commands that talk to Lambda and CloudWatch Logs directly: ``deploy function``, ``invoke``
+and ``logs``.
 
 ``deploy function -f NAME`` does what v3's ``sls deploy function`` does: the function's zip
 through ``UpdateFunctionCode``, then its configuration (handler, runtime, memory, timeout,
@@ -10,17 +11,20 @@ left as deployed, and said. The stack is untouched until the next ``deploy``.
 from __future__ import annotations
 
 import argparse
+import base64
+import json
 import re
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from constructs_lib.config.model import EffectiveFunction
 from constructs_lib.errors import SlsCdkError, did_you_mean
 from constructs_lib.loader.service import LoadedService, Project
 
-__all__ = ["deploy_function", "print_logs"]
+__all__ = ["deploy_function", "invoke", "print_logs"]
 
 #: Lambda's limit for code sent in the request itself (UpdateFunctionCode ZipFile)
 _DIRECT_UPLOAD_MAX = 50 * 1024 * 1024
@@ -148,4 +152,50 @@ def print_logs(project: Project, args: argparse.Namespace, services: Sequence[Lo
                 f"no log group {group}: the function has not logged yet (or is not deployed)"
             ) from None
         raise SlsCdkError(f"{group}: {exc}") from None
+    return 0
+
+
+def _payload(args: argparse.Namespace) -> bytes:
+    """``--data`` (JSON, else sent as a JSON string, as v3 does) or the file ``--path``; ``{}``."""
+    if args.data is not None and args.data_path is not None:
+        raise SlsCdkError("give --data or --path, not both")
+    text: str | None = args.data
+    if args.data_path is not None:
+        file = Path(args.data_path)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise SlsCdkError(f"--path {file}: {exc.strerror or exc}") from None
+    if text is None:
+        return b"{}"
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        return json.dumps(text).encode()
+    return text.encode()
+
+
+def invoke(project: Project, args: argparse.Namespace, services: Sequence[LoadedService]) -> int:
+    """``sls invoke -f NAME``: the deployed function's answer on stdout; its error exits 1."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    svc, fn = _find(services, args.function)
+    lam = _client("lambda", svc, args)
+    try:
+        answer = lam.invoke(
+            FunctionName=fn.name,
+            InvocationType=args.type,
+            Payload=_payload(args),
+            LogType="Tail" if args.log else "None",
+        )
+    except (ClientError, BotoCoreError) as exc:
+        raise SlsCdkError(f"function {fn.name}: {exc}", hint="is it deployed? sls-cdk deploy") from None
+    body = answer["Payload"].read().decode() if "Payload" in answer else ""
+    if body:
+        print(body)
+    if args.log and answer.get("LogResult"):
+        print(base64.b64decode(answer["LogResult"]).decode(errors="replace"), file=sys.stderr)
+    if answer.get("FunctionError"):
+        print(f"error: {fn.name} failed ({answer['FunctionError']})", file=sys.stderr)
+        return 1
     return 0

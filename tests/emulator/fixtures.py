@@ -56,3 +56,29 @@ def prepare_account(env: dict[str, str]) -> None:
     iam = session.client("iam", endpoint_url=env["AWS_ENDPOINT_URL"])
     if "serverless" not in [r["RoleName"] for r in iam.list_roles()["Roles"]]:
         iam.create_role(RoleName="serverless", AssumeRolePolicyDocument=json.dumps(TRUST))
+
+
+@pytest.fixture(scope="module")
+def bootstrapped(emulator: dict[str, str]) -> dict[str, str]:
+    """The environment a synth and the CDK CLI run in against the emulator: deployed stacks are
+    looked up (no ``SLS_CDK_OFFLINE``), the examples' bucket and role exist, the account is
+    bootstrapped for code that goes to CDK's bucket."""
+    import os
+    import subprocess
+
+    from tests.emulator import ACCOUNT, ROOT
+
+    env = {**os.environ, **emulator, "PYTHONPATH": str(ROOT)}
+    env.pop("SLS_CDK_OFFLINE", None)
+    env.pop("AWS_PROFILE", None)
+    prepare_account(emulator)
+    cdk = ROOT / "node_modules" / ".bin" / "cdk"
+    run = subprocess.run(
+        [str(cdk), "bootstrap", f"aws://{ACCOUNT}/us-east-1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    return env
