@@ -110,10 +110,16 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
 
     shutil.copytree(SERVICE, tmp_path / "svc")
     (tmp_path / "svc" / "cdk.json").write_text("{}")
+    plugins = {"devDependencies": {"serverless-plugin-scripts": "1.0.2"}, "scripts": {"x": "y"}}
+    (tmp_path / "svc" / "package.json").write_text(json.dumps(plugins))
     assert main(["init", str(tmp_path / "svc")]) == 1
     assert (tmp_path / "svc" / "cdk.json").read_text() == "{}"
-    assert not (tmp_path / "svc" / "package.json").exists()
     assert main(["init", str(tmp_path / "svc"), "--force"]) == 0
+    merged = json.loads((tmp_path / "svc" / "package.json").read_text())
+    assert merged["scripts"] == {"x": "y"} and merged["devDependencies"] == {
+        "serverless-plugin-scripts": "1.0.2",
+        "aws-cdk": CDK_CLI_VERSION,
+    }
     written = json.loads((tmp_path / "svc" / "cdk.json").read_text())
     assert (
         written["app"].endswith(" -m constructs_lib.app")

@@ -134,3 +134,14 @@ def test_an_unknown_type_is_reported_not_granted() -> None:
     policy, notes = deployer_policy([target], "123456789012")
     assert notes == ["s-dev: AWS::SQS::Queu is not a CloudFormation registry type; grant its actions by hand"]
     assert all(st["Resource"] != ["*"] for st in policy["Statement"])
+
+
+def test_a_type_whose_schema_lists_no_permissions_is_reported_not_an_empty_statement() -> None:
+    from constructs_lib.checks.policy import DeployTarget, deployer_policy
+
+    target = DeployTarget(stack="s-dev", region="us-east-1", resource_types={"AWS::CodeBuild::Project"})
+    policy, notes = deployer_policy([target], "123456789012")
+    assert all(st["Action"] for st in policy["Statement"])
+    assert notes == [
+        "s-dev: AWS::CodeBuild::Project: its schema lists no permissions; grant its actions by hand"
+    ]

@@ -271,7 +271,8 @@ def _scoped_actions(t: DeployTarget, notes: list[str]) -> dict[str, set[str]]:
     schema's on ``any`` (``*``; ``iam:PassRole`` on ``pass-role``), each such type in ``notes``."""
     scopes: dict[str, set[str]] = {}
     for rtype in sorted(t.resource_types):
-        known = _CUSTOM_RESOURCE if rtype.startswith("Custom::") else _BY_TYPE.get(rtype)
+        custom = rtype.startswith("Custom::") or rtype == "AWS::CloudFormation::CustomResource"
+        known = _CUSTOM_RESOURCE if custom else _BY_TYPE.get(rtype)
         if known is not None:
             scopes.setdefault(known[0], set()).update(known[1])
             continue
@@ -280,6 +281,9 @@ def _scoped_actions(t: DeployTarget, notes: list[str]) -> dict[str, set[str]]:
             notes.append(
                 f"{t.stack}: {rtype} is not a CloudFormation registry type; grant its actions by hand"
             )
+            continue
+        if not actions:  # a type whose schema lists no permissions (CodeBuild, AppMesh, ...)
+            notes.append(f"{t.stack}: {rtype}: its schema lists no permissions; grant its actions by hand")
             continue
         if "iam:PassRole" in actions:
             scopes.setdefault("pass-role", set()).add("iam:PassRole")

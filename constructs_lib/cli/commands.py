@@ -268,13 +268,25 @@ _COMMANDS = {
 }
 
 
+#: the commands that take ``--service`` (``sls-cdk SERVICE <command>`` in a compose project)
+_SERVICE_COMMANDS = frozenset({"deploy", "remove", "logs", "invoke"})
+
+
 def _v3_shaped(argv: list[str]) -> list[str]:
     """v3's command shapes as our arguments: ``SERVICE deploy ...`` (compose, as
     ``sls SERVICE deploy``) as ``deploy ... --service SERVICE``; ``deploy function`` as
     ``deploy --only-function``."""
     if len(argv) >= 2 and argv[0] not in _COMMANDS and not argv[0].startswith("-") and argv[1] in _COMMANDS:
-        argv = [argv[1], *argv[2:], "--service", argv[0]]
-    if argv[:2] == ["deploy", "function"]:
+        if argv[1] not in _SERVICE_COMMANDS:
+            raise SlsCdkError(
+                f"`sls-cdk {argv[0]} {argv[1]}`: naming a service first works for "
+                f"{', '.join(sorted(_SERVICE_COMMANDS))}",
+                hint=f"give the service's folder as PATH: sls-cdk {argv[1]} path/to/{argv[0]}",
+            )
+        rest = argv[2:]
+        cut = rest.index("--") if "--" in rest else len(rest)
+        argv = [argv[1], *rest[:cut], "--service", argv[0], *rest[cut:]]
+    if argv[:2] == ["deploy", "function"] and not Path("function").is_dir():
         argv = ["deploy", "--only-function", *argv[2:]]
     return argv
 
@@ -299,7 +311,11 @@ def run() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    args = _parser().parse_args(_v3_shaped(list(sys.argv[1:] if argv is None else argv)))
+    try:
+        shaped = _v3_shaped(list(sys.argv[1:] if argv is None else argv))
+    except SlsCdkError as exc:
+        return report_failure(exc)
+    args = _parser().parse_args(shaped)
     with catching_interrupts():
         try:
             return _COMMANDS[args.command](args)

@@ -4,7 +4,8 @@
 * ``deploy [PATH]`` synthesizes (atomically) into ``--out`` and runs ``cdk deploy`` for each
   service's stack in compose order, with the flags v3's deploy-time settings imply
   (``deploymentMethod``, ``disableRollback``, ``cfnRole``, ``stackParameters``,
-  ``notificationArns``, ``stackTags``; ``provider.profile`` as the profile): the user types none.
+  ``notificationArns``; ``stackTags`` are in the assembly; ``provider.profile`` as the profile):
+  the user types none.
 * ``SERVICE deploy`` (compose): only that service's stack, as ``sls SERVICE deploy``.
 * ``deploy function -f NAME``: the function's code and configuration straight through Lambda's API,
   as v3 does; the next ``deploy`` brings the stack in line.
@@ -88,9 +89,11 @@ def _aws_args(parser: argparse.ArgumentParser) -> None:
 def deploy_env(svc: LoadedService | None, args: argparse.Namespace) -> dict[str, str]:
     """The environment the CDK CLI and boto3 run in: the profile and the endpoint."""
     env = dict(os.environ)
-    # v3's order: --profile, else credentials in the environment, else provider.profile
+    # v3's order: --profile, else what the environment names (keys or a profile), else
+    # provider.profile
     profile = getattr(args, "profile", None)
-    if not profile and not env.get("AWS_ACCESS_KEY_ID") and svc is not None:
+    named = any(env.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"))
+    if not profile and not named and svc is not None:
         profile = svc.model.provider.profile
     if profile:
         env["AWS_PROFILE"] = profile
@@ -120,11 +123,9 @@ def _flags(svc: LoadedService) -> list[str]:
     """``cdk deploy`` arguments for v3's deploy-time settings."""
     out = [part for flag in svc.deploy_flags for part in shlex.split(flag)]
     provider = svc.model.provider
-    for arn in getattr(provider, "notification_arns", None) or ():
+    for arn in provider.notification_arns or ():
         out += ["--notification-arns", str(arn)]
-    for key, value in (provider.stack_tags or {}).items():
-        out += ["--tags", f"{key}={value}"]
-    return out
+    return out  # stackTags are the assembly's stack tags already (with STAGE): no --tags
 
 
 def _select(project: Project, args: argparse.Namespace) -> list[LoadedService]:

@@ -4,7 +4,8 @@ Writes ``cdk.json`` (the app is :mod:`constructs_lib.app`, run by the Python tha
 the context names the project found in PATH; CDK's recommended feature flags for new projects,
 less those that would change what we synthesize, see :data:`EXCLUDED_FLAGS`) and a
 ``package.json`` pinning the CDK CLI this release is tested with (``npm install`` then
-``npx cdk synth``). Existing files are never overwritten unless ``--force``.
+``npx cdk synth``): an existing package.json keeps everything and gains the pin. An existing
+cdk.json is replaced only with ``--force``.
 """
 
 from __future__ import annotations
@@ -76,15 +77,31 @@ def init_files(folder: Path) -> dict[str, str]:
         "assetMetadata": False,
         "context": context,
     }
-    package_json = {
-        "name": folder.resolve().name.lower() or "service",
-        "private": True,
-        "devDependencies": {"aws-cdk": CDK_CLI_VERSION},
-    }
     return {
         "cdk.json": json.dumps(cdk_json, indent=2) + "\n",
-        "package.json": json.dumps(package_json, indent=2) + "\n",
+        "package.json": json.dumps(_package_json(folder), indent=2) + "\n",
     }
+
+
+def _package_json(folder: Path) -> dict[str, Any]:
+    """The project's package.json (a v3 project has one: its plugins) with the CDK CLI pinned
+    among its devDependencies (a pin already there is kept); a new one when there is none."""
+    file = folder / "package.json"
+    if not file.is_file():
+        name = folder.resolve().name.lower() or "service"
+        return {"name": name, "private": True, "devDependencies": {"aws-cdk": CDK_CLI_VERSION}}
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ConfigError(
+            f"cannot read it as JSON ({exc})", location=Location(os.path.relpath(file))
+        ) from None
+    if not isinstance(data, dict):
+        raise ConfigError("is not a JSON object", location=Location(os.path.relpath(file)))
+    dev = data.setdefault("devDependencies", {})
+    if isinstance(dev, dict):
+        dev.setdefault("aws-cdk", CDK_CLI_VERSION)
+    return data
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -92,13 +109,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         raise ConfigError("not a folder", location=Location(str(folder)))
     files = init_files(folder)
-    existing = [name for name in files if (folder / name).exists()]
-    if existing and not args.force:
-        also = f" (so does {', '.join(existing[1:])})" if len(existing) > 1 else ""
+    if (folder / "cdk.json").exists() and not args.force:
         raise ConfigError(
-            f"already exists{also}: nothing written",
-            location=Location(os.path.relpath(folder / existing[0])),
-            hint="--force replaces them",
+            "already exists: nothing written",
+            location=Location(os.path.relpath(folder / "cdk.json")),
+            hint="--force replaces it (package.json is never replaced: the CDK CLI is added to it)",
         )
     for name, text in files.items():
         (folder / name).write_text(text)

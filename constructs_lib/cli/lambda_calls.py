@@ -34,9 +34,15 @@ _AGO = re.compile(r"^(\d+)([smhd])$")
 def _find(services: Sequence[LoadedService], key: str | None) -> tuple[LoadedService, EffectiveFunction]:
     if not key:
         raise SlsCdkError("name the function with -f NAME")
-    for svc in services:
-        if key in svc.functions:
-            return svc, svc.functions[key]
+    having = [svc for svc in services if key in svc.functions]
+    if len(having) > 1:
+        names = ", ".join(str(svc.compose_name or svc.name) for svc in having)
+        raise SlsCdkError(
+            f"services {names} each have a function {key!r}",
+            hint=f"name the service first: sls-cdk {having[0].compose_name} deploy function -f {key}",
+        )
+    if having:
+        return having[0], having[0].functions[key]
     keys = [k for svc in services for k in svc.functions]
     guess = did_you_mean(key, keys)
     raise SlsCdkError(
