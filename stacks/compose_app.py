@@ -14,7 +14,8 @@ from typing import Any
 from aws_cdk import App
 
 from constructs_lib.errors import ComposeError, did_you_mean
-from constructs_lib.loader.project import load_project, rebind_imports
+from constructs_lib.loader.project import load_project
+from constructs_lib.loader.rebind import rebind_imports
 from constructs_lib.loader.service import LoadedService, Project
 from stacks.service_stack import ServiceStack
 

@@ -164,7 +164,7 @@ class ServiceStack(Stack):
                 service=self.service.name,
                 stage=self.service.stage,
                 v3_bucket=v3_bucket,
-                deployed_key=deployed.key if (deployed := self.service.deployed_layers.get(key)) else None,
+                deployed=self.service.deployed_layers.get(key),
             )
         return layers
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tempfile
 import textwrap
@@ -186,3 +187,24 @@ def test_config_names_another_file_and_region_per_service(tmp_path: Path) -> Non
     outdir = tempfile.mkdtemp(prefix="sls-cdk-compose-")
     app = ComposeApp.from_path(file, outdir=outdir)
     assert app.stacks["alpha"].region == "eu-west-1"  # the compose region wins over provider.region
+
+
+def test_rebinding_imports_keeps_what_plugins_added() -> None:
+    """A cross-region compose reference is bound late (loader/rebind.py): the warmer functions
+    serverless-plugin-warmup added after validation stay, and the import is swapped in every
+    function that holds it."""
+    from constructs_lib.loader.project import load_project
+    from constructs_lib.loader.rebind import rebind_imports
+    from tests.helpers import REFERENCE
+
+    (service,) = load_project(REFERENCE / "f52-warmup-httpapi").services
+    warmers = {key for key in service.functions if key not in service.data["functions"]}
+    assert warmers
+    fn = next(iter(service.data["functions"]))
+    marked = dataclasses.replace(
+        service.functions[fn], environment={"FROM": {"Fn::ImportValue": "sls-other-dev-Out"}}
+    )
+    service = dataclasses.replace(service, functions={**service.functions, fn: marked})
+    rebound = rebind_imports(service, {"sls-other-dev-Out": "reader-token"})
+    assert warmers <= set(rebound.functions) and warmers <= set(rebound.model.functions)
+    assert rebound.functions[fn].environment == {"FROM": "reader-token"}

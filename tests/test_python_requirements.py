@@ -253,7 +253,7 @@ def test_the_plugins_layer_survives_rebinding_for_a_cross_region_compose_referen
 ) -> None:
     """A compose service read from another region is validated again from its configuration
     (``rebind_imports``): the layer the plugin added stays."""
-    from constructs_lib.loader.project import rebind_imports
+    from constructs_lib.loader.rebind import rebind_imports
 
     service = load_project(_service(tmp_path / "svc", index, "    layer: true\n")).services[0]
     assert "pythonRequirements" in rebind_imports(service, {}).model.layers

@@ -199,16 +199,19 @@ def test_v3_stack_is_taken_over_with_nothing_replaced(
 def test_offline_synth_names_each_layer_it_would_publish_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """synth (which reads the deployed stack) warns offline; check and print never look up."""
     from constructs_lib.cli.commands import main
 
     monkeypatch.setenv("SLS_CDK_OFFLINE", "1")
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        assert main(["check", str(REFERENCE / "13-layers")]) == 0
-    assert (
-        "layers.common-libs: layer 'common-libs': not looked up (SLS_CDK_OFFLINE is set); if the stack is "
-        "deployed, this deploy publishes the layer again" in err.getvalue()
-    )
+    said = "layers.common-libs: layer 'common-libs': not looked up (SLS_CDK_OFFLINE is set); if the stack is deployed, this deploy publishes the layer again"
+    for argv, warned in (
+        (["synth", str(REFERENCE / "13-layers"), "--out", str(tmp_path / "out")], True),
+        (["check", str(REFERENCE / "13-layers")], False),
+    ):
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            assert main(argv) == 0
+        assert (said in err.getvalue()) is warned, err.getvalue()
 
 
 def test_our_folder_layer_holds_v3s_files() -> None:

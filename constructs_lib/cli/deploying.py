@@ -147,7 +147,17 @@ def _run(argv: Sequence[str], env: Mapping[str, str]) -> int:
     return subprocess.run(list(argv), env=dict(env), check=False).returncode
 
 
+def _for_this_process(args: argparse.Namespace) -> None:
+    """``--profile`` and ``--endpoint-url`` for this process's own AWS calls too (the synth reads
+    the deployed stack's layers), not only for the CDK CLI's."""
+    if getattr(args, "profile", None):
+        os.environ["AWS_PROFILE"] = args.profile
+    if getattr(args, "endpoint_url", None):
+        os.environ["AWS_ENDPOINT_URL"] = args.endpoint_url
+
+
 def cmd_deploy(args: argparse.Namespace) -> int:
+    _for_this_process(args)
     if args.only_function:
         from constructs_lib.cli.lambda_calls import deploy_function
 
@@ -170,6 +180,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
+    _for_this_process(args)
     from constructs_lib.cli.synthesis import synthesize
 
     project, jobs = load_to_synth(args)

@@ -48,7 +48,8 @@ def add_project_args(p: argparse.ArgumentParser) -> None:
     )
 
 
-def load(args: argparse.Namespace) -> Project:
+def load(args: argparse.Namespace, *, lookups: bool = False) -> Project:
+    """The project ``args`` names; ``lookups`` (synth paths) reads deployed stacks' layers."""
     from constructs_lib.loader.project import load_project
 
     return load_project(
@@ -60,6 +61,7 @@ def load(args: argparse.Namespace) -> Project:
         build=getattr(args, "build", False),
         strict=args.strict,
         allow_js=getattr(args, "allow_js", False),
+        lookups=lookups,
     )
 
 
@@ -71,7 +73,7 @@ def load_to_synth(
     from constructs_lib.cli.synthesis import prepare
 
     with prepare(Path(args.path), jobs, nag=nag) as planned:
-        project = load(args)
+        project = load(args, lookups=True)
     return project, planned
 
 

@@ -4,7 +4,7 @@
 v3's content hash and the version is retained), one ``LayerVersionPermission`` per allowed
 account, and the ``QualifiedArn`` / ``Hash`` / ``S3Key`` outputs. The hash is v3's: SHA-1 over
 the JSON of the resource (without its S3 key) and the artifact's bytes, so retained layers keep
-their logical IDs. When the deployed stack already holds the same content (``deployed_key``,
+their logical IDs. When the deployed stack already holds the same content (``deployed``,
 :mod:`constructs_lib.loader.layer_takeover`), the layer points at that S3 key, as v3's
 ``compareWithLastLayer`` does, and nothing is uploaded: the version is kept.
 """
@@ -25,6 +25,7 @@ from constructs_lib.constructs.assets import ZipAsset, add_zip_asset
 from constructs_lib.constructs.hashing import LayerHashInput, b64, file_sha256, js_json
 from constructs_lib.constructs.overrides import override_property
 from constructs_lib.constructs.placement import output
+from constructs_lib.loader.layer_takeover import DeployedLayer
 
 __all__ = ["ServerlessLayer"]
 
@@ -48,10 +49,10 @@ class ServerlessLayer(Construct):
         service: str,
         stage: str,
         v3_bucket: str | dict[str, str],
-        deployed_key: str | None = None,
+        deployed: DeployedLayer | None = None,
     ) -> None:
         super().__init__(scope, id_)
-        asset = self._content(artifact, v3_bucket, deployed_key)
+        asset = self._content(artifact, v3_bucket, deployed.key if deployed else None)
         props: dict[str, Any] = {"Content": {"S3Bucket": v3_bucket}, "LayerName": layer.name or key}
         if layer.description:
             props["Description"] = layer.description
@@ -63,7 +64,8 @@ class ServerlessLayer(Construct):
             props["CompatibleArchitectures"] = list(layer.compatible_architectures)
         sha = hashlib.sha1(js_json({"Type": "AWS::Lambda::LayerVersion", "Properties": props}).encode())
         sha.update(artifact.read_bytes())
-        self.sha = sha.hexdigest()
+        # the deployed content kept: its hash is v3's (a retained layer's logical ID carries it)
+        self.sha = deployed.sha if deployed and deployed.sha else sha.hexdigest()
         self.logical_id = naming.layer_logical_id(key) + (self.sha if layer.retain else "")
 
         self.cfn_layer = lambda_.CfnLayerVersion(

@@ -22,7 +22,7 @@ from typing import Any
 from constructs_lib.config.source import SourceMap, read_text
 from constructs_lib.errors import ConfigError, did_you_mean
 
-__all__ = ["PLUGIN", "DotenvResult", "dotenv_plugin", "parse_dotenv", "read_dotenv"]
+__all__ = ["PLUGIN", "DotenvResult", "dotenv_plugin", "parse_dotenv", "read_dotenv", "use_dotenv"]
 
 PLUGIN = "serverless-dotenv-plugin"
 
@@ -216,3 +216,15 @@ def dotenv_plugin(
             **result.injected,
         }
     return result
+
+
+def use_dotenv(folder: Path, stage: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """v3's ``useDotenv``: ``.env.<stage>`` if present, else ``.env``, loaded with dotenv and
+    dotenv-expand as v3 loads it (lib/cli/load-dotenv.js): the environment given wins."""
+    for name in (f".env.{stage}", ".env"):
+        file = folder / name
+        if file.is_file():
+            loaded = dict(environ)
+            read_dotenv(file, loaded, expand=True, label=os.path.relpath(file))
+            return loaded
+    return dict(environ)

@@ -35,9 +35,11 @@ OFFLINE_ENV = "SLS_CDK_OFFLINE"
 
 @dataclass(frozen=True)
 class DeployedLayer:
-    """Where the deployed stack's layer content is: ``S3Key`` in the deployment bucket."""
+    """Where the deployed stack's layer content is (``S3Key`` in the deployment bucket) and the
+    deployed ``<L>LambdaLayerHash`` (v3's hash of that content: a retained layer's logical ID)."""
 
     key: str
+    sha: str | None = None
 
 
 def _listing(data: bytes | Path) -> set[tuple[str, int, int]] | None:
@@ -60,9 +62,19 @@ def _warning(sources: SourceMap, key: str, why: str) -> SlsCdkError:
 
 
 def _config() -> Any:
+    """Short timeouts, two attempts: a synth without network must not stall for minutes."""
     from botocore.config import Config
 
-    return Config(retries={"max_attempts": 2})
+    return Config(connect_timeout=3, read_timeout=15, retries={"total_max_attempts": 2, "mode": "standard"})
+
+
+def _session(region: str, profile: str | None, environ: Mapping[str, str]) -> Any:
+    """v3's credentials order: what the environment names (keys or a profile), else the file's
+    ``provider.profile``."""
+    import boto3
+
+    named = any(environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"))
+    return boto3.session.Session(profile_name=None if named else profile, region_name=region)
 
 
 def deployed_layers(
@@ -72,6 +84,7 @@ def deployed_layers(
     sources: SourceMap,
     *,
     named_bucket: str | None,
+    profile: str | None = None,
     env: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, DeployedLayer], list[SlsCdkError]]:
     """``({layer key: deployed}, warnings)`` for the layers (key -> our zip) whose content the
@@ -83,37 +96,44 @@ def deployed_layers(
         return {}, [_warning(sources, key, f"not looked up ({OFFLINE_ENV} is set)") for key in layers]
     from botocore.exceptions import BotoCoreError, ClientError
 
-    try:
-        import boto3
+    def unread(why: str) -> tuple[dict[str, DeployedLayer], list[SlsCdkError]]:
+        return {}, [_warning(sources, key, why) for key in layers]
 
-        cf = boto3.client("cloudformation", region_name=region, config=_config())
-        outputs = {
-            o["OutputKey"]: o.get("OutputValue", "")
-            for o in cf.describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])
-        }
-        bucket = (
-            named_bucket
-            or cf.describe_stack_resource(
-                StackName=stack, LogicalResourceId=naming.deployment_bucket_logical_id()
-            )["StackResourceDetail"]["PhysicalResourceId"]
-        )
+    try:
+        session = _session(region, profile, environ)
+        if session.get_credentials() is None:
+            return unread("no AWS credentials to read the deployed stack with")
+        endpoint = environ.get("AWS_ENDPOINT_URL") or None
+        cf = session.client("cloudformation", config=_config(), endpoint_url=endpoint)
+        described = cf.describe_stacks(StackName=stack)["Stacks"][0]
     except ClientError as exc:
         if "does not exist" in str(exc):
             return {}, []  # a first deploy: nothing to keep
-        return {}, [_warning(sources, key, f"the deployed stack could not be read ({exc})") for key in layers]
+        return unread(f"the deployed stack could not be read ({exc})")
     except BotoCoreError as exc:
-        return {}, [_warning(sources, key, f"the deployed stack could not be read ({exc})") for key in layers]
+        return unread(f"the deployed stack could not be read ({exc})")
+    outputs = {o["OutputKey"]: o.get("OutputValue", "") for o in described.get("Outputs", [])}
+    bucket = named_bucket or outputs.get(naming.deployment_bucket_output_logical_id())
+    if not bucket:
+        return unread("the deployed stack names no deployment bucket (ServerlessDeploymentBucketName)")
     found: dict[str, DeployedLayer] = {}
-    s3 = boto3.client("s3", region_name=region, config=_config())
+    warnings: list[SlsCdkError] = []
+    s3 = session.client("s3", config=_config(), endpoint_url=endpoint)
     for key, zip_path in layers.items():
-        s3_key = outputs.get(naming.layer_output_logical_ids(key)[2])
+        _, hash_id, key_id = naming.layer_output_logical_ids(key)
+        s3_key = outputs.get(key_id)
         if not s3_key:
             continue  # not a layer the deployed stack has
         try:
             body = s3.get_object(Bucket=bucket, Key=s3_key)["Body"].read()
-        except (ClientError, BotoCoreError):
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404"):
+                warnings.append(_warning(sources, key, f"s3://{bucket}/{s3_key} could not be read ({exc})"))
             continue  # the object is gone: uploading ours is the only way
+        except BotoCoreError as exc:
+            warnings.append(_warning(sources, key, f"s3://{bucket}/{s3_key} could not be read ({exc})"))
+            continue
         ours = _listing(zip_path)
         if ours is not None and ours == _listing(body):
-            found[key] = DeployedLayer(s3_key)
-    return found, []
+            found[key] = DeployedLayer(s3_key, outputs.get(hash_id) or None)
+    return found, warnings

@@ -31,7 +31,7 @@ from constructs_lib.errors import ConfigError, ErrorGroup, Location, SlsCdkError
 from constructs_lib.events.sites import CheckContext, EventSite, event_sites
 from constructs_lib.loader.artifacts import Packaged
 from constructs_lib.loader.build import shell_quoted_path
-from constructs_lib.loader.dotenv_plugin import read_dotenv
+from constructs_lib.loader.dotenv_plugin import use_dotenv
 from constructs_lib.loader.layer_takeover import DeployedLayer, deployed_layers
 from constructs_lib.loader.plugin_effects import apply_plugins
 from constructs_lib.loader.plugins import PluginNotice
@@ -50,18 +50,6 @@ from constructs_lib.plugins.step_functions import plugin_output
 from constructs_lib.plugins.warmup import add_warmers, remove_warmer_code
 
 __all__ = ["SERVICE_FILE_NAMES", "LoadedService", "Project", "find_project", "load_project", "load_service"]
-
-
-def _dotenv(folder: Path, stage: str, environ: Mapping[str, str]) -> dict[str, str]:
-    """v3's ``useDotenv``: ``.env.<stage>`` if present, else ``.env``, loaded with dotenv and
-    dotenv-expand as v3 loads it (lib/cli/load-dotenv.js): the environment given wins."""
-    for name in (f".env.{stage}", ".env"):
-        file = folder / name
-        if file.is_file():
-            loaded = dict(environ)
-            read_dotenv(file, loaded, expand=True, label=os.path.relpath(file))
-            return loaded
-    return dict(environ)
 
 
 def _parse(file: Path, label: str) -> tuple[dict[str, Any], SourceMap]:
@@ -90,6 +78,8 @@ class _Request:
     root: ProjectRoot
     known_stacks: Mapping[str, tuple[str, str]]
     allow_js: bool = False
+    lookups: bool = True
+    """Read the deployed stack for its layers (synth paths; not ``check`` / ``print``)."""
 
 
 def _resolve(
@@ -105,7 +95,7 @@ def _resolve(
     environ = dict(os.environ if req.env is None else req.env)
     raw_stage = plain_stage(data, req.stage)
     if data.get("useDotenv") is True:
-        environ = _dotenv(folder, raw_stage, environ)
+        environ = use_dotenv(folder, raw_stage, environ)
     ctx = ResolveContext(
         service_dir=folder,
         project_root=req.root.path,
@@ -189,6 +179,8 @@ def _deployed_layers(
     model: Service, stage: str, region: str, packaged: Packaged, sources: SourceMap, req: _Request
 ) -> tuple[dict[str, DeployedLayer], list[SlsCdkError]]:
     """The layers whose content the deployed stack already has (:mod:`.layer_takeover`)."""
+    if not req.lookups:
+        return {}, []
     bucket = model.provider.deployment_bucket
     return deployed_layers(
         naming.stack_name(model.service, stage, model.provider.stack_name),
@@ -196,6 +188,7 @@ def _deployed_layers(
         {key: art.zip for key, art in packaged.layers.items()},
         sources,
         named_bucket=bucket.name if bucket else None,
+        profile=model.provider.profile,
         env=req.env,
     )
 
@@ -215,6 +208,7 @@ def load_service(
     build: bool = False,
     strict: bool = False,
     allow_js: bool = False,
+    lookups: bool = True,
 ) -> LoadedService:
     """Load one serverless.yml: parse, resolve, validate, check, build hooks, package, images,
     safety warnings. Every user error of a stage is reported together (an :class:`ErrorGroup`).
@@ -231,7 +225,9 @@ def load_service(
     folder = file.parent
     label = os.path.relpath(file)
     root = decide_project_root(folder, compose_dir=project_root)
-    req = _Request(stage, region, options or {}, params or {}, env, root, known_stacks or {}, allow_js)
+    req = _Request(
+        stage, region, options or {}, params or {}, env, root, known_stacks or {}, allow_js, lookups
+    )
     data, sources = _parse(file, label)
     resolved, environ, resolution_notices = _resolve(data, sources, folder, req)
     merge_warnings = merge_arrays(resolved, sources)  # v3's mergeArrays: list-valued functions/resources
@@ -327,15 +323,17 @@ def load_project(
     build: bool = False,
     strict: bool = False,
     allow_js: bool = False,
+    lookups: bool = True,
 ) -> Project:
     """Load what ``path`` names: a service (file or folder) or a compose project.
 
     ``build`` runs each service's build hooks (in dependency order) before its artifacts are checked;
     ``strict`` makes every service's ``configValidationMode`` ``error``;
-    ``allow_js`` lets ``${file(x.js)}`` run with Node (``--allow-js``)."""
+    ``allow_js`` lets ``${file(x.js)}`` run with Node (``--allow-js``); ``lookups`` reads the
+    deployed stacks for their layers (as v3's package does; off for check and print)."""
     kind, file = find_project(path)
     load = functools.partial(
-        load_service, options=options, env=env, build=build, strict=strict, allow_js=allow_js
+        load_service, options=options, env=env, build=build, strict=strict, allow_js=allow_js, lookups=lookups
     )
     if kind == "service":
         svc = load(file, stage=stage, region=region, params=params)
@@ -373,25 +371,3 @@ def load_project(
         [*errors, *check_unique_stacks(services, compose), *check_output_refs(services, compose)]
     )
     return Project(root=compose.root, services=tuple(services), stage=compose_stage, compose=compose)
-
-
-def rebind_imports(service: LoadedService, replacements: Mapping[str, Any]) -> LoadedService:
-    """``service`` with each ``{"Fn::ImportValue": name}`` in ``replacements`` swapped (a compose
-    reference across regions becomes CDK's cross-region reader), re-validated, its functions and
-    event sites computed again from the new model."""
-
-    def swap(value: Any) -> Any:
-        if isinstance(value, dict):
-            if set(value) == {"Fn::ImportValue"} and value["Fn::ImportValue"] in replacements:
-                return replacements[value["Fn::ImportValue"]]
-            return {k: swap(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [swap(v) for v in value]
-        return value
-
-    data = swap(service.data)
-    model, _ = _validate(data, service.sources, config_validation_mode(data))
-    added = {k: v for k, v in service.model.layers.items() if k not in model.layers}  # by plugins
-    model = model.model_copy(update={"layers": {**model.layers, **added}}) if added else model
-    functions, sites = _computed(model, service.stage)
-    return dataclasses.replace(service, model=model, data=data, functions=functions, sites=sites)
