@@ -84,28 +84,36 @@ def test_deploy_service_deploy_function_logs_info_remove(
 
     config = project / "api" / "v1" / "test" / "serverless.yml"
     config.write_text(config.read_text().replace("memorySize: 128", "memorySize: 256", 1))
-    printed = _ok(_sls_cdk(["deploy", "function", "-f", "env", "--stage", "prod", *endpoint], env, project))
+    printed = _ok(
+        _sls_cdk(["test", "deploy", "function", "-f", "env", "--stage", "prod", *endpoint], env, project)
+    )
     assert "function env (test-prod-env) updated" in printed
     assert lam.get_function_configuration(FunctionName="test-prod-env")["MemorySize"] == 256
 
     # the emulator answers invocations without running the code (no Docker here)
     _moto_lambda_docker(url, False)
     try:
-        invoke = ["invoke", "-f", "env", "--data", '{"a": 1}', "--stage", "prod", *endpoint]
+        invoke = ["test", "invoke", "-f", "env", "--data", '{"a": 1}', "--stage", "prod", *endpoint]
         answer = _ok(_sls_cdk(invoke, env, project))
     finally:
         _moto_lambda_docker(url, True)
     assert answer.strip(), answer
     printed = _ok(_sls_cdk(["info", ".", "--stage", "prod"], {**env, "AWS_ENDPOINT_URL": url}, project))
     assert "stack: test-prod" in printed and "test-prod-env" in printed
-    _ok(_sls_cdk(["logs", "-f", "env", "--stage", "prod", "--startTime", "1h", *endpoint], env, project))
+    _ok(
+        _sls_cdk(
+            ["test", "logs", "-f", "env", "--stage", "prod", "--startTime", "1h", *endpoint], env, project
+        )
+    )
 
-    wrong = _sls_cdk(["deploy", "function", "-f", "evn", "--stage", "prod", *endpoint], env, project)
+    wrong = _sls_cdk(["test", "deploy", "function", "-f", "evn", "--stage", "prod", *endpoint], env, project)
     assert (
         wrong.returncode == 1
         and "no function 'evn'" in wrong.stderr
         and "did you mean 'env'?" in wrong.stderr
     )
+    both = _sls_cdk(["deploy", "function", "-f", "env", "--stage", "prod", *endpoint], env, project)
+    assert both.returncode == 1 and "services test, auth each have a function 'env'" in both.stderr
 
     packaged = _ok(
         _sls_cdk(["package", ".", "--stage", "prod", "--package", str(tmp_path / "pkg")], env, project)

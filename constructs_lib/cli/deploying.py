@@ -1,7 +1,8 @@
 """``sls``-shaped commands that deploy: ``deploy``, ``deploy function``, ``remove``, ``logs``,
 ``invoke``, over the pinned CDK CLI and boto3.
 
-* ``deploy [PATH]`` synthesizes (atomically) into ``--out`` and runs ``cdk deploy`` for each
+* ``deploy [PATH]`` runs the build hooks (as ``sls deploy`` runs the package lifecycle;
+  ``--no-build`` skips them), synthesizes (atomically) into ``--out`` and runs ``cdk deploy`` for each
   service's stack in compose order, with the flags v3's deploy-time settings imply
   (``deploymentMethod``, ``disableRollback``, ``cfnRole``, ``stackParameters``,
   ``notificationArns``; ``stackTags`` are in the assembly; ``provider.profile`` as the profile):
@@ -57,6 +58,9 @@ def add_deploy_commands(sub: Any) -> None:
     deploy.add_argument("--function", "-f", help="with `deploy function`: the function's key")
     deploy.add_argument(
         "--out", "-o", default="cdk.out", help="where the cloud assembly goes (default: cdk.out)"
+    )
+    deploy.add_argument(
+        "--no-build", dest="build", action="store_false", help="skip the build hooks (v3's deploy runs them)"
     )
     remove = sub.add_parser("remove", help="delete the stacks (like `sls remove`)")
     _aws_args(remove)

@@ -93,6 +93,18 @@ def cmd_takeover(args: argparse.Namespace) -> int:
     return 0
 
 
+def _role_arns(value: Any) -> list[str]:
+    """Literal role ARNs a resource names anywhere (a function's ``Role``, a schedule's or state
+    machine's ``RoleArn``, a target's): what CloudFormation passes (``iam:PassRole``)."""
+    if isinstance(value, dict):
+        return [arn for v in value.values() for arn in _role_arns(v)]
+    if isinstance(value, list):
+        return [arn for v in value for arn in _role_arns(v)]
+    if isinstance(value, str) and value.startswith("arn:") and ":iam::" in value and ":role/" in value:
+        return [value]
+    return []
+
+
 def cmd_policy(args: argparse.Namespace) -> int:
     """Print ``{"DeployerPolicy", "LambdaTrustPolicy", "Notes"}`` as JSON."""
     from constructs_lib import naming
@@ -133,11 +145,7 @@ def cmd_policy(args: argparse.Namespace) -> int:
             resource_types={r.get("Type", "") for r in resources.values()},
         )
         for res in resources.values():
-            role = (
-                res.get("Properties", {}).get("Role") if res.get("Type") == "AWS::Lambda::Function" else None
-            )
-            if isinstance(role, str):
-                target.roles_passed.append(role)
+            target.roles_passed.extend(_role_arns(res.get("Properties", {})))
             if res.get("Type") == "AWS::IAM::Role":
                 name = res["Properties"].get("RoleName")
                 if name is None:  # CloudFormation names it <stack>-<logical id>-<random>
