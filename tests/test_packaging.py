@@ -11,7 +11,7 @@ import pytest
 from constructs_lib.errors import SlsCdkError
 from constructs_lib.loader.packaging import glob_to_regex, select_files
 from constructs_lib.loader.project import load_service
-from tests.helpers import synth
+from tests.helpers import REFERENCE, synth
 
 SERVICE = """\
 service: pkg
@@ -456,3 +456,29 @@ def test_a_zip_bomb_is_refused_from_its_central_directory_fast_and_small(tmp_pat
     text = "\n".join(p.format() for p in problems)
     assert "a zip bomb" in text and "unzips to 4096.0 MB; Lambda's limit is 250 MB" in text
     assert elapsed < 0.5 and peak < 2 * 1024 * 1024
+
+
+def test_a_layer_a_packaging_plugin_adds_is_inspected_like_ours(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a plugin zips goes through the same entry checks as our zips: an entry climbing out
+    with '..' is a located error (at the plugins listing), nothing written."""
+    import zipfile
+
+    from constructs_lib.config.model import Layer
+    from constructs_lib.errors import SlsCdkError
+    from constructs_lib.loader import steps
+    from constructs_lib.loader.project import load_project
+    from constructs_lib.packaging_plugins import AddedLayer, PluginOutput
+
+    bad = tmp_path / "pythonRequirements.zip"
+    with zipfile.ZipFile(bad, "w") as zf:
+        zf.writestr("python/../../evil.py", "x")
+    layer = Layer.model_validate({"package": {"artifact": ".serverless/pythonRequirements.zip"}})
+    output = PluginOutput(layers={"pythonRequirements": AddedLayer(layer, bad, ".serverless/x.zip")})
+    monkeypatch.setattr(steps, "_run_plugins", lambda *args: [("serverless-python-requirements", output)])
+    with pytest.raises(SlsCdkError) as raised:
+        load_project(REFERENCE / "f21-provider-string")
+    assert "pythonRequirements.zip': entry 'python/../../evil.py' climbs out of the archive" in str(
+        raised.value
+    )

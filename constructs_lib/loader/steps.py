@@ -26,6 +26,7 @@ from constructs_lib.loader.resources_check import check_resources
 from constructs_lib.loader.service import LayerArtifact
 from constructs_lib.loader.stack_checks import check_stack
 from constructs_lib.loader.v3_schema import v3_schema_findings
+from constructs_lib.loader.zip_checks import zip_problems
 from constructs_lib.packaging_plugins import (
     BuildContext,
     PluginOutput,
@@ -192,10 +193,14 @@ def package(
     ErrorGroup.raise_if_any(check_artifacts(model, functions, folder, sources, config_file, root, built))
     new_model, new_functions = apply_outputs(model, functions, [out for _, out in outputs])
     packaged = package_service(model, new_functions, folder, ctx.region, config_file, built)
+    added_errors: list[SlsCdkError] = []
     for _, out in outputs:
         for key, added in out.layers.items():
             packaged.layers[key] = LayerArtifact(added.zip, added.as_written)
+            # a plugin's layer is inspected as ours are (entries, sizes), located at its listing
+            added_errors.extend(zip_problems(added.zip, f"{key}.zip", ("plugins",), sources))
     errors, warnings = inspect_packaged(model, new_functions, packaged, folder, sources, config_file)
+    errors[:0] = added_errors
     ErrorGroup.raise_if_any(errors)
     notices = [PluginNotice(name, text) for name, out in outputs for text in out.notices]
     plugin_warnings = [w for _, out in outputs for w in out.warnings]
