@@ -15,9 +15,6 @@ if TYPE_CHECKING:
 
 __all__ = ["add_preflight_methods", "event_cors"]
 
-#: what ``ANY`` stands for in ``Access-Control-Allow-Methods``
-_ANY_METHODS = "DELETE,GET,HEAD,PATCH,POST,PUT"
-
 
 def _union(*lists: list[Any] | None) -> list[Any]:
     out: list[Any] = []
@@ -102,7 +99,7 @@ def _headers(config: dict[str, Any], origin: str | None) -> dict[str, str]:
         headers["Cache-Control"] = f"'{config['cacheControl']}'"
     if "ANY" in config["methods"]:
         headers["Access-Control-Allow-Methods"] = headers["Access-Control-Allow-Methods"].replace(
-            "ANY", _ANY_METHODS, 1
+            "ANY", plan.ANY_METHODS, 1
         )
     return headers
 
@@ -126,36 +123,8 @@ def _add_preflight(api: RestApi, path: str, config: dict[str, Any]) -> None:
     origin, origins = _origins(config)
     headers = _headers(config, origin)
     api.method_ids.append(method_id)
-    response = {
-        "StatusCode": "200",
-        "ResponseParameters": {f"method.response.header.{h}": v for h, v in headers.items()},
-        "ResponseTemplates": {"application/json": _origin_template(origins)},
-    }
     api.add(
-        method_id,
-        {
-            "Type": "AWS::ApiGateway::Method",
-            "Properties": {
-                "AuthorizationType": "NONE",
-                "HttpMethod": "OPTIONS",
-                "MethodResponses": [
-                    {
-                        "StatusCode": "200",
-                        "ResponseParameters": {f"method.response.header.{h}": True for h in headers},
-                        "ResponseModels": {},
-                    }
-                ],
-                "RequestParameters": {},
-                "Integration": {
-                    "Type": "MOCK",
-                    "RequestTemplates": {"application/json": "{statusCode:200}"},
-                    "ContentHandling": "CONVERT_TO_TEXT",
-                    "IntegrationResponses": [response],
-                },
-                "ResourceId": api.resource_ids[path],
-                "RestApiId": api.ref,
-            },
-        },
+        method_id, plan.preflight_method(headers, _origin_template(origins), api.resource_ids[path], api.ref)
     )
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # config.model imports the event registry, which imports this
     from constructs_lib.config.model import ApiGatewayConfig, ApiKey, Provider, UsagePlan
 
 __all__ = [
+    "ANY_METHODS",
     "KeyPlan",
     "NewResource",
     "PlannedKey",
@@ -27,6 +28,7 @@ __all__ = [
     "method_logical_id",
     "new_resources",
     "prefixes",
+    "preflight_method",
 ]
 
 
@@ -184,3 +186,42 @@ def key_plan(gateway: ApiGatewayConfig | None) -> KeyPlan | None:
                 )
             )
     return KeyPlan(plans, several, planned, unknown)
+
+
+#: what ``ANY`` stands for in a CORS preflight's ``Access-Control-Allow-Methods``
+ANY_METHODS = "DELETE,GET,HEAD,PATCH,POST,PUT"
+
+
+def preflight_method(
+    headers: dict[str, str], response_template: str, resource_id: Any, api_ref: Any
+) -> dict[str, Any]:
+    """v3's CORS preflight: an ``OPTIONS`` method answering ``headers`` from a MOCK integration
+    (serverless-step-functions writes the same one for its http events)."""
+    response = {
+        "StatusCode": "200",
+        "ResponseParameters": {f"method.response.header.{h}": v for h, v in headers.items()},
+        "ResponseTemplates": {"application/json": response_template},
+    }
+    return {
+        "Type": "AWS::ApiGateway::Method",
+        "Properties": {
+            "AuthorizationType": "NONE",
+            "HttpMethod": "OPTIONS",
+            "MethodResponses": [
+                {
+                    "StatusCode": "200",
+                    "ResponseParameters": {f"method.response.header.{h}": True for h in headers},
+                    "ResponseModels": {},
+                }
+            ],
+            "RequestParameters": {},
+            "Integration": {
+                "Type": "MOCK",
+                "RequestTemplates": {"application/json": "{statusCode:200}"},
+                "ContentHandling": "CONVERT_TO_TEXT",
+                "IntegrationResponses": [response],
+            },
+            "ResourceId": resource_id,
+            "RestApiId": api_ref,
+        },
+    }

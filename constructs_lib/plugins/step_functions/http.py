@@ -10,6 +10,7 @@ from typing import Any
 
 from constructs_lib import naming
 from constructs_lib.config.data import JsonValue
+from constructs_lib.events.http.plan import ANY_METHODS, preflight_method
 from constructs_lib.plugins.step_functions.context import Context
 from constructs_lib.plugins.step_functions.model import HttpCors, HttpEvent
 
@@ -208,37 +209,9 @@ def _preflight(cors: _Cors, resource_id: JsonValue, api_ref: JsonValue) -> dict[
         headers["Access-Control-Max-Age"] = f"'{cors.max_age}'"
     if "ANY" in cors.methods:
         headers["Access-Control-Allow-Methods"] = headers["Access-Control-Allow-Methods"].replace(
-            "ANY", "DELETE,GET,HEAD,PATCH,POST,PUT", 1
+            "ANY", ANY_METHODS, 1
         )
-    return {
-        "Type": "AWS::ApiGateway::Method",
-        "Properties": {
-            "AuthorizationType": "NONE",
-            "HttpMethod": "OPTIONS",
-            "MethodResponses": [
-                {
-                    "StatusCode": "200",
-                    "ResponseParameters": {f"method.response.header.{h}": True for h in headers},
-                    "ResponseModels": {},
-                }
-            ],
-            "RequestParameters": {},
-            "Integration": {
-                "Type": "MOCK",
-                "RequestTemplates": {"application/json": "{statusCode:200}"},
-                "ContentHandling": "CONVERT_TO_TEXT",
-                "IntegrationResponses": [
-                    {
-                        "StatusCode": "200",
-                        "ResponseParameters": {f"method.response.header.{h}": v for h, v in headers.items()},
-                        "ResponseTemplates": {"application/json": ""},
-                    }
-                ],
-            },
-            "ResourceId": resource_id,
-            "RestApiId": api_ref,
-        },
-    }
+    return preflight_method(headers, "", resource_id, api_ref)
 
 
 def http_parts(
