@@ -50,7 +50,7 @@ from constructs_lib.config.data import JsonObject
 from constructs_lib.config.model import EffectiveFunction, Layer, Service
 from constructs_lib.config.source import SourceMap
 from constructs_lib.config.validate import ValidationMode
-from constructs_lib.errors import BuildError, SlsCdkError
+from constructs_lib.errors import BuildError, Location, SlsCdkError
 
 __all__ = [
     "REGISTRY",
@@ -181,14 +181,17 @@ def run_tool(
     path: Sequence[str | int] = (),
     timeout: float = TOOL_TIMEOUT_S,
     what: str | None = None,
+    location: Location | None = None,
+    shown: str | None = None,
 ) -> str:
     """Run one build tool (no shell), its output captured; return its output. Failure (exit code,
-    missing tool, timeout) raises :class:`BuildError` at ``path`` naming ``function`` (or
-    ``what`` is built, e.g. the zip several functions share), ``tool``, the command and the last
-    lines of its output."""
-    command = " ".join(argv)
+    missing tool, timeout) raises :class:`BuildError` at ``path`` (or ``location``) naming
+    ``function`` (or ``what`` is built, e.g. the zip several functions share), ``tool``, the
+    command (``shown``: in the user's words, else ``argv``) and the last lines of its output."""
+    command = shown or " ".join(argv)
     built = what or f"function {function!r}"
-    location = ctx.sources.locate(tuple(path)) if ctx is not None and path else None
+    if location is None and ctx is not None and path:
+        location = ctx.sources.locate(tuple(path))
 
     def failed(why: str, output: str) -> BuildError:
         tail = collections.deque(output.splitlines(), maxlen=_TAIL_LINES)

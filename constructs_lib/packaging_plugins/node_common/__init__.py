@@ -14,7 +14,6 @@ import atexit
 import os
 import shutil
 import stat
-import subprocess
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -42,7 +41,6 @@ __all__ = [
 REPOSITORY = Path(__file__).resolve().parents[3]
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _TOOL_TIMEOUT_S = 30 * 60
-_TAIL_LINES = 20
 _work: Path | None = None
 
 Locate = Callable[[Sequence[str | int]], Location]
@@ -147,41 +145,21 @@ def run_tool(
     location: Location | None,
     path: Sequence[str | int],
 ) -> None:
-    """Run one tool, its output captured, inside one progress line (``build: <function>: <tool>``);
-    a failure is a located :class:`BuildError` naming the function, the tool, the command
-    (``shown``: what the tool was asked, in the user's words) and the last lines of its output."""
+    """The seam's :func:`~constructs_lib.packaging_plugins.run_tool` inside one progress line
+    (``build: <function>: <tool>``); ``shown`` is what the tool was asked, in the user's words."""
     from constructs_lib.packaging_plugins import progress
+    from constructs_lib.packaging_plugins import run_tool as run
 
     with progress(f"{function}: {tool}"):
-        try:
-            done = subprocess.run(
-                list(argv),
-                cwd=cwd,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                errors="replace",
-                timeout=_TOOL_TIMEOUT_S,
-                check=False,
-                start_new_session=True,
-            )
-        except FileNotFoundError:
-            raise BuildError(
-                f"building function {function!r}: {argv[0]} is not on PATH", location=location, path=path
-            ) from None
-        except subprocess.TimeoutExpired:
-            raise BuildError(
-                f"building function {function!r}: {tool} did not finish within {_TOOL_TIMEOUT_S} s: {shown}",
-                location=location,
-                path=path,
-            ) from None
-    if done.returncode != 0:
-        tail = "\n    ".join(done.stdout.strip().splitlines()[-_TAIL_LINES:]) or "(no output)"
-        raise BuildError(
-            f"building function {function!r}: {tool} failed with exit code {done.returncode}: {shown}",
-            location=location,
+        run(
+            argv,
+            cwd=cwd,
+            function=function,
+            tool=tool,
             path=path,
-            hint=f"last lines of its output:\n    {tail}",
+            location=location,
+            shown=shown,
+            timeout=_TOOL_TIMEOUT_S,
         )
 
 
