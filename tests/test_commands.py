@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -105,6 +107,20 @@ def test_deploy_service_deploy_function_logs_info_remove(
             ["test", "logs", "-f", "env", "--stage", "prod", "--startTime", "1h", *endpoint], env, project
         )
     )
+    follow = ["test", "logs", "-f", "env", "--tail", "--interval", "200", "--stage", "prod", *endpoint]
+    tail = subprocess.Popen(
+        [sys.executable, "-m", "constructs_lib", *follow],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(6)  # it polls until Ctrl-C, as sls logs --tail does
+    assert tail.poll() is None, tail.communicate()
+    tail.send_signal(signal.SIGINT)
+    _, tail_err = tail.communicate(timeout=30)
+    assert tail.returncode == 130 and "Traceback" not in tail_err, tail_err
 
     wrong = _sls_cdk(["test", "deploy", "function", "-f", "evn", "--stage", "prod", *endpoint], env, project)
     assert (
@@ -136,3 +152,11 @@ def test_a_missing_cdk_cli_is_named_with_its_install_command(
     with pytest.raises(SlsCdkError, match="the CDK CLI is not installed") as raised:
         deploying.cdk_cli(Project(root=tmp_path, services=(), stage="dev"))
     assert "npm install --save-dev aws-cdk@" in str(raised.value.hint)
+
+
+@pytest.mark.parametrize("command", ["deploy", "remove", "invoke", "logs"])
+def test_each_command_has_help_with_examples(command: str) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "constructs_lib", command, "--help"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert run.returncode == 0 and "examples:\nsls-cdk " in run.stdout, run.stdout

@@ -45,9 +45,36 @@ __all__ = [
 ]
 
 
+#: what each command's --help shows under "examples:"
+_EXAMPLES = {
+    "deploy": (
+        "sls-cdk deploy --stage prod              # every service of the project here\n"
+        "sls-cdk auth deploy --stage prod         # one compose service\n"
+        "sls-cdk deploy function -f hello         # code and configuration only\n"
+        "sls-cdk deploy --endpoint-url http://127.0.0.1:5000   # a local emulator"
+    ),
+    "remove": "sls-cdk remove --stage dev\nsls-cdk auth remove",
+    "invoke": (
+        'sls-cdk invoke -f hello --data \'{"name": "x"}\'\nsls-cdk invoke -f hello --path event.json --log'
+    ),
+    "logs": "sls-cdk logs -f hello --startTime 30m\nsls-cdk logs -f hello --tail --filter ERROR",
+}
+
+
+def _parser(sub: Any, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name,
+        epilog=f"examples:\n{_EXAMPLES[name]}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **kwargs,
+    )
+    return parser
+
+
 def add_deploy_commands(sub: Any) -> None:
     """The parsers of this module's commands, on ``sub`` (argparse subparsers)."""
-    deploy = sub.add_parser(
+    deploy = _parser(
+        sub,
         "deploy",
         help="synthesize and deploy with the CDK CLI, v3's deploy settings applied (like `sls deploy`)",
         description="sls-cdk deploy [PATH] [--stage S]; sls-cdk SERVICE deploy (compose); "
@@ -62,12 +89,12 @@ def add_deploy_commands(sub: Any) -> None:
     deploy.add_argument(
         "--no-build", dest="build", action="store_false", help="skip the build hooks (v3's deploy runs them)"
     )
-    remove = sub.add_parser("remove", help="delete the stacks (like `sls remove`)")
+    remove = _parser(sub, "remove", help="delete the stacks (like `sls remove`)")
     _aws_args(remove)
     remove.add_argument(
         "--out", "-o", default="cdk.out", help="where the cloud assembly goes (default: cdk.out)"
     )
-    invoke = sub.add_parser("invoke", help="invoke a deployed function (like `sls invoke -f NAME`)")
+    invoke = _parser(sub, "invoke", help="invoke a deployed function (like `sls invoke -f NAME`)")
     _aws_args(invoke)
     invoke.add_argument("--function", "-f", required=True, help="the function's key")
     invoke.add_argument("--data", "-d", help="the event: JSON, else sent as a JSON string")
@@ -76,11 +103,15 @@ def add_deploy_commands(sub: Any) -> None:
         "--type", "-t", default="RequestResponse", choices=("RequestResponse", "Event", "DryRun")
     )
     invoke.add_argument("--log", "-l", action="store_true", help="print the end of the function's log")
-    logs = sub.add_parser("logs", help="a function's log events (like `sls logs -f NAME`)")
+    logs = _parser(sub, "logs", help="a function's log events (like `sls logs -f NAME`)")
     _aws_args(logs)
     logs.add_argument("--function", "-f", required=True, help="the function's key")
     logs.add_argument("--startTime", dest="start_time", help="epoch milliseconds or e.g. 30m, 2h, 1d ago")
     logs.add_argument("--filter", help="a CloudWatch Logs filter pattern")
+    logs.add_argument("--tail", "-t", action="store_true", help="keep printing new events until Ctrl-C")
+    logs.add_argument(
+        "--interval", "-i", type=int, default=1000, help="with --tail: milliseconds between reads"
+    )
 
 
 def _aws_args(parser: argparse.ArgumentParser) -> None:

@@ -138,7 +138,19 @@ def _start(value: str | None) -> int:
     return now - int(match[1]) * unit * 1000
 
 
+def _events(logs: Any, query: dict[str, Any]) -> int:
+    """Print the log events ``query`` selects; the newest timestamp seen (0: none)."""
+    newest = 0
+    for page in logs.get_paginator("filter_log_events").paginate(**query):
+        for event in page.get("events", []):
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(event["timestamp"] / 1000))
+            print(f"{stamp} {event.get('logStreamName', '')} {event['message'].rstrip()}", flush=True)
+            newest = max(newest, int(event["timestamp"]))
+    return newest
+
+
 def print_logs(project: Project, args: argparse.Namespace, services: Sequence[LoadedService]) -> int:
+    """``sls logs -f NAME``; with ``--tail``, new events every ``--interval`` ms until Ctrl-C."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     svc, fn = _find(services, args.function)
@@ -148,17 +160,18 @@ def print_logs(project: Project, args: argparse.Namespace, services: Sequence[Lo
     if args.filter:
         query["filterPattern"] = args.filter
     try:
-        for page in logs.get_paginator("filter_log_events").paginate(**query):
-            for event in page.get("events", []):
-                stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(event["timestamp"] / 1000))
-                print(f"{stamp} {event.get('logStreamName', '')} {event['message'].rstrip()}")
+        while True:
+            newest = _events(logs, query)
+            if not args.tail:
+                return 0
+            query["startTime"] = max(query["startTime"], newest + 1)
+            time.sleep(args.interval / 1000)
     except (ClientError, BotoCoreError) as exc:
         if "ResourceNotFoundException" in str(exc):
             raise SlsCdkError(
                 f"no log group {group}: the function has not logged yet (or is not deployed)"
             ) from None
         raise SlsCdkError(f"{group}: {exc}") from None
-    return 0
 
 
 def _payload(args: argparse.Namespace) -> bytes:
