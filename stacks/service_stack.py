@@ -10,7 +10,7 @@ that bucket under ``serverless/<service>/<stage>/`` with the caller's credential
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
 from aws_cdk import (
@@ -29,7 +29,7 @@ from constructs_lib import events, naming
 from constructs_lib.config.variables.pseudo import any_marked, as_placeholders
 from constructs_lib.constructs.assets import ASSET_LOCATION
 from constructs_lib.constructs.deployment_bucket import ServerlessDeploymentBucket
-from constructs_lib.constructs.function import ServerlessFunction
+from constructs_lib.constructs.function import FunctionModel, ServerlessFunction
 from constructs_lib.constructs.http_api import DEFAULT_ACCESS_LOG_FORMAT, HttpApiAccessLogs, ServiceHttpApi
 from constructs_lib.constructs.iam_role import ServiceRole, service_generates_role
 from constructs_lib.constructs.layer import ServerlessLayer
@@ -38,6 +38,7 @@ from constructs_lib.constructs.raw import RawResources
 from constructs_lib.constructs.resources import merge_resources
 from constructs_lib.errors import SlsCdkError
 from constructs_lib.events.build_context import BuildContext
+from constructs_lib.loader.python_service import python_service
 from constructs_lib.loader.service import LoadedService
 from constructs_lib.plugins.iam_roles_per_function.roles import add_function_roles
 from constructs_lib.plugins.step_functions.rest import has_http_events
@@ -72,30 +73,49 @@ def synthesizer_for(service: LoadedService) -> IStackSynthesizer:
 
 
 class ServiceStack(Stack):
-    """One service. ``functions`` maps function keys to their constructs.
+    """One service as one stack, named like v3's (``id`` defaults to its stack name).
+
+    ``service`` is a loaded serverless.yml (:func:`~constructs_lib.loader.project.load_service`)
+    or, for a service written in Python, its name: then ``stage`` (default ``dev``), ``region`` and
+    ``provider`` (settings as serverless.yml writes them) complete it. ``functions`` maps function
+    keys to their constructs (``aws_lambda.IFunction`` each); ``http_api`` is the service's HTTP
+    API, made on first use. Other keyword arguments are ``aws_cdk.Stack``'s.
 
     Built in v3's order: deployment bucket, generated role, layers, functions (two steps, see
     :class:`~constructs_lib.function.ServerlessFunction`), events, then ``resources`` merged last.
     """
 
-    def __init__(self, scope: Construct, *, service: LoadedService, **kwargs: Any) -> None:
-        model = service.model
-        provider = model.provider
+    def __init__(
+        self,
+        scope: Construct,
+        id: str | None = None,
+        *,
+        service: LoadedService | str,
+        stage: str | None = None,
+        region: str | None = None,
+        provider: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if isinstance(service, str):
+            service = python_service(service, stage=stage, region=region, provider=provider)
+        elif stage is not None or region is not None or provider is not None:
+            raise ValueError("stage, region and provider come from the loaded service: load it with them")
+        settings = service.model.provider
         given_synthesizer = kwargs.pop("synthesizer", None)
         synthesizer = given_synthesizer or synthesizer_for(service)
         if any_marked(service.data):  # ${aws:accountId} inside strings: written as Fn::Sub
             synthesizer = MarkerRewriting(synthesizer)
         super().__init__(
             scope,
-            service.stack_name,
+            id or service.stack_name,
             stack_name=service.stack_name,
             description=STACK_DESCRIPTION,
             synthesizer=synthesizer,
             env=kwargs.pop("env", None) or Environment(region=service.region),
             # stack tags are deploy-time settings (cdk deploy --tags); an intrinsic value is passed
             # on as written, as v3 passes it to CloudFormation
-            tags=cast(dict[str, str], {"STAGE": service.stage, **(provider.stack_tags or {})}),
-            notification_arns=provider.notification_arns,
+            tags=cast(dict[str, str], {"STAGE": service.stage, **(settings.stack_tags or {})}),
+            notification_arns=settings.notification_arns,
             **kwargs,
         )
         self.template_options.template_format_version = TEMPLATE_FORMAT_VERSION
@@ -103,7 +123,7 @@ class ServiceStack(Stack):
         bucket_name, prefix = asset_location(service)
         if given_synthesizer is None and bucket_name and "${" not in bucket_name:
             self.__dict__[ASSET_LOCATION] = (bucket_name, prefix)  # add_zip_asset computes keys locally
-        self.deployment_method = provider.deployment_method
+        self.deployment_method = settings.deployment_method
         self._http_api: ServiceHttpApi | None = None
         v3_bucket = self._deployment_bucket()
         self.role = self._role()
@@ -116,9 +136,9 @@ class ServiceStack(Stack):
         add_function_roles(self, service=service, shared=self.role, functions=self.functions, raw=self.raw)
         keep_empty_depends_on(self.raw, empty_depends_on)
         self._bucket_output(v3_bucket)
-        if model.resources is not None:
+        if service.model.resources is not None:
             with self._located():
-                merge_resources(self, model.resources)
+                merge_resources(self, service.model.resources)
 
     # ---- the steps, in v3's order ----------------------------------------------------------------
     def _deployment_bucket(self) -> str | dict[str, Any]:
@@ -176,18 +196,19 @@ class ServiceStack(Stack):
         functions: dict[str, ServerlessFunction] = {}
         for key, props in service.functions.items():
             image = service.images.get(key)
-            functions[key] = ServerlessFunction(
-                self,
-                naming.function_logical_id_prefix(key),
-                props=props,
-                artifact=None if image else service.function_artifact(key),
-                image=image,
-                service=service.name,
-                stage=service.stage,
+            model = FunctionModel(
+                props,
+                None if image else service.function_artifact(key),
+                service.name,
+                service.stage,
                 role=self.role,
                 layers=layer_inputs,
                 functions=functions.get,
                 defer_completion=True,
+                image=image,
+            )
+            functions[key] = ServerlessFunction(
+                self, naming.function_logical_id_prefix(key), from_model=model
             )
         for fn in functions.values():
             fn.complete()
@@ -275,6 +296,22 @@ class ServiceStack(Stack):
             if isinstance(child, CfnResource) and self.resolve(child.logical_id) == logical_id:
                 return child
         raise KeyError(logical_id)
+
+    def generated_role(self) -> ServiceRole:
+        """The service's ``IamRoleLambdaExecution``, made now if no function of the YAML needed it
+        (a function written in Python without a role of its own uses it)."""
+        if self.role is None:
+            provider = self.service.model.provider
+            self.role = ServiceRole(
+                self,
+                "IamRoleLambdaExecution",
+                service=self.service.name,
+                stage=self.service.stage,
+                provider=provider,
+                functions=[],
+                any_vpc=False,
+            )
+        return self.role
 
     @property
     def http_api(self) -> ServiceHttpApi:

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cdk import App, Stack
-from aws_cdk.assertions import Template
 
 from constructs_lib.config.aws_lookup import AwsLookup, resolve_image
-from constructs_lib.config.model import EffectiveFunction, Provider
-from constructs_lib.constructs.function import ServerlessFunction
-from constructs_lib.constructs.iam_role import ServiceRole
 from constructs_lib.errors import VariableError
 from tests.helpers import SEED, ensure_seed_built
 
@@ -57,68 +51,6 @@ def test_image_tag_is_resolved_to_its_digest(ecr: Any) -> None:
     assert sha == digest.removeprefix("sha256:")
     with pytest.raises(VariableError, match="must be the stack's region"):
         resolve_image(uri, "eu-west-1")
-
-
-def _function(**overrides: Any) -> EffectiveFunction:
-    base: dict[str, Any] = {
-        "key": "api",
-        "name": "shop-dev-api",
-        "handler": "bootstrap",
-        "runtime": "provided.al2023",
-        "memory_size": 256,
-        "timeout": 10,
-        "architecture": "arm64",
-        "description": None,
-        "environment": {"MODE": "python"},
-        "log_retention_in_days": 1,
-        "role": None,
-        "url": None,
-        "events": (),
-        "artifact": None,
-        "version": True,
-    }
-    return EffectiveFunction(**{**base, **overrides})
-
-
-def test_constructs_compose_in_plain_python() -> None:
-    """No YAML: a stack, the generated role and a function, as a developer would write them."""
-    ensure_seed_built()
-    app = App(outdir=tempfile.mkdtemp(prefix="sls-cdk-py-"))
-    stack = Stack(app, "shop-dev")
-    fn = _function(tracing="Active")
-    role = ServiceRole(
-        stack,
-        "Role",
-        service="shop",
-        stage="dev",
-        provider=Provider(name="aws"),
-        functions=[fn],
-        any_vpc=False,
-    )
-    ServerlessFunction(
-        stack,
-        "Api",
-        props=fn,
-        artifact=Path(SEED / "api" / "v1" / "test" / "boot.zip"),
-        service="shop",
-        stage="dev",
-        role=role,
-    )
-    template = Template.from_stack(stack)
-    template.has_resource_properties(
-        "AWS::Lambda::Function",
-        {
-            "FunctionName": "shop-dev-api",
-            "Role": {"Fn::GetAtt": ["IamRoleLambdaExecution", "Arn"]},
-            "TracingConfig": {"Mode": "Active"},
-            "Environment": {"Variables": {"MODE": "python"}},
-        },
-    )
-    statements = template.to_json()["Resources"]["IamRoleLambdaExecution"]["Properties"]["Policies"][0][
-        "PolicyDocument"
-    ]["Statement"]
-    assert statements[-1]["Action"] == ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
-    assert template.to_json()["Resources"]["ApiLogGroup"]["Properties"]["RetentionInDays"] == 1
 
 
 def test_artifact_on_s3_is_downloaded_at_synth(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -174,27 +106,3 @@ def test_logging_config_merges_function_over_provider(tmp_path: Path) -> None:
         "LogFormat": "JSON",
         "ApplicationLogLevel": "WARN",
     }
-
-
-def test_python_callers_get_value_errors_not_config_errors() -> None:
-    """Built from Python (no loader), a function without any role, or with a file system but no
-    VPC, is a programming error: a ValueError naming the fix, never a YAML-located ConfigError."""
-    from constructs_lib.config.model import FileSystemConfig
-
-    ensure_seed_built()
-    artifact = Path(SEED / "api" / "v1" / "test" / "boot.zip")
-    stack = Stack(App(outdir=tempfile.mkdtemp(prefix="sls-cdk-py-")), "shop-dev")
-    with pytest.raises(ValueError, match="has no role"):
-        ServerlessFunction(stack, "A", props=_function(), artifact=artifact, service="shop", stage="dev")
-    efs = FileSystemConfig(
-        arn="arn:aws:elasticfilesystem:us-east-1:1:access-point/fsap-1", localMountPath="/mnt/x"
-    )
-    with pytest.raises(ValueError, match="fileSystemConfig needs a vpc"):
-        ServerlessFunction(
-            stack,
-            "B",
-            props=_function(key="b", role="arn:aws:iam::123456789012:role/r", file_system_config=efs),
-            artifact=artifact,
-            service="shop",
-            stage="dev",
-        )

@@ -33,8 +33,8 @@ def _bucket_arn(suffix: str) -> dict[str, Any]:
 
 
 class ServerlessDeploymentBucket(Construct):
-    def __init__(self, scope: Construct, id_: str, *, options: DeploymentBucket | None) -> None:
-        super().__init__(scope, id_)
+    def __init__(self, scope: Construct, id: str, *, options: DeploymentBucket | None) -> None:
+        super().__init__(scope, id)
         options = options or DeploymentBucket()
         self.cfn_bucket = s3.CfnBucket(self, "Resource")
         props: dict[str, Any] = {

@@ -19,7 +19,6 @@ from aws_cdk import aws_lambda as lambda_
 from constructs_lib import naming
 from constructs_lib.config.model import DestinationTarget
 from constructs_lib.constructs.overrides import override_property
-from constructs_lib.constructs.placement import stack_of
 
 if TYPE_CHECKING:
     from constructs_lib.constructs.function import ServerlessFunction
@@ -68,10 +67,10 @@ def add_event_invoke_config(
             if target is None:
                 continue
             destination_config[field] = {"Destination": _destination_arn(function, siblings, target)}
-            if p.role is None and function.role is not None:
-                _destination_permission(function, function.role, siblings, target)
+            if p.role is None and function.generated_role is not None:
+                _destination_permission(function, function.generated_role, siblings, target)
     config = lambda_.CfnEventInvokeConfig(
-        stack_of(function),
+        function.home,
         naming.lambda_event_config_logical_id(p.key),
         function_name=function.cfn_function.ref,
         qualifier=function.target_alias[0] if function.target_alias else "$LATEST",

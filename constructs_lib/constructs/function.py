@@ -1,4 +1,4 @@
-"""``ServerlessFunction``: one Serverless v3 function as CloudFormation, with v3's logical IDs.
+"""``ServerlessFunction``: one Serverless v3 function as CloudFormation, usable as an ``IFunction``.
 
 It makes the log group (``<F>LogGroup``), the function (``<F>LambdaFunction``), the retained
 version (``<F>LambdaVersion<digest>``) with its ``QualifiedArn`` output, the provisioned-concurrency
@@ -6,118 +6,193 @@ or SnapStart alias, the event invoke config (``<F>LambdaEvConf``, see
 :mod:`~constructs_lib.constructs.event_invoke_config`) and optionally a function URL
 (:class:`~constructs_lib.constructs.function_url.ServerlessFunctionUrl`).
 
-The function's properties are computed once, as the dict v3 writes (:meth:`properties`), and put
-on a ``CfnFunction`` as raw CloudFormation: values may be intrinsics, tag order is v3's, and the
-same dict feeds the version digest, so the version's logical ID matches v3's byte for byte.
+It is an ``aws_lambda.FunctionBase``: ``grant_invoke``, ``add_event_source``, ``add_permission``,
+``metric_*``, ``connections`` and L2 grants (``bucket.grant_read(fn)``) work as on
+``lambda_.Function``; grants to the generated role become statements of its policy
+(:mod:`~constructs_lib.constructs.grants`).
+
+**Logical IDs.** Built from serverless.yml (``ServiceStack``), a function's resources sit directly
+under the stack with v3's logical IDs, the migration promise. Written in Python, they sit under
+the construct and get CDK's path-based IDs, so the construct nests anywhere and may be used many
+times in one stack; ``v3_logical_ids=True`` asks for v3's IDs instead. Physical names follow v3
+either way: ``<service>-<stage>-<key>``, the key being the construct's path in its stack.
+
+The function's properties are computed once, as the dict v3 writes
+(:func:`~constructs_lib.constructs.function_cfn.v3_properties`), and put on a ``CfnFunction`` as raw
+CloudFormation: values may be intrinsics, tag order is v3's, and the same dict feeds the version
+digest, so the version's logical ID matches v3's byte for byte. Typed properties set later (by
+you or an Aspect) still win (:mod:`~constructs_lib.constructs.l1_sync`).
 
 v3 compiles functions concurrently: everything up to the version hash runs for all functions
-first, the rest (version, aliases, URL, event invoke config) afterwards. The order in which IAM
-statements land in the generated role follows from that, so the construct has the same two steps:
+first, the rest (version, aliases, URL, event invoke config) afterwards; hence the two steps,
 ``__init__`` and :meth:`complete` (called right away unless ``defer_completion`` is set).
-Usable from plain Python: pass an :class:`~constructs_lib.config.model.EffectiveFunction`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from aws_cdk import Fn, RemovalPolicy
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib import naming
-from constructs_lib.config.model import EffectiveFunction, FunctionUrl
+from constructs_lib.config.model import FunctionUrl
 from constructs_lib.constructs.assets import add_zip_asset
 from constructs_lib.constructs.event_invoke_config import Siblings, add_event_invoke_config
+from constructs_lib.constructs.function_cfn import v3_properties
+from constructs_lib.constructs.function_interop import LambdaInterop
+from constructs_lib.constructs.function_props import (
+    FunctionModel,
+    FunctionOptions,
+    generated_role,
+    path_key,
+    python_function,
+    service_and_stage,
+)
 from constructs_lib.constructs.function_url import ServerlessFunctionUrl
-from constructs_lib.constructs.hashing import LayerHashInput, version_digest
+from constructs_lib.constructs.hashing import version_digest
 from constructs_lib.constructs.intrinsics import raw
+from constructs_lib.constructs.l1_sync import TypedProperties
 from constructs_lib.constructs.overrides import override_property
 from constructs_lib.constructs.placement import output, remember_stack, stack_of
 from constructs_lib.constructs.resources import set_depends_on
 
-if TYPE_CHECKING:
-    from constructs_lib.constructs.iam_role import ServiceRole
-
-__all__ = ["ServerlessFunction"]
-
-
-_RUNTIME_UPDATE_ON = {"onFunctionUpdate": "FunctionUpdate", "manual": "Manual"}
+__all__ = ["FunctionModel", "ServerlessFunction"]
 
 
 def _no_siblings(key: str) -> ServerlessFunction | None:
     return None
 
 
-class ServerlessFunction(Construct):
+class ServerlessFunction(LambdaInterop, lambda_.FunctionBase):
     """A v3 function: log group, function, version, aliases, event invoke config, optional URL.
 
-    :param props: the merged function settings (function over provider over defaults).
-    :param artifact: the deployment zip.
-    :param service: service name (for names and export names).
-    :param stage: stage (for names and export names).
-    :param role: the generated ``IamRoleLambdaExecution``, when the service has one; functions
-        add the statements v3 adds (DLQ, KMS, X-Ray, EFS, destinations) to it.
-    :param layers: this stack's layers by logical ID (their configuration enters the version digest).
-    :param functions: look up a sibling function by key (destinations that name a function).
-    :param image: ``(uri@digest, sha)`` of the ECR image, for ``image`` functions (no artifact).
+    Only ``handler``, ``runtime`` and ``code`` (a zip or a folder; or ``image``) matter; each other
+    prop defaults as v3's ``functions.<key>`` does (memory 1024 MB, timeout 6 s, a version,
+    the log group, the name ``<service>-<stage>-<key>``). Service and stage come from the enclosing
+    ``ServiceStack`` (elsewhere: the stack's name and ``dev``), and so do provider settings.
+    ``role`` defaults to the service's generated role (the stack's ``IamRoleLambdaExecution``;
+    outside a ``ServiceStack`` a generated role of the function's own). ``extra`` takes any other
+    ``functions.<key>`` setting as written in YAML. ``from_model`` is the loader's path.
     """
 
     def __init__(
         self,
         scope: Construct,
-        id_: str,
+        id: str,
         *,
-        props: EffectiveFunction,
-        artifact: Path | None,
-        service: str,
-        stage: str,
-        role: ServiceRole | None = None,
-        layers: Mapping[str, LayerHashInput] | None = None,
-        functions: Siblings | None = None,
-        defer_completion: bool = False,
-        image: tuple[str, str] | None = None,
+        handler: str | None = None,
+        runtime: str | lambda_.Runtime | None = None,
+        code: str | Path | None = None,
+        image: str | None = None,
+        key: str | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        memory_size: int | None = None,
+        timeout: int | None = None,
+        environment: Mapping[str, str] | None = None,
+        architecture: str | lambda_.Architecture | None = None,
+        role: iam.IRole | str | None = None,
+        layers: Sequence[lambda_.ILayerVersion | str] | None = None,
+        vpc: ec2.IVpc | None = None,
+        vpc_subnets: ec2.SubnetSelection | None = None,
+        security_groups: Sequence[ec2.ISecurityGroup] | None = None,
+        kms_key: kms.IKey | str | None = None,
+        dead_letter_topic: sns.ITopic | str | None = None,
+        tracing: bool | str | None = None,
+        tags: Mapping[str, str] | None = None,
+        reserved_concurrency: int | None = None,
+        provisioned_concurrency: int | None = None,
+        log_retention_in_days: int | None = None,
+        ephemeral_storage_size: int | None = None,
+        url: bool | FunctionUrl | Mapping[str, Any] | None = None,
+        versioned: bool | None = None,
+        extra: Mapping[str, Any] | None = None,
+        v3_logical_ids: bool = False,
+        from_model: FunctionModel | None = None,
     ) -> None:
-        super().__init__(scope, id_)
+        super().__init__(scope, id)
         remember_stack(self, scope)
+        pinned = True if from_model is not None else v3_logical_ids
+        self._given_role: iam.IRole | None = None
+        self._security_groups: tuple[ec2.ISecurityGroup, ...] = ()
+        if from_model is None:
+            options = FunctionOptions(
+                handler=handler, runtime=runtime, code=code, image=image, name=name,
+                description=description, memory_size=memory_size, timeout=timeout,
+                environment=environment, architecture=architecture, role=role, layers=layers, vpc=vpc,
+                vpc_subnets=vpc_subnets, security_groups=security_groups, kms_key=kms_key,
+                dead_letter_topic=dead_letter_topic, tracing=tracing, tags=tags,
+                reserved_concurrency=reserved_concurrency, provisioned_concurrency=provisioned_concurrency,
+                log_retention_in_days=log_retention_in_days, ephemeral_storage_size=ephemeral_storage_size,
+                url=url, versioned=versioned, extra=dict(extra or {}),
+            )  # fmt: skip
+            written = python_function(self, key or path_key(self), options)
+            self._given_role, self._security_groups = written.role, written.security_groups
+            service, stage = service_and_stage(stack_of(self))
+            from_model = FunctionModel(
+                written.props,
+                written.artifact,
+                service.service,
+                stage,
+                role=None if written.props.role is not None else generated_role(self, written.props),
+                image=written.image,
+            )
+        self._setup(from_model, pinned)
+
+    def _setup(self, model: FunctionModel, pinned: bool) -> None:
+        props = model.props
         self.props = props
-        self.service = service
-        self.stage = stage
-        self.role = role
-        self._layers = dict(layers or {})
-        self._functions: Siblings = functions or _no_siblings
+        self.service = model.service
+        self.stage = model.stage
+        self.generated_role = model.role
+        #: where the L1s go: the stack (v3's logical IDs) or this construct (CDK's path-based IDs)
+        self.home: Construct = stack_of(self) if pinned else self
+        self.pinned = pinned
+        self._layers = dict(model.layers or {})
+        self._functions: Siblings = model.functions or _no_siblings
         self.logical_id = naming.lambda_logical_id(props.key)
         #: ``(name, logical ID)`` of the alias events must target (provisioned concurrency, SnapStart).
         self.target_alias: tuple[str, str] | None = None
         self._target_arn_text: tuple[tuple[str, str] | None, str] | None = None  # (alias, token)
+        self._image = model.image
         self.log_group = None if props.disable_logs else self._log_group()
-        self._image = image
-        code = self._code(artifact)
+        code = self._code(model.artifact)
         depends_on: list[str] = list(props.depends_on)
         #: The function's CloudFormation properties as v3 writes them (also the version-hash input).
-        self.cfn_properties = self._properties(depends_on)
+        self.cfn_properties = v3_properties(
+            props, self.generated_role, self._image[0] if self._image else None, depends_on
+        )
         self.cfn_function = self._cfn_function(code, depends_on)
         self.version: lambda_.CfnVersion | None = None
         self.url: ServerlessFunctionUrl | None = None
         self.event_invoke_config: lambda_.CfnEventInvokeConfig | None = None
         self._completed = False
-        if not defer_completion or not props.needs_version:
+        if not model.defer_completion or not props.needs_version:
             self.complete()
 
     # ---- the resources of the first step -------------------------------------------------------
     def _log_group(self) -> logs.CfnLogGroup:
         p = self.props
         log_group = logs.CfnLogGroup(
-            stack_of(self),
+            self.home,
             naming.log_group_logical_id(p.key),
             log_group_name=naming.log_group_name(p.name),
             retention_in_days=p.log_retention_in_days,
         )
         if p.log_data_protection_policy:
             override_property(log_group, "DataProtectionPolicy", p.log_data_protection_policy)
+        if not self.pinned:  # under an L2, CDK asks stateful resources to say it: v3's is Delete
+            log_group.apply_removal_policy(RemovalPolicy.DESTROY)
         return log_group
 
     def _code(self, artifact: Path | None) -> lambda_.CfnFunction.CodeProperty:
@@ -138,7 +213,7 @@ class ServerlessFunction(Construct):
         then :attr:`cfn_properties` as one raw override (same values; CDK deep-merges it)."""
         p = self.props
         function = lambda_.CfnFunction(
-            stack_of(self),
+            self.home,
             self.logical_id,
             code=code,
             role="",
@@ -155,134 +230,27 @@ class ServerlessFunction(Construct):
         overridden = {k: v for k, v in self.cfn_properties.items() if k not in dropped}
         function.add_override("Properties", overridden)
         function.sls_property_overrides = overridden  # type: ignore[attr-defined]  # resources merge into them
+        self._typed = TypedProperties(function, overridden, self._typed_changed)
         if self.log_group is not None:
-            depends_on.insert(0, naming.log_group_logical_id(p.key))
+            if self.pinned:
+                depends_on.insert(0, naming.log_group_logical_id(p.key))
+            else:
+                function.add_resource_dependency(self.log_group)
         if depends_on:
             set_depends_on(function, depends_on)
         if p.condition:
             function.add_override("Condition", p.condition)
         return function
 
-    # ---- the two steps --------------------------------------------------------------------------
-    def _properties(self, depends_on: list[str]) -> dict[str, Any]:
-        """v3's ``Properties`` for the function, in v3's order; the role statements v3 adds along
-        the way (DLQ, KMS, X-Ray, EFS) land in the generated role in the same order."""
-        p = self.props
-        props = self._package_properties()
-        props["FunctionName"] = p.name
-        props["MemorySize"] = p.memory_size
-        props["Timeout"] = p.timeout
-        if p.architecture:
-            props["Architectures"] = [p.architecture]
-        if p.description:
-            props["Description"] = p.description
-        if p.tags is not None:
-            props["Tags"] = [{"Key": k, "Value": v} for k, v in p.tags.items()]
-        if p.ephemeral_storage_size:
-            props["EphemeralStorage"] = {"Size": p.ephemeral_storage_size}
-        props.update(self._dlq_kms_tracing())
-        if p.environment is not None:
-            props["Environment"] = {"Variables": dict(p.environment)}
-        props["Role"] = self._role(depends_on)
-        if p.vpc is not None:
-            props["VpcConfig"] = {"SecurityGroupIds": p.vpc.security_group_ids, "SubnetIds": p.vpc.subnet_ids}
-        if p.file_system_config is not None:
-            props["FileSystemConfigs"] = self._file_system()
-        if p.reserved_concurrency is not None:
-            props["ReservedConcurrentExecutions"] = p.reserved_concurrency
-        if p.layers is not None:
-            props["Layers"] = list(p.layers)
-        if p.logging:
-            props["LoggingConfig"] = dict(p.logging)
-        return props
+    def _typed_changed(self, changes: dict[str, Any]) -> None:
+        """Typed properties set after construction: a published version follows the new settings."""
+        self.cfn_properties.update({k: v for k, v in changes.items() if v is not None})
+        for k in [k for k, v in changes.items() if v is None]:
+            self.cfn_properties.pop(k, None)
+        if self.version is not None:
+            self.version.override_logical_id(self._version_id())
 
-    def _package_properties(self) -> dict[str, Any]:
-        """An image's config and URI, or a zip's runtime management, handler and runtime."""
-        p = self.props
-        props: dict[str, Any] = {}
-        if self._image is not None:
-            if p.image is not None and p.image.config:
-                props["ImageConfig"] = p.image.config
-            props["Code"] = {"ImageUri": self._image[0]}  # v3 hashes it for images
-            props["PackageType"] = "Image"
-            return props
-        rm = p.runtime_management
-        if rm is not None and (rm.mode or "auto") != "auto":
-            props["RuntimeManagementConfig"] = {"UpdateRuntimeOn": _RUNTIME_UPDATE_ON[rm.mode or "auto"]}
-            if rm.mode == "manual":
-                props["RuntimeManagementConfig"]["RuntimeVersionArn"] = rm.arn
-        props["Handler"] = p.handler
-        props["Runtime"] = p.runtime
-        return props
-
-    def _dlq_kms_tracing(self) -> dict[str, Any]:
-        """``DeadLetterConfig``, ``KmsKeyArn``, ``TracingConfig`` and the statements they need."""
-        p = self.props
-        props: dict[str, Any] = {}
-        if p.on_error:
-            props["DeadLetterConfig"] = {"TargetArn": p.on_error}
-            if isinstance(p.on_error, str) and self.role is not None:
-                self.role.add_statement(
-                    {"Effect": "Allow", "Action": ["sns:Publish"], "Resource": [p.on_error]}
-                )
-        if p.kms_key_arn:
-            props["KmsKeyArn"] = p.kms_key_arn
-            if isinstance(p.kms_key_arn, str) and self.role is not None:
-                self.role.add_statement(
-                    {"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": [p.kms_key_arn]}, union=True
-                )
-        if p.tracing:
-            props["TracingConfig"] = {"Mode": p.tracing}
-            if self.role is not None:
-                self.role.add_statement(
-                    {
-                        "Effect": "Allow",
-                        "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-                        "Resource": ["*"],
-                    },
-                    union=True,
-                )
-        return props
-
-    def _file_system(self) -> list[dict[str, Any]]:
-        """``FileSystemConfigs`` and the EFS statement (the loader has checked the VPC)."""
-        p = self.props
-        efs = p.file_system_config
-        assert efs is not None
-        if p.vpc is None:  # only a Python caller that skipped the loader gets here
-            raise ValueError(
-                f"function {p.key!r}: fileSystemConfig needs a vpc (on the function or the provider)"
-            )
-        if self.role is not None:
-            self.role.add_statement(
-                {
-                    "Effect": "Allow",
-                    "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-                    "Resource": [efs.arn],
-                }
-            )
-        return [{"Arn": efs.arn, "LocalMountPath": efs.local_mount_path}]
-
-    def _role(self, depends_on: list[str]) -> str | dict[str, Any]:
-        """v3's ``compileRole``: ARN as text, a logical ID or ``Fn::GetAtt`` adds a DependsOn."""
-        role = self.props.role
-        if role is None:
-            if self.role is None:  # from YAML a function always has one (its own, the provider's or ours)
-                raise ValueError(
-                    f"function {self.props.key!r} has no role: give it one (props.role) or pass the "
-                    "generated role (role=ServiceRole(...))"
-                )
-            return self.role.arn
-        if isinstance(role, str):
-            if role.startswith("arn:"):
-                return role
-            if role != naming.iam_role_lambda_execution_logical_id():
-                depends_on.append(role)
-            return {"Fn::GetAtt": [role, "Arn"]}
-        if "Fn::GetAtt" in role:
-            depends_on.append(role["Fn::GetAtt"][0])
-        return role
-
+    # ---- the second step ------------------------------------------------------------------------
     def complete(self) -> None:
         """Version, aliases, URL and event invoke config (v3 does these after all functions)."""
         if self._completed:
@@ -291,20 +259,16 @@ class ServerlessFunction(Construct):
         p = self.props
         key = p.key
         if p.needs_version:
-            used = [
-                self._layers[layer["Ref"]]
-                for layer in p.layers or ()
-                if isinstance(layer, dict) and layer.get("Ref") in self._layers
-            ]
-            digest = version_digest(None if self._image else self.code_sha256, self._hashable(), used)
-            version_id = naming.lambda_version_logical_id(key, digest)
+            version_id = self._version_id()
             self.version = lambda_.CfnVersion(
-                stack_of(self),
-                version_id,
+                self.home,
+                version_id if self.pinned else "Version",
                 function_name=self.cfn_function.ref,
                 code_sha256=self.code_sha256,
                 description=p.description,
             )
+            if not self.pinned:  # the digest in the ID publishes a new version when code or settings change
+                self.version.override_logical_id(version_id)
             if p.version:
                 self.version.add_override("DeletionPolicy", "Retain")  # one jsii call, not two
             output_id = naming.lambda_version_output_logical_id(key)
@@ -314,22 +278,31 @@ class ServerlessFunction(Construct):
                 value=self.version.ref,
                 description="Current Lambda function version",
                 export=naming.export_name(self.service, self.stage, output_id),
+                nested=not self.pinned,
+                pinned=self.pinned,
             )
             if p.provisioned_concurrency:
                 self._alias(
                     naming.PROVISIONED_CONCURRENCY_ALIAS,
                     naming.lambda_provisioned_concurrency_alias_logical_id(key),
-                    version_id,
                     {"ProvisionedConcurrentExecutions": p.provisioned_concurrency},
                 )
             if p.snap_start:
                 override_property(self.cfn_function, "SnapStart", {"ApplyOn": "PublishedVersions"})
-                self._alias(
-                    naming.SNAP_START_ALIAS, naming.lambda_snap_start_alias_logical_id(key), version_id, None
-                )
+                self._alias(naming.SNAP_START_ALIAS, naming.lambda_snap_start_alias_logical_id(key), None)
         if p.url is not None:
             self.add_url(p.url)
         self.event_invoke_config = add_event_invoke_config(self, self._functions)
+
+    def _version_id(self) -> str:
+        """The version's logical ID: v3's digest of the code and the configuration it covers."""
+        used = [
+            self._layers[layer["Ref"]]
+            for layer in self.props.layers or ()
+            if isinstance(layer, dict) and layer.get("Ref") in self._layers
+        ]
+        digest = version_digest(None if self._image else self.code_sha256, self._hashable(), used)
+        return naming.lambda_version_logical_id(self.props.key, digest)
 
     def _hashable(self) -> dict[str, Any]:
         """The properties the version digest covers, with CDK tokens resolved.
@@ -343,24 +316,25 @@ class ServerlessFunction(Construct):
         resolved: dict[str, Any] = stack_of(self).resolve(self.cfn_properties)
         return resolved
 
-    def _alias(self, name: str, logical_id: str, version_id: str, provisioned: dict[str, Any] | None) -> None:
+    def _alias(self, name: str, logical_id: str, provisioned: dict[str, Any] | None) -> None:
+        assert self.version is not None
         alias = lambda_.CfnAlias(
-            stack_of(self),
+            self.home,
             logical_id,
             function_name=self.cfn_function.ref,
-            function_version=raw({"Fn::GetAtt": [version_id, "Version"]}),
+            function_version=self.version.attr_version,
             name=name,
         )
         if provisioned is not None:
             override_property(alias, "ProvisionedConcurrencyConfig", provisioned)
-        alias.add_override("DependsOn", self.logical_id)
+        if self.pinned:
+            alias.add_override("DependsOn", self.logical_id)
+        else:
+            alias.add_resource_dependency(self.cfn_function)
         self.target_alias = (name, logical_id)
+        self._alias_resource = alias
 
     # ---- what other constructs use --------------------------------------------------------------
-    @property
-    def function_arn(self) -> str:
-        return self.cfn_function.attr_arn
-
     @property
     def role_resource_name(self) -> str | None:
         """The role's logical ID in this stack, if it has one (v3 ``resolveFunctionIamRoleResourceName``):
@@ -369,7 +343,7 @@ class ServerlessFunction(Construct):
         if role is None:
             return naming.iam_role_lambda_execution_logical_id()
         if isinstance(role, str):
-            return None if ":" in role else role
+            return None if ":" in role or "${Token[" in role else role
         get_att = role.get("Fn::GetAtt")
         if isinstance(get_att, list) and len(get_att) == 2 and get_att[1] == "Arn":
             return str(get_att[0])
@@ -389,12 +363,27 @@ class ServerlessFunction(Construct):
     def target_arn_text(self) -> str:
         """:attr:`target_arn` as a CDK string token, made once (each conversion is a jsii call)."""
         if self._target_arn_text is None or self._target_arn_text[0] != self.target_alias:
-            self._target_arn_text = (self.target_alias, raw(self.target_arn))  # the alias may come later
+            if self.pinned:
+                text = raw(self.target_arn)
+            elif self.target_alias is None:
+                text = self.cfn_function.attr_arn
+            else:
+                text = Fn.join(":", [self.cfn_function.attr_arn, self.target_alias[0]])
+            self._target_arn_text = (self.target_alias, text)  # the alias may come later
         return self._target_arn_text[1]
 
-    def add_url(self, options: FunctionUrl) -> ServerlessFunctionUrl:
-        """Give the function a URL (``functions.<f>.url``)."""
+    def depend_on_alias(self, resource: Any) -> None:
+        """``resource`` waits for the alias events target (v3 writes a ``DependsOn``)."""
+        if self.target_alias is None:
+            return
+        if self.pinned:
+            resource.add_override("DependsOn", self.target_alias[1])
+        else:
+            resource.add_resource_dependency(self._alias_resource)
+
+    def add_url(self, options: FunctionUrl | None = None) -> ServerlessFunctionUrl:
+        """Give the function a URL (``functions.<f>.url``; v3's CORS defaults when not given)."""
         if self.url is not None:
             raise ValueError(f"function {self.props.key!r} already has a URL")
-        self.url = ServerlessFunctionUrl(function=self, options=options)
+        self.url = ServerlessFunctionUrl(function=self, options=options or FunctionUrl())
         return self.url

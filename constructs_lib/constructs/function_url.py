@@ -13,7 +13,7 @@ from aws_cdk import aws_lambda as lambda_
 
 from constructs_lib import naming
 from constructs_lib.config.model import URL_CORS_DEFAULT_HEADERS, FunctionUrl, UrlCors
-from constructs_lib.constructs.placement import output, stack_of
+from constructs_lib.constructs.placement import output
 
 if TYPE_CHECKING:
     from constructs_lib.constructs.function import ServerlessFunction
@@ -35,23 +35,20 @@ class ServerlessFunctionUrl:
         key = function.props.key
         auth_type = "AWS_IAM" if options.authorizer == "aws_iam" else "NONE"
         target = function.target_arn_text
-        alias = function.target_alias[1] if function.target_alias else None
         self.cfn_url = lambda_.CfnUrl(
-            stack_of(function),
+            function.home,
             naming.lambda_url_logical_id(key),
             auth_type=auth_type,
             target_function_arn=target,
             cors=_url_cors(options.cors),
             invoke_mode="RESPONSE_STREAM" if options.invoke_mode == "RESPONSE_STREAM" else None,
         )
-        if alias:
-            self.cfn_url.add_override("DependsOn", alias)
+        function.depend_on_alias(self.cfn_url)
         self.permissions: list[lambda_.CfnPermission] = []
         if auth_type == "NONE":
             self.permissions = _public_permissions(function, target)
-            if alias:
-                for permission in self.permissions:
-                    permission.add_override("DependsOn", alias)
+            for permission in self.permissions:
+                function.depend_on_alias(permission)
         output(
             function,
             naming.lambda_url_output_logical_id(key),
@@ -61,6 +58,7 @@ class ServerlessFunctionUrl:
                 function.service, function.stage, naming.lambda_url_output_logical_id(key)
             ),
             nested=True,
+            pinned=function.pinned,
         )
 
 
@@ -68,7 +66,7 @@ def _public_permissions(function: ServerlessFunction, target: str) -> list[lambd
     """``<F>LambdaPermissionFnUrl`` (v3's) and ``<F>LambdaPermissionFn`` (AWS's since 2025)."""
     key = function.props.key
     url_permission = lambda_.CfnPermission(
-        stack_of(function),
+        function.home,
         naming.lambda_url_permission_logical_id(key),
         function_name=target,
         action="lambda:InvokeFunctionUrl",
@@ -76,7 +74,7 @@ def _public_permissions(function: ServerlessFunction, target: str) -> list[lambd
         function_url_auth_type="NONE",
     )
     invoke_permission = lambda_.CfnPermission(
-        stack_of(function),
+        function.home,
         naming.lambda_url_invoke_permission_logical_id(key),
         function_name=target,
         action="lambda:InvokeFunction",

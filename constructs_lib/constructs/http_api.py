@@ -68,22 +68,32 @@ class HttpApiAccessLogs:
 
 
 class ServiceHttpApi(Construct):
-    """The HTTP API of one service; add routes with :meth:`add_route`."""
+    """The HTTP API of one service (v3's ``HttpApi``, its stage and outputs; one per stack, with
+    v3's logical IDs); add routes with :meth:`add_route`, or through :attr:`api`, an
+    ``apigatewayv2.IHttpApi`` for CDK's own routes and integrations. ``config`` is
+    ``provider.httpApi`` (default: no CORS, no authorizers); service and stage default to the
+    enclosing ``ServiceStack``'s."""
 
     def __init__(
         self,
         scope: Construct,
-        id_: str,
+        id: str,
         *,
-        config: HttpApiConfig,
-        service: str,
-        stage: str,
+        config: HttpApiConfig | None = None,
+        service: str | None = None,
+        stage: str | None = None,
         tags: dict[str, Any] | None = None,
         access_logs: HttpApiAccessLogs | None = None,
         functions: Callable[[str], ServerlessFunction | None] | None = None,
     ) -> None:
-        super().__init__(scope, id_)
+        super().__init__(scope, id)
         remember_stack(self, scope)
+        if service is None or stage is None:
+            from constructs_lib.constructs.function_props import service_and_stage
+
+            model, default_stage = service_and_stage(stack_of(self))
+            service, stage = service or model.service, stage or default_stage
+        config = config or HttpApiConfig()
         self.config = config
         self.service = service
         self.stage = stage
@@ -97,6 +107,7 @@ class ServiceHttpApi(Construct):
         # CDK string tokens, each made once (every conversion is a jsii call)
         self._route_targets: dict[str, str] = {}
         self._execute_api_arn_text: str | None = None
+        self._api_object: apigwv2.IHttpApi | None = None
 
         #: ``provider.httpApi.id``: routes go on an API another stack owns (no API, stage, logs, outputs)
         self.external_id = config.id
@@ -123,6 +134,13 @@ class ServiceHttpApi(Construct):
                 "", ["https://", self.cfn_api.ref, ".execute-api.", here.region, ".", here.url_suffix]
             )
             self._export(naming.http_api_output_url_logical_id(), url, "URL of the HTTP API")
+
+    @property
+    def api(self) -> apigwv2.IHttpApi:
+        """This API as an ``apigatewayv2.IHttpApi`` (``HttpRoute``, ``HttpLambdaIntegration``...)."""
+        if self._api_object is None:
+            self._api_object = apigwv2.HttpApi.from_http_api_attributes(self, "Api", http_api_id=self.api_id)
+        return self._api_object
 
     def _own_api(
         self,
@@ -332,8 +350,7 @@ class ServiceHttpApi(Construct):
                 payload_format_version=function.props.http_api_payload or self.config.payload,
                 timeout_in_millis=INTEGRATION_TIMEOUT_MS,
             )
-            if function.target_alias:
-                found.add_override("DependsOn", function.target_alias[1])
+            function.depend_on_alias(found)
             self._integrations[key] = found
         return found
 
@@ -349,7 +366,6 @@ class ServiceHttpApi(Construct):
                 principal="apigateway.amazonaws.com",
                 source_arn=self._execute_api_arn(),
             )
-            if function.target_alias:
-                found.add_override("DependsOn", function.target_alias[1])
+            function.depend_on_alias(found)
             self._permissions[key] = found
         return found

@@ -111,19 +111,23 @@ class ServiceRole(Construct):
     def __init__(
         self,
         scope: Construct,
-        id_: str,
+        id: str,
         *,
         service: str,
         stage: str,
         provider: Provider,
         functions: Sequence[EffectiveFunction],
         any_vpc: bool,
+        pinned: bool = True,
     ) -> None:
-        super().__init__(scope, id_)
+        super().__init__(scope, id)
         custom = provider.role_customisation
-        self.statements: list[dict[str, Any]] = _log_statements(functions, f"{service}-{stage}")
+        self._functions = list(functions)
+        self._prefix = f"{service}-{stage}"
+        self._logs: list[dict[str, Any]] | None = None  # v3's log statements, from the functions
+        self._any_vpc = any_vpc
         user_statements = custom.statements if custom.statements is not None else provider.iam_role_statements
-        self.statements.extend(s.to_cfn() for s in user_statements or [])
+        self._own: list[dict[str, Any]] = [s.to_cfn() for s in user_statements or []]
 
         self.managed_policies: list[Any] = list(
             custom.managed_policies
@@ -141,12 +145,16 @@ class ServiceRole(Construct):
         self.cfn_role = iam.CfnRole(
             self, "Resource", assume_role_policy_document=Lazy.any(_Produce(lambda: self.assume_role_policy))
         )
-        self.cfn_role.override_logical_id(naming.iam_role_lambda_execution_logical_id())
+        #: v3's logical ID at the stack's root; else (a Python function's own role) CDK's path ID
+        self.pinned = pinned
+        if pinned:
+            self.cfn_role.override_logical_id(naming.iam_role_lambda_execution_logical_id())
         overrides: dict[str, Any] = {
             "Policies": Lazy.any(_Produce(self._policies)),
             "Path": custom.path or "/",
-            "RoleName": custom.name or naming.role_name(service, stage),
         }
+        if pinned or custom.name:  # v3's name is one per service and region
+            overrides["RoleName"] = custom.name or naming.role_name(service, stage)
         if custom.tags:
             overrides["Tags"] = [{"Key": k, "Value": v} for k, v in custom.tags.items()]
         if boundary:
@@ -158,9 +166,33 @@ class ServiceRole(Construct):
         self._policy_name = naming.role_policy_name(service, stage)
 
     @property
-    def arn(self) -> dict[str, Any]:
-        """``Fn::GetAtt`` of the role, as v3 writes it into each function."""
+    def arn(self) -> Any:
+        """``Fn::GetAtt`` of the role, as v3 writes it into each function (a token when not pinned)."""
+        if not self.pinned:
+            return self.cfn_role.attr_arn
         return {"Fn::GetAtt": [naming.iam_role_lambda_execution_logical_id(), "Arn"]}
+
+    @property
+    def ref(self) -> Any:
+        """The role's name (``Ref``)."""
+        if not self.pinned:
+            return self.cfn_role.ref
+        return {"Ref": naming.iam_role_lambda_execution_logical_id()}
+
+    @property
+    def statements(self) -> list[dict[str, Any]]:
+        """Every statement of the policy, in v3's order: logs first, then the rest as added."""
+        if self._logs is None:
+            self._logs = _log_statements(self._functions, self._prefix)
+        return [*self._logs, *self._own]
+
+    def add_function(self, function: EffectiveFunction) -> None:
+        """One more function uses the role (a function written in Python): its logs, its VPC."""
+        self._functions.append(function)
+        self._logs = None
+        if function.vpc is not None and not self._any_vpc:
+            self._any_vpc = True
+            self.managed_policies.append(VPC_ACCESS_POLICY)
 
     def trust(self, service_principal: str) -> None:
         """Let another service assume the role too (v3 adds ``scheduler.amazonaws.com`` this way)."""
@@ -190,7 +222,7 @@ class ServiceRole(Construct):
         """Append a statement; with ``union`` skip it when an equal one is already there."""
         if union and statement in self.statements:
             return
-        self.statements.append(statement)
+        self._own.append(statement)
 
     def _policies(self) -> list[dict[str, Any]]:
         return [

@@ -40,7 +40,7 @@ class ServerlessLayer(Construct):
     def __init__(
         self,
         scope: Construct,
-        id_: str,
+        id: str,
         *,
         key: str,
         layer: Layer,
@@ -51,7 +51,7 @@ class ServerlessLayer(Construct):
         v3_bucket: str | dict[str, str],
         deployed: DeployedLayer | None = None,
     ) -> None:
-        super().__init__(scope, id_)
+        super().__init__(scope, id)
         asset = self._content(artifact, v3_bucket, deployed.key if deployed else None)
         props: dict[str, Any] = {"Content": {"S3Bucket": v3_bucket}, "LayerName": layer.name or key}
         if layer.description:

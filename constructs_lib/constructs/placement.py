@@ -43,13 +43,18 @@ def output(
     description: str | None,
     export: str,
     nested: bool = False,
+    pinned: bool = True,
 ) -> CfnOutput:
     """A stack output with v3's logical ID and export name, directly under the stack, or ``nested``
     under ``scope`` when v3 gives a resource the same name (``<F>LambdaFunctionUrl``: one scope
-    cannot hold both)."""
+    cannot hold both). Not ``pinned`` (a function written in Python): nested, with CDK's path ID."""
     if not nested:
         return CfnOutput(
             stack_of(scope), logical_id, value=value, description=description, export_name=export
+        )
+    if not pinned:  # beside the resource of the same name, under the same construct
+        return CfnOutput(
+            scope, f"{logical_id}Output", value=value, description=description, export_name=export
         )
     out = CfnOutput(scope, logical_id, value=value, description=description, export_name=export)
     out.override_logical_id(logical_id)
