@@ -76,3 +76,12 @@ def test_constructs_raise_no_user_errors() -> None:
         if cdk_side and "ConfigError(" in text:
             offenders.append(str(path.relative_to(PACKAGE)))
     assert not offenders, offenders
+
+
+def test_the_public_api_lists_every_lazy_name() -> None:
+    """``__all__`` is written out (type checkers read it literally); it must match the lazy table."""
+    import constructs_lib
+
+    assert sorted(constructs_lib.__all__) == sorted([*constructs_lib._LAZY, "__version__"])
+    for name in constructs_lib._LAZY:
+        assert getattr(constructs_lib, name) is not None

@@ -130,7 +130,8 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
 def test_the_installed_wheel_synthesizes_outside_the_repository(tmp_path: Path) -> None:
     """Build the wheel, install it into a fresh venv outside this checkout (its dependencies come
     from this venv's site-packages, so nothing else is downloaded), ``sls-cdk init`` a copy of a
-    service, install the pinned CDK CLI from npm (cached), and ``npx cdk synth`` there."""
+    service, install the pinned CDK CLI from npm (cached), and ``npx cdk synth`` there; and
+    ``mypy --strict`` over ``examples/python`` against that installed package."""
     source = tmp_path / "source"
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
@@ -165,6 +166,19 @@ def test_the_installed_wheel_synthesizes_outside_the_repository(tmp_path: Path) 
         env=env,
     ).stdout
     assert where.startswith(str(venv)), where
+    # meanwhile (a minute of one CPU): the Python examples type-check strictly against the
+    # installed package, as a user's code would (its py.typed)
+    examples = tmp_path / "examples"
+    shutil.copytree(ROOT / "examples" / "python", examples, ignore=shutil.ignore_patterns("__pycache__"))
+    files = sorted(str(f.relative_to(examples)) for f in examples.rglob("*.py"))
+    typed = subprocess.Popen(
+        [str(python), "-m", "mypy", "--strict", "--no-incremental", *files],
+        cwd=examples,
+        env={**env, "MYPYPATH": str(examples)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     subprocess.run(
         [str(venv / "bin" / "sls-cdk"), "init"], cwd=project, env=env, check=True, capture_output=True
     )
@@ -176,3 +190,5 @@ def test_the_installed_wheel_synthesizes_outside_the_repository(tmp_path: Path) 
     assert run.returncode == 0, run.stderr
     ours = json.loads((project / "cdk.out" / "test-dev.template.json").read_text())
     assert set(ours["Resources"]) == set(synth(SERVICE)["test-dev"]["Resources"])
+    out, err = typed.communicate(timeout=600)
+    assert typed.returncode == 0, out + err

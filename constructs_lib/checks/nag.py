@@ -83,15 +83,19 @@ def user_acknowledgements(project: _Project) -> dict[str, str]:
     return extra
 
 
-def enable_nag(app: Construct, project: _Project, extra: Mapping[str, str] | None = None) -> None:
+def enable_nag(
+    app: Construct, project: _Project | None = None, extra: Mapping[str, str] | None = None
+) -> None:
     """Register the packs on ``app``; acknowledge :data:`V3_SEMANTICS` (and ``extra``) per stack
-    and :func:`v3_default_findings` per resource."""
+    and :func:`v3_default_findings` per resource. Without ``project``, the services are those of
+    the app's ``ServiceStack``s (an app composed in Python); call it once every stack is built."""
     from aws_cdk import Acknowledgment, CfnResource, Stack, Validations
     from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
     Validations.of(app).add_plugins(AwsSolutionsChecks(app), ServerlessChecks(app))
     acknowledged = {**V3_SEMANTICS, **(extra or {})}
-    services = {svc.stack_name: svc for svc in project.services}
+    loaded = project.services if project is not None else _stack_services(app)
+    services = {svc.stack_name: svc for svc in loaded}
     for child in app.node.children:
         if not isinstance(child, Stack):
             continue
@@ -108,6 +112,15 @@ def enable_nag(app: Construct, project: _Project, extra: Mapping[str, str] | Non
                 Validations.of(element).acknowledge(
                     *(Acknowledgment(id=rule, reason=reason) for rule, reason in rules.items())
                 )
+
+
+def _stack_services(app: Construct) -> list[_LoadedService]:
+    found: list[_LoadedService] = []
+    for child in app.node.children:
+        service = getattr(child, "service", None)
+        if service is not None and hasattr(service, "model") and hasattr(service, "stack_name"):
+            found.append(service)
+    return found
 
 
 def nag_findings(outdir: Path) -> list[str]:

@@ -242,6 +242,15 @@ class ServerlessFunction(LambdaInterop, lambda_.FunctionBase):
             function.add_override("Condition", p.condition)
         return function
 
+    def add_environment(self, key: str, value: str) -> ServerlessFunction:
+        """Set one environment variable (as ``lambda_.Function.add_environment``); a published
+        version takes the new settings' digest, as v3 would give it."""
+        variables = self.cfn_properties.setdefault("Environment", {"Variables": {}})["Variables"]
+        variables[key] = value
+        self.cfn_function.add_property_override(f"Environment.Variables.{key}", value)
+        self._typed_changed({})
+        return self
+
     def _typed_changed(self, changes: dict[str, Any]) -> None:
         """Typed properties set after construction: a published version follows the new settings."""
         self.cfn_properties.update({k: v for k, v in changes.items() if v is not None})
@@ -269,8 +278,10 @@ class ServerlessFunction(LambdaInterop, lambda_.FunctionBase):
             )
             if not self.pinned:  # the digest in the ID publishes a new version when code or settings change
                 self.version.override_logical_id(version_id)
-            if p.version:
+            if p.version and self.pinned:
                 self.version.add_override("DeletionPolicy", "Retain")  # one jsii call, not two
+            elif p.version:  # under an L2, CDK's way (it adds UpdateReplacePolicy, as it should be)
+                self.version.apply_removal_policy(RemovalPolicy.RETAIN)
             output_id = naming.lambda_version_output_logical_id(key)
             output(
                 self,
