@@ -11,7 +11,7 @@ from typing import Any
 
 import jsii
 import pytest
-from aws_cdk import App, Aspects, IAspect, Stack
+from aws_cdk import App, Aspects, IAspect, Stack, Tags
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -260,3 +260,22 @@ def test_bad_props_are_errors_naming_the_setting() -> None:
         )
     with pytest.raises(ValueError, match="needs code"):
         ServerlessFunction(stack, "nocode", handler="bootstrap", runtime="provided.al2023")
+
+
+def test_tags_of_merge_with_v3s_own_tags() -> None:
+    """``Tags.of`` reaches resources whose tags v3 writes itself: v3's keep their order, a tag of
+    the same key is CDK's (aspect tags outrank initial ones), new keys follow."""
+    app = App(outdir=tempfile.mkdtemp(prefix="sls-cdk-pyapi-"))
+    stack = ServiceStack(app, service=load_service(REFERENCE / "12-tags", stage="dev"))
+    Tags.of(stack).add("team", "core")
+    Tags.of(stack).add("owner", "platform")
+    template: Template = app.synth().get_stack_by_name(stack.stack_name).template
+    function = template["Resources"]["EnvLambdaFunction"]["Properties"]
+    assert function["Tags"] == [
+        {"Key": "project", "Value": "demo"},
+        {"Key": "owner", "Value": "platform"},
+        {"Key": "fntag", "Value": "f"},
+        {"Key": "team", "Value": "core"},
+    ]
+    api = template["Resources"]["HttpApi"]["Properties"]["Tags"]
+    assert api == {"project": "demo", "owner": "platform", "team": "core"}

@@ -17,6 +17,7 @@ from constructs import Construct
 
 from constructs_lib import naming
 from constructs_lib.config.model import DeploymentBucket
+from constructs_lib.constructs.l1_sync import keep_tags
 from constructs_lib.constructs.overrides import override_property
 
 __all__ = ["ServerlessDeploymentBucket"]
@@ -57,6 +58,8 @@ class ServerlessDeploymentBucket(Construct):
             props["VersioningConfiguration"] = {"Status": "Enabled"}
         for key, value in props.items():
             override_property(self.cfn_bucket, key, value)
+        if options.tags:
+            keep_tags(self.cfn_bucket, props["Tags"])
         self.cfn_bucket.override_logical_id(naming.deployment_bucket_logical_id())
 
         self.cfn_policy: s3.CfnBucketPolicy | None = None

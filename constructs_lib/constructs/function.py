@@ -48,7 +48,7 @@ from constructs_lib import naming
 from constructs_lib.config.model import FunctionUrl
 from constructs_lib.constructs.assets import add_zip_asset
 from constructs_lib.constructs.event_invoke_config import Siblings, add_event_invoke_config
-from constructs_lib.constructs.function_cfn import v3_properties
+from constructs_lib.constructs.function_cfn import role_resource_name, v3_properties
 from constructs_lib.constructs.function_interop import LambdaInterop
 from constructs_lib.constructs.function_props import (
     FunctionModel,
@@ -137,6 +137,9 @@ class ServerlessFunction(LambdaInterop, lambda_.FunctionBase):
                 url=url, versioned=versioned, extra=dict(extra or {}),
             )  # fmt: skip
             written = python_function(self, key or path_key(self), options)
+            known = getattr(stack_of(self), "functions", None)  # a ServiceStack's, by key
+            if isinstance(known, dict):
+                known.setdefault(written.props.key, self)
             self._given_role, self._security_groups = written.role, written.security_groups
             service, stage = service_and_stage(stack_of(self))
             from_model = FunctionModel(
@@ -348,19 +351,8 @@ class ServerlessFunction(LambdaInterop, lambda_.FunctionBase):
     # ---- what other constructs use --------------------------------------------------------------
     @property
     def role_resource_name(self) -> str | None:
-        """The role's logical ID in this stack, if it has one (v3 ``resolveFunctionIamRoleResourceName``):
-        event source mappings wait for it, so the role's policy exists before polling starts."""
-        role = self.props.role
-        if role is None:
-            return naming.iam_role_lambda_execution_logical_id()
-        if isinstance(role, str):
-            return None if ":" in role or "${Token[" in role else role
-        get_att = role.get("Fn::GetAtt")
-        if isinstance(get_att, list) and len(get_att) == 2 and get_att[1] == "Arn":
-            return str(get_att[0])
-        if any(k in role for k in ("Fn::ImportValue", "Ref", "Fn::Sub")):
-            return None
-        return naming.iam_role_lambda_execution_logical_id()
+        """The role's logical ID in this stack, if it has one (event source mappings wait for it)."""
+        return role_resource_name(self.props)
 
     @property
     def target_arn(self) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from constructs_lib.config.model import EffectiveFunction
 if TYPE_CHECKING:
     from constructs_lib.constructs.iam_role import ServiceRole
 
-__all__ = ["v3_properties"]
+__all__ = ["role_resource_name", "v3_properties"]
 
 _RUNTIME_UPDATE_ON = {"onFunctionUpdate": "FunctionUpdate", "manual": "Manual"}
 
@@ -136,3 +136,19 @@ def _role(p: EffectiveFunction, generated: ServiceRole | None, depends_on: list[
     if "Fn::GetAtt" in role:
         depends_on.append(role["Fn::GetAtt"][0])
     return dict(role)
+
+
+def role_resource_name(p: EffectiveFunction) -> str | None:
+    """The role's logical ID in this stack, if it has one (v3 ``resolveFunctionIamRoleResourceName``):
+    event source mappings wait for it, so the role's policy exists before polling starts."""
+    role = p.role
+    if role is None:
+        return naming.iam_role_lambda_execution_logical_id()
+    if isinstance(role, str):
+        return None if ":" in role or "${Token[" in role else role
+    get_att = role.get("Fn::GetAtt")
+    if isinstance(get_att, list) and len(get_att) == 2 and get_att[1] == "Arn":
+        return str(get_att[0])
+    if any(k in role for k in ("Fn::ImportValue", "Ref", "Fn::Sub")):
+        return None
+    return naming.iam_role_lambda_execution_logical_id()

@@ -25,6 +25,7 @@ from constructs_lib import naming
 from constructs_lib.config.model import API_CORS_DEFAULT_HEADERS, Cors, HttpApiAuthorizer, HttpApiConfig
 from constructs_lib.constructs.function import ServerlessFunction
 from constructs_lib.constructs.intrinsics import execute_api_arn, lambda_invocation_uri, raw
+from constructs_lib.constructs.l1_sync import keep_tags
 from constructs_lib.constructs.overrides import override_property
 from constructs_lib.constructs.placement import remember_stack, stack_of
 
@@ -191,9 +192,10 @@ class ServiceHttpApi(Construct):
                 },
             )
             self.cfn_stage.add_override("DependsOn", naming.http_api_log_group_logical_id())
-        if tags:  # v3 tags the API and its stage with provider.tags
-            override_property(self.cfn_api, "Tags", dict(tags))
-            override_property(self.cfn_stage, "Tags", dict(tags))
+        if tags:  # v3 tags the API and its stage with provider.tags (Tags.of(...) ones merged in)
+            for resource in (self.cfn_api, self.cfn_stage):
+                override_property(resource, "Tags", dict(tags))
+                keep_tags(resource, dict(tags))
 
     @property
     def api_id(self) -> str:

@@ -29,6 +29,7 @@ from constructs import Construct
 
 from constructs_lib import naming
 from constructs_lib.config.model import EffectiveFunction, Provider
+from constructs_lib.constructs.l1_sync import keep_tags
 from constructs_lib.loader.resources_check import service_generates_role
 
 __all__ = ["VPC_ACCESS_POLICY", "ServiceRole", "service_generates_role"]
@@ -162,6 +163,8 @@ class ServiceRole(Construct):
         overrides["ManagedPolicyArns"] = Lazy.any(_Produce(lambda: self.managed_policies or None))
         for key, value in overrides.items():
             self.cfn_role.add_property_override(key, value)
+        if custom.tags:
+            keep_tags(self.cfn_role, overrides["Tags"])
         self.cfn_role.sls_property_overrides = overrides  # type: ignore[attr-defined]  # resources merge into them
         self._policy_name = naming.role_policy_name(service, stage)
 

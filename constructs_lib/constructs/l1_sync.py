@@ -18,7 +18,7 @@ import jsii
 from aws_cdk import AspectPriority, Aspects, CfnResource, IAspect
 from constructs import IConstruct
 
-__all__ = ["AFTER_MUTATIONS", "TypedProperties", "merge_tags"]
+__all__ = ["AFTER_MUTATIONS", "TypedProperties", "keep_tags", "merge_tags"]
 
 #: after the mutating and default Aspects (user Aspects default to 500), before read-only ones
 AFTER_MUTATIONS = AspectPriority.READONLY - 1
@@ -26,12 +26,14 @@ AFTER_MUTATIONS = AspectPriority.READONLY - 1
 _MISSING = object()
 
 
-def merge_tags(own: list[Any] | None, applied: list[Any] | None) -> list[Any] | None:
+def merge_tags(own: Any, applied: Any) -> Any:
     """The resource's own ``Tags`` (in their order) with ``Tags.of`` ones merged: an applied tag
     replaces the own tag of the same key (CDK's aspect tags outrank a resource's initial tags),
-    the others follow in CDK's order."""
+    the others follow in CDK's order. Lists of ``Key``/``Value``, or maps (``AWS::ApiGatewayV2::*``)."""
     if not applied:
         return own
+    if isinstance(applied, dict):
+        return {**(own if isinstance(own, dict) else {}), **applied}
     values = {t["Key"]: t for t in applied if isinstance(t, dict) and "Key" in t}
     merged: list[Any] = []
     for tag in own or []:
@@ -58,11 +60,14 @@ class TypedProperties:
         resource: CfnResource,
         overridden: dict[str, Any],
         changed: Callable[[dict[str, Any]], None] | None = None,
+        *,
+        typed: bool = True,
     ) -> None:
         self._resource = resource
         self._overridden = overridden
         self._changed = changed
-        self._baseline = _render(resource)
+        self._typed = typed
+        self._baseline = _render(resource) if typed else {}
         # on the L1 itself: CDK orders Aspects by priority per node, so a user's reaches it first
         Aspects.of(resource).add(_Sync(resource, self), priority=AFTER_MUTATIONS)
 
@@ -70,12 +75,12 @@ class TypedProperties:
         """Write what was set since the baseline into the override."""
         rendered = _render(self._resource)
         changes: dict[str, Any] = {}
-        for key, value in rendered.items():
+        for key, value in rendered.items() if self._typed else ():
             if key == "Tags":
                 continue
             if self._baseline.get(key, _MISSING) != value:
                 changes[key] = value
-        for key in self._baseline:
+        for key in self._baseline if self._typed else ():
             if key not in rendered and key != "Tags":
                 changes[key] = None
         tags = merge_tags(self._overridden.get("Tags"), rendered.get("Tags"))
@@ -90,6 +95,11 @@ class TypedProperties:
                 self._resource.add_property_override(key, value)
         if changes and self._changed is not None:
             self._changed(changes)
+
+
+def keep_tags(resource: CfnResource, own: Any) -> None:
+    """``resource``'s own ``Tags`` are a raw override: ``Tags.of(...)`` ones are merged into them."""
+    TypedProperties(resource, {"Tags": own}, typed=False)
 
 
 @jsii.implements(IAspect)

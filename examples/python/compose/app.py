@@ -28,9 +28,7 @@ def build(*, stage: str = "dev", outdir: str | None = None) -> constructs_lib.Co
     reports = build_reports(app, stage=stage)
     orders = build_orders(app, stage=stage)
     url = reports.output_reference("HttpApiUrl")
-    hello = orders.node.find_child("hello")
-    assert isinstance(hello, constructs_lib.ServerlessFunction)
-    hello.add_environment("REPORTS_URL", url)
+    orders.functions["hello"].add_environment("REPORTS_URL", url)
     return app
 
 
