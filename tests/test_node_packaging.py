@@ -268,3 +268,21 @@ def test_a_build_runs_with_build_or_when_its_inputs_changed(tmp_path: Path) -> N
 
     with zipfile.ZipFile(changed) as zf:
         assert "2" in zf.read("src/app.js").decode()
+
+
+def test_esbuild_is_the_services_own_else_sls_cdks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As Node resolves serverless-esbuild's peer dependency: the service's node_modules (or a
+    folder above), then this checkout's pinned one; an installed sls-cdk has none of its own."""
+    from constructs_lib.packaging_plugins import node_common
+
+    service = tmp_path / "repo" / "svc"
+    service.mkdir(parents=True)
+    own = tmp_path / "repo" / "node_modules" / "esbuild"
+    own.mkdir(parents=True)
+    (own / "package.json").write_text('{"name": "esbuild"}')
+    assert node_common.esbuild_package(None, (), service) == own
+    assert node_common.esbuild_package(None, (), tmp_path) == node_common.REPOSITORY / "node_modules" / "esbuild"
+    monkeypatch.setattr(node_common, "REPOSITORY", tmp_path / "installed")
+    with pytest.raises(BuildError, match="esbuild is not installed") as raised:
+        node_common.esbuild_package(None, ("custom", "esbuild"), tmp_path)
+    assert "npm install --save-dev esbuild" in (raised.value.hint or "")

@@ -88,7 +88,7 @@ def _bundle(
     service: NodeService, options: Mapping[str, Any], entries: dict[str, list[str]], out: Path
 ) -> None:
     """One esbuild run per entry (``entries``: entry -> the functions it serves), into ``out``."""
-    package = esbuild_package(service.locate(("custom", "esbuild")), ("custom", "esbuild"))
+    package = esbuild_package(service.locate(("custom", "esbuild")), ("custom", "esbuild"), service.folder)
     build_root = (
         service.folder.resolve()
         / options.get("outputWorkFolder", ".esbuild")

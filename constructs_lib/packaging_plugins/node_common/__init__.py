@@ -102,15 +102,24 @@ def _remove(path: Path, owner: int) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def esbuild_package(location: Location | None, path: Sequence[str | int]) -> Path:
-    """The esbuild package sls-cdk pins (``package.json``), or a located error saying how to install it."""
-    package = REPOSITORY / "node_modules" / "esbuild"
-    if not (package / "package.json").is_file():
+def esbuild_package(location: Location | None, path: Sequence[str | int], folder: Path | None = None) -> Path:
+    """The esbuild package serverless-esbuild would load: the service's own (``node_modules/esbuild``
+    in ``folder`` or a folder above it, as Node resolves its peer dependency), else the one sls-cdk
+    pins in its own ``package.json`` (a checkout of sls-cdk); or a located error saying how to
+    install it."""
+    searched = [*(folder, *folder.parents)] if folder is not None else []
+    for parent in [*searched, REPOSITORY]:
+        package = parent / "node_modules" / "esbuild"
+        if (package / "package.json").is_file():
+            break
+    else:
         raise BuildError(
-            f"esbuild is not installed: {package} is missing",
+            "esbuild is not installed: serverless-esbuild needs it beside the service "
+            f"(no node_modules/esbuild in {folder or REPOSITORY} or above)",
             location=location,
             path=path,
-            hint=f"run `npm ci` in {REPOSITORY} (sls-cdk pins esbuild in its package.json)",
+            hint="install it in the service: `npm install --save-dev esbuild` (sls-cdk's checkout pins "
+            "esbuild in its package.json: `npm ci` there)",
         )
     if not shutil.which("node"):
         raise BuildError("node is not on PATH: esbuild needs Node.js", location=location, path=path)
