@@ -78,7 +78,9 @@ class ServerlessFunction(LambdaInterop, lambda_.FunctionBase):
 
     Only ``handler``, ``runtime`` and ``code`` (a zip or a folder; or ``image``) matter; each other
     prop defaults as v3's ``functions.<key>`` does (memory 1024 MB, timeout 6 s, a version,
-    the log group, the name ``<service>-<stage>-<key>``). Service and stage come from the enclosing
+    the log group, the name ``<service>-<stage>-<key>``): the props and their defaults are
+    :class:`~constructs_lib.constructs.function_props.FunctionOptions`'. ``key`` defaults to the
+    construct's path in its stack. Service and stage come from the enclosing
     ``ServiceStack`` (elsewhere: the stack's name and ``dev``), and so do provider settings.
     ``role`` defaults to the service's generated role (the stack's ``IamRoleLambdaExecution``;
     outside a ``ServiceStack`` a generated role of the function's own). ``extra`` takes any other

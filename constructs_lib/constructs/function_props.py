@@ -75,33 +75,56 @@ class FunctionModel:
 
 @dataclass(frozen=True)
 class FunctionOptions:
-    """What a Python caller may set; None means v3's default. See ``ServerlessFunction``."""
+    """The props of a function written in Python (``ServerlessFunction``'s keywords). Each is the
+    ``functions.<key>`` setting of the same name; None means v3's default, given with each."""
 
     handler: str | None = None
+    """Entry point (``handler.main``, ``bootstrap``); needed for a zip."""
     runtime: str | lambda_.Runtime | None = None
+    """Default: the provider's ``runtime`` (v3's default ``nodejs16.x``)."""
     code: str | Path | None = None
+    """A zip file, or a folder (zipped with fixed timestamps: same files, same zip)."""
     image: str | None = None
+    """Instead of ``code``: an ECR image by digest, ``<repository>@sha256:<digest>``."""
     name: str | None = None
+    """Default ``<service>-<stage>-<key>``."""
     description: str | None = None
     memory_size: int | None = None
+    """MB. Default: the provider's ``memorySize``, else 1024."""
     timeout: int | None = None
+    """Seconds. Default: the provider's ``timeout``, else 6."""
     environment: Mapping[str, str] | None = None
+    """Merged over the provider's ``environment``."""
     architecture: str | lambda_.Architecture | None = None
+    """Default: the provider's, else x86_64."""
     role: iam.IRole | str | None = None
+    """An ``iam.IRole``, an ARN or a logical ID. Default: the service's generated role."""
     layers: Sequence[lambda_.ILayerVersion | str] | None = None
+    """Default: the provider's ``layers``."""
     vpc: ec2.IVpc | None = None
+    """Default: the provider's ``vpc``, else none."""
     vpc_subnets: ec2.SubnetSelection | None = None
+    """With ``vpc``: CDK's default selection (private subnets)."""
     security_groups: Sequence[ec2.ISecurityGroup] | None = None
+    """With ``vpc``: default one new group allowing all outbound traffic."""
     kms_key: kms.IKey | str | None = None
+    """Encrypts the environment (``kmsKeyArn``); the role may decrypt with it."""
     dead_letter_topic: sns.ITopic | str | None = None
+    """``onError``: the role may publish to it."""
     tracing: bool | str | None = None
+    """``Active``/``PassThrough`` (True = ``Active``). Default: the provider's ``tracing.lambda``."""
     tags: Mapping[str, str] | None = None
+    """Merged over the provider's ``tags``."""
     reserved_concurrency: int | None = None
     provisioned_concurrency: int | None = None
+    """Adds the ``provisioned`` alias events target, as v3."""
     log_retention_in_days: int | None = None
+    """Default: the provider's ``logRetentionInDays``, else logs are kept."""
     ephemeral_storage_size: int | None = None
     url: bool | FunctionUrl | Mapping[str, Any] | None = None
+    """A function URL: True (public, v3's CORS), a ``FunctionUrl`` or its YAML mapping."""
     versioned: bool | None = None
+    """``versionFunction``. Default: the provider's ``versionFunctions``, else True."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Any other ``functions.<key>`` setting, as written in serverless.yml."""
 
