@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from constructs_lib import naming
 from constructs_lib.config.source import SourceMap
@@ -42,12 +42,50 @@ class DeployedLayer:
     sha: str | None = None
 
 
-def _listing(data: bytes | Path) -> set[tuple[str, int, int]] | None:
+def _listing(data: Path | IO[bytes]) -> set[tuple[str, int, int]] | None:
     try:
-        with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as zf:
+        with zipfile.ZipFile(data) as zf:
             return {(i.filename, i.file_size, i.CRC) for i in zf.infolist() if not i.is_dir()}
     except (OSError, zipfile.BadZipFile):
         return None
+
+
+class _S3Object(io.RawIOBase):
+    """An S3 object read by byte ranges: ``zipfile`` reads only the end record and the central
+    directory (a few KB with ranged GETs), not a layer of hundreds of MB."""
+
+    def __init__(self, s3: Any, bucket: str, key: str) -> None:
+        self._s3, self._bucket, self._key = s3, bucket, key
+        self._size: int = s3.head_object(Bucket=bucket, Key=key)["ContentLength"]
+        self._at = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._at
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._at, io.SEEK_END: self._size}[whence]
+        self._at = max(0, base + offset)
+        return self._at
+
+    def readinto(self, buffer: Any) -> int:
+        if self._at >= self._size or not len(buffer):
+            return 0
+        end = min(self._size, self._at + len(buffer)) - 1
+        got = self._s3.get_object(Bucket=self._bucket, Key=self._key, Range=f"bytes={self._at}-{end}")
+        data: bytes = got["Body"].read()
+        buffer[: len(data)] = data
+        self._at += len(data)
+        return len(data)
+
+
+def _remote_listing(s3: Any, bucket: str, key: str) -> set[tuple[str, int, int]] | None:
+    return _listing(io.BufferedReader(_S3Object(s3, bucket, key), buffer_size=64 * 1024))
 
 
 def _warning(sources: SourceMap, key: str, why: str) -> SlsCdkError:
@@ -125,15 +163,15 @@ def deployed_layers(
         if not s3_key:
             continue  # not a layer the deployed stack has
         try:
-            body = s3.get_object(Bucket=bucket, Key=s3_key)["Body"].read()
+            deployed = _remote_listing(s3, bucket, s3_key)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404"):
+            if exc.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404", "NotFound"):
                 warnings.append(_warning(sources, key, f"s3://{bucket}/{s3_key} could not be read ({exc})"))
             continue  # the object is gone: uploading ours is the only way
         except BotoCoreError as exc:
             warnings.append(_warning(sources, key, f"s3://{bucket}/{s3_key} could not be read ({exc})"))
             continue
         ours = _listing(zip_path)
-        if ours is not None and ours == _listing(body):
+        if ours is not None and ours == deployed:
             found[key] = DeployedLayer(s3_key, outputs.get(hash_id) or None)
     return found, warnings
