@@ -192,7 +192,7 @@ def test_interrupt_exits_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setitem(commands._COMMANDS, "synth", interrupted)
     code, err = _synth(_service(tmp_path / "svc", SMALL), tmp_path / "out")
-    assert (code, err) == (130, "interrupted\n")
+    assert (code, err) == (130, "error: interrupted\n")
 
 
 @pytest.mark.parametrize("out", ["afile", "afile/sub", "missing/parent/out"])
