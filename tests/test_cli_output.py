@@ -196,3 +196,25 @@ def test_no_progress_into_a_pipe(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     assert "synthesizing" not in run.stderr and "\r" not in run.stderr and "\x1b" not in run.stderr
+
+
+@pytest.mark.parametrize("no_color", ["", "1"])
+def test_no_color_reaches_the_cdk_cli(monkeypatch: pytest.MonkeyPatch, no_color: str) -> None:
+    """``NO_COLOR`` also turns the CDK CLI's colours off (its ``--no-color``); the CLI is recorded
+    here, not run."""
+    from constructs_lib.cli import deploying
+
+    ensure_seed_built()
+    ran: list[list[str]] = []
+
+    def record(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        ran.append(argv)
+        return subprocess.CompletedProcess(argv, 0)
+
+    monkeypatch.setattr(deploying.subprocess, "run", record)
+    monkeypatch.setenv("NO_COLOR", no_color)
+    code, _, err = _main(["remove", str(SEED), "--stage", "dev"])
+    assert code == 0, err
+    assert [argv[1:3] for argv in ran] == [["destroy", "--app"]] * 2, ran
+    assert all(("--no-color" in argv) is bool(no_color) for argv in ran), ran
+    assert "note: removing auth-dev (us-east-1)\nnote: removing test-dev (us-east-1)\n" in err

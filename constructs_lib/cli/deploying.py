@@ -151,8 +151,9 @@ def _select(project: Project, args: argparse.Namespace) -> list[LoadedService]:
 
 
 def _run(argv: Sequence[str], env: Mapping[str, str]) -> int:
-    """Run the CDK CLI with its output streaming to the user."""
-    return subprocess.run(list(argv), env=dict(env), check=False).returncode
+    """Run the CDK CLI with its output streaming to the user (``NO_COLOR``: its ``--no-color``)."""
+    colourless = ["--no-color"] if output.no_colour_asked() else []
+    return subprocess.run([*argv, *colourless], env=dict(env), check=False).returncode
 
 
 def _for_this_process(args: argparse.Namespace) -> None:

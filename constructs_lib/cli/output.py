@@ -25,7 +25,18 @@ if TYPE_CHECKING:
 
     from constructs_lib.errors import SlsCdkError
 
-__all__ = ["Progress", "colour", "error", "note", "prefixed", "reset", "say", "terminal", "warning"]
+__all__ = [
+    "Progress",
+    "colour",
+    "error",
+    "no_colour_asked",
+    "note",
+    "prefixed",
+    "reset",
+    "say",
+    "terminal",
+    "warning",
+]
 
 Kind = Literal["error", "warning", "note"]
 
@@ -56,11 +67,15 @@ def terminal(stream: TextIO | None = None) -> bool:
         return False
 
 
+def no_colour_asked() -> bool:
+    """``NO_COLOR`` is set (and not empty), or ``TERM=dumb``: no colour anywhere, the CDK CLI's
+    output included."""
+    return os.environ.get("NO_COLOR", "") != "" or os.environ.get("TERM") == "dumb"
+
+
 def colour(stream: TextIO | None = None) -> bool:
-    """Colour on ``stream``: a terminal, ``NO_COLOR`` unset or empty, ``TERM`` not ``dumb``."""
-    if os.environ.get("NO_COLOR", "") != "" or os.environ.get("TERM") == "dumb":
-        return False
-    return terminal(stream)
+    """Colour on ``stream``: a terminal, unless :func:`no_colour_asked`."""
+    return not no_colour_asked() and terminal(stream)
 
 
 def prefixed(kind: Kind, text: str, *, coloured: bool = False) -> str:

@@ -194,6 +194,16 @@ def _deployed_layers(
     )
 
 
+def _package(
+    ctx: CheckContext, file: Path, root: Path, build: bool, env: Mapping[str, str], code: bool
+) -> Built:
+    """Packaging plugins built, zips made and checked (:func:`.steps.package`); with ``code=False``
+    (print) nothing: v3's print resolves the configuration only."""
+    if not code:
+        return Built(ctx.service, dict(ctx.functions), Packaged({}, {}), [])
+    return package(ctx, file.parent, file.name, root, build=build, env=env)
+
+
 def load_service(
     file: Path,
     *,
@@ -249,11 +259,7 @@ def load_service(
     later = later_warnings(ctx, sites, flagged)
     if build and model.scripts.hooks:
         notices.extend(build_hooks(model, folder, environ, sources))
-    done = (  # plugins build; not for print (v3's print resolves the configuration only)
-        package(ctx, folder, file.name, req.root.path, build=build, env=environ)
-        if package_code
-        else Built(model, dict(functions), Packaged({}, {}), [])
-    )
+    done = _package(ctx, file, req.root.path, build, environ, package_code)  # plugins build
     remove_warmer_code(model, folder)  # packaged: the plugin's cleanFolder
     deployed, layer_warnings = _deployed_layers(
         done.model, final_stage, final_region, done.packaged, sources, req
