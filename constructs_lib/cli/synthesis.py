@@ -11,6 +11,8 @@ One place for what ``sls-cdk synth`` and ``app.py`` (``cdk synth``) share:
   loaded: no second variable resolution, no second build), and the assemblies are merged into
   exactly what one process writes: same manifest, same tree, same files.
 * Output is atomic for the CLI: written beside ``out``, moved into place on success.
+* On a terminal, one progress line counts the stacks as they are built (``[3/8] synthesizing
+  auth-dev``), across the forked workers too (:class:`.output.Progress`).
 
 Forking needs a process that has not started Node yet and runs no other thread; otherwise (e.g.
 under pytest, or when a caller imported aws_cdk first) synthesis runs in one process.
