@@ -9,7 +9,7 @@ import sys
 
 def _interrupted_early(signum: int, frame: object) -> None:
     """Ctrl-C before the command has started: nothing to undo yet."""
-    sys.stderr.write("interrupted\n")
+    sys.stderr.write("error: interrupted\n")  # the format of constructs_lib.cli.output
     os._exit(130)
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
+from constructs_lib.cli import output
 from constructs_lib.cli.jsii_speed import exit_fast, short_lived
 from constructs_lib.errors import ConfigError, did_you_mean
 
@@ -104,9 +105,7 @@ def _run(settings: Mapping[str, Any]) -> None:
     for svc in project.services:
         if svc.deploy_flags:  # v3's deploy-time settings (deploymentMethod, disableRollback, ...)
             flags = " ".join(svc.deploy_flags)
-            print(
-                f"note: deploy {svc.stack_name} with `cdk deploy {svc.stack_name} {flags}`", file=sys.stderr
-            )
+            output.note(f"deploy {svc.stack_name} with `cdk deploy {svc.stack_name} {flags}`")
     # the CDK CLI owns (and locks) its output folder: write into it, not beside it
     synthesize(
         project,
@@ -127,7 +126,7 @@ def main(default: Path | None = None) -> None:
         context = json.loads(os.environ.get("CDK_CONTEXT_JSON") or "{}")  # cdk.json + -c, from the CLI
         _run(read_context(context, default))
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        output.error("interrupted")
         sys.exit(130)
     except Exception as exc:  # a user error, a CDK refusal, or a bug of ours: never a traceback
         sys.exit(report_failure(exc))

@@ -169,17 +169,17 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
     (
         "schema-unknown-top-key",
         strict(svc(("custom:", "provder:\n  x: 1\ncustom:"))),
-        "serverless.yml:10:1: provder: unknown key 'provder'\n  hint: did you mean 'provider'?",
+        "serverless.yml:10:1: provder: unknown key 'provder'\nerror:   hint: did you mean 'provider'?",
     ),
     (
         "schema-unknown-provider-key",
         strict(svc(("  region:", "  regoin: x\n  region:"))),
-        "serverless.yml:5:3: provider.regoin: unknown key 'regoin'\n  hint: did you mean 'region'?",
+        "serverless.yml:5:3: provider.regoin: unknown key 'regoin'\nerror:   hint: did you mean 'region'?",
     ),
     (
         "schema-unknown-function-key",
         strict(add_fn("memorysize: 256\n")),
-        "serverless.yml:17:5: functions.env.memorysize: unknown key 'memorysize'\n  hint: did you mean 'memorySize'?",
+        "serverless.yml:17:5: functions.env.memorysize: unknown key 'memorysize'\nerror:   hint: did you mean 'memorySize'?",
     ),
     (
         "schema-memory-range",
@@ -274,7 +274,7 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
     (
         "schema-destination-typo",
         add_fn("destinations:\n  onSuccess: evn\n"),
-        "serverless.yml:18:7: functions.env.destinations.onSuccess: destination 'evn' is neither an ARN nor a function of this service\n  hint: did you mean 'env'?",
+        "serverless.yml:18:7: functions.env.destinations.onSuccess: destination 'evn' is neither an ARN nor a function of this service\nerror:   hint: did you mean 'env'?",
     ),
     (
         "schema-handler-and-image",
@@ -411,7 +411,7 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
                 "          priority: 1\n          authorizer: cognitoo\n          conditions:\n            path: /x\n",
             ),
         ),
-        "alb.authorizer: alb authorizer 'cognitoo' is not one of provider.alb.authorizers\n  hint: did you mean 'cognito'?",
+        "alb.authorizer: alb authorizer 'cognitoo' is not one of provider.alb.authorizers\nerror:   hint: did you mean 'cognito'?",
     ),
     (
         "schema-alb-target-group-conflict",
@@ -440,7 +440,7 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
     (
         "var-unknown-source",
         svc(("region: us-east-1", "region: ${sefl:custom.r}")),
-        "serverless.yml:5:3: provider.region: unknown variable source 'sefl' in ${sefl:custom.r}\n  hint: did you mean 'self'?",
+        "serverless.yml:5:3: provider.region: unknown variable source 'sefl' in ${sefl:custom.r}\nerror:   hint: did you mean 'self'?",
     ),
     (
         "var-unterminated",
@@ -529,7 +529,7 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
     (
         "compose-unknown-key",
         compose("services:\n  a:\n    path: a\n    dependson: b\n", ("a",)),
-        "serverless-compose.yml:4:5: services.a.dependson: unknown key 'dependson'\n  hint: did you mean 'dependsOn'?",
+        "serverless-compose.yml:4:5: services.a.dependson: unknown key 'dependson'\nerror:   hint: did you mean 'dependsOn'?",
     ),
     (
         "compose-disallowed-source",
@@ -673,13 +673,13 @@ CASES: list[tuple[str, dict[str, str | bytes], str]] = [
         hooks("before:package:createDeploymentArtifact: make\n"),
         "serverless.yml:13:7: custom.scripts.hooks.before:package:createDeploymentArtifact: hook event "
         "'before:package:createDeploymentArtifact' is not a lifecycle event of Serverless v3, so it would never run\n"
-        "  hint: did you mean 'before:package:createDeploymentArtifacts'?",
+        "error:   hint: did you mean 'before:package:createDeploymentArtifacts'?",
     ),
     (
         "hook-event-deploy-typo",
         hooks("after:deploy:deplyo: ./notify.sh\n"),
         "custom.scripts.hooks.after:deploy:deplyo: hook event 'after:deploy:deplyo' is not a lifecycle event"
-        " of Serverless v3, so it would never run\n  hint: did you mean 'after:deploy:deploy'?",
+        " of Serverless v3, so it would never run\nerror:   hint: did you mean 'after:deploy:deploy'?",
     ),
     (
         "hook-event-bare-word",

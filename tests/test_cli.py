@@ -147,3 +147,31 @@ def test_runtime_type_checks_are_kept_in_tests_and_skippable() -> None:
     finally:
         tc._resolved_check = before
         os.environ["SLS_CDK_TYPE_CHECKS"] = "1"
+
+
+def test_print_resolves_the_configuration_only(tmp_path: Path) -> None:
+    """v3's ``print`` does not package: a service whose artifact is missing still prints (check
+    refuses it), and a packaging plugin (python-requirements) never runs (check runs pip, which fails)."""
+    ensure_seed_built()
+    service = tmp_path / "svc"
+    shutil.copytree(SEED_TEST, service)
+    (service / "boot.zip").unlink()
+    printed = run_cli("print", str(service), "--format", "json")
+    assert printed.returncode == 0, printed.stderr
+    assert json.loads(printed.stdout)["package"]["artifact"] == "boot.zip"
+    checked = run_cli("check", str(service))
+    assert checked.returncode == 1 and "artifact 'boot.zip' not found" in checked.stderr, checked.stderr
+
+    plugin = tmp_path / "pyreq"
+    plugin.mkdir()
+    (plugin / "serverless.yml").write_text(
+        "service: pyreq\nprovider:\n  name: aws\n  runtime: python3.11\nplugins:\n"
+        "  - serverless-python-requirements\nfunctions:\n  hello:\n    handler: handler.hello\n"
+    )
+    (plugin / "handler.py").write_text("def hello(event, context):\n    return 1\n")
+    (plugin / "requirements.txt").write_text("no-such-package-sls-cdk-test==0.0.1\n")
+    printed = run_cli("print", str(plugin))
+    assert printed.returncode == 0, printed.stderr
+    assert "serverless-python-requirements" in printed.stdout
+    checked = run_cli("check", str(plugin))  # the plugin runs pip, which cannot find the package
+    assert checked.returncode == 1 and "no-such-package-sls-cdk-test" in checked.stderr, checked.stderr

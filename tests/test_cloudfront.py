@@ -195,7 +195,7 @@ CASES: list[tuple[str, str, str]] = [
             """,
         ),
         "serverless.yml:31:13: functions.a.events[0].cloudFront.cachePolicy.name: Event references not "
-        "configured cache policy 'asets'\n  hint: did you mean 'assets'?",
+        "configured cache policy 'asets'\nerror:   hint: did you mean 'assets'?",
     ),
 ]
 
@@ -356,6 +356,11 @@ def test_every_cache_policy_is_created_and_the_generated_role_extended(merges: d
     assert set(merges["Outputs"]) >= {"CloudFrontDistribution", "CloudFrontDistributionDomainName"}
 
 
+def _first_line_of_a_warning(line: str) -> bool:
+    """A warning's first line (its hint lines are prefixed too, and indented)."""
+    return line.startswith("warning: ") and not line.startswith("warning:   ")
+
+
 def _not_runtime(line: str) -> bool:
     """The edge runtimes are v3's newest Node (nodejs20.x), which AWS has deprecated since, and the
     test zips hold no handler file: those warnings are tested elsewhere (tests/test_coercions.py,
@@ -370,7 +375,7 @@ def test_cloudfront_warnings_are_located(tmp_path: Path) -> None:
     text = MERGES.replace("          eventType: origin-request\n", "")
     code, stderr = _run(_project(tmp_path, text), ["check", "."])
     assert code == 0, stderr
-    warnings = [line for line in stderr.splitlines() if line.startswith("warning") and _not_runtime(line)]
+    warnings = [line for line in stderr.splitlines() if _first_line_of_a_warning(line) and _not_runtime(line)]
     assert warnings == [
         "warning: serverless.yml:19:7: provider.cloudFront.cachePolicies.spare-policy: Setting "
         '"provider.cloudFront.cachePolicies.spare-policy" is not used by any cloudFront event configuration.',
@@ -411,7 +416,7 @@ def test_cache_policies_are_made_without_any_cloudfront_event(tmp_path: Path) ->
     assert [
         line.split(": ", 3)[2]
         for line in stderr.splitlines()
-        if line.startswith("warning") and _not_runtime(line)
+        if _first_line_of_a_warning(line) and _not_runtime(line)
     ] == [
         "provider.cloudFront.cachePolicies.used",
         "provider.cloudFront.cachePolicies.spare-policy",

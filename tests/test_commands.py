@@ -5,8 +5,10 @@ itself), ``SERVICE deploy``, ``deploy function``, ``invoke``, ``info``, ``logs``
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -154,9 +156,36 @@ def test_a_missing_cdk_cli_is_named_with_its_install_command(
     assert "npm install --save-dev aws-cdk@" in str(raised.value.hint)
 
 
-@pytest.mark.parametrize("command", ["deploy", "remove", "invoke", "logs"])
-def test_each_command_has_help_with_examples(command: str) -> None:
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    from constructs_lib.cli.commands import _parser
+
+    actions = [a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(actions[0].choices)
+
+
+def test_every_command_of_the_table_has_a_description_and_examples_that_parse() -> None:
+    """Walks the command table: each command's --help has a one-line description and examples,
+    and each example is a command line the CLI accepts (parsed as ``main`` parses it)."""
+    from constructs_lib.cli.commands import _COMMANDS, _parser, _v3_shaped
+
+    parsers = _subcommands()
+    assert set(parsers) == set(_COMMANDS)
+    for name, parser in parsers.items():
+        assert parser.description and "\n" not in parser.description, name
+        text = parser.format_help()
+        assert "\nexamples:\nsls-cdk " in text, (name, text)
+        examples = text.split("\nexamples:\n", 1)[1].strip().splitlines()
+        for line in examples:
+            argv = shlex.split(line.split("  #", 1)[0])
+            assert argv[0] == "sls-cdk" and name in argv[1:3], (name, line)
+            args = _parser().parse_args(_v3_shaped(argv[1:]))
+            assert args.command == name, (name, line)
+
+
+@pytest.mark.parametrize("argv", [["print", "--help"], ["help", "logs"]])
+def test_help_runs(argv: list[str]) -> None:
     run = subprocess.run(
-        [sys.executable, "-m", "constructs_lib", command, "--help"], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-m", "constructs_lib", *argv], capture_output=True, text=True, cwd=ROOT
     )
     assert run.returncode == 0 and "examples:\nsls-cdk " in run.stdout, run.stdout
+    assert f"usage: sls-cdk {argv[-1] if argv[0] == 'help' else argv[0]}" in run.stdout

@@ -187,12 +187,12 @@ def test_a_private_rest_domain_is_found_by_its_endpoint_type(aws: Any, tmp_path:
         (
             "  customDomain:\n    domainName: a.example.com\n    endpointType: regionl\n",
             "serverless.yml:23:5: custom.customDomain.endpointType: 'regionl' is not one of EDGE, REGIONAL, "
-            "PRIVATE\n  hint: did you mean 'REGIONAL'?",
+            "PRIVATE\nerror:   hint: did you mean 'REGIONAL'?",
         ),
         (
             "  customDomain:\n    domainName: a.example.com\n    certificateNme: x\n",
             "serverless.yml:23:5: custom.customDomain.certificateNme: unknown key 'certificateNme'\n"
-            "  hint: did you mean 'certificateName'?",
+            "error:   hint: did you mean 'certificateName'?",
         ),
         (
             "  customDomains:\n    - websocket:\n        domainName: ws.example.com\n",
@@ -207,7 +207,7 @@ def test_a_private_rest_domain_is_found_by_its_endpoint_type(aws: Any, tmp_path:
             "  customDomain:\n    domainName: a.example.com\n    endpointType: REGIONAL\n"
             "    route53Params:\n      routingPolicy: weigthed\n",
             "serverless.yml:25:7: custom.customDomain.route53Params.routingPolicy: 'weigthed' is not one of "
-            "simple, latency, weighted\n  hint: did you mean 'weighted'?",
+            "simple, latency, weighted\nerror:   hint: did you mean 'weighted'?",
         ),
         (
             "  customDomain:\n    domainName: a.example.com\n    route53Params:\n      routingPolicy: latency\n",

@@ -192,7 +192,7 @@ def test_interrupt_exits_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setitem(commands._COMMANDS, "synth", interrupted)
     code, err = _synth(_service(tmp_path / "svc", SMALL), tmp_path / "out")
-    assert (code, err) == (130, "interrupted\n")
+    assert (code, err) == (130, "error: interrupted\n")
 
 
 @pytest.mark.parametrize("out", ["afile", "afile/sub", "missing/parent/out"])
@@ -216,7 +216,7 @@ def test_out_must_be_a_folder_we_can_make(tmp_path: Path, out: str) -> None:
         (
             textwrap.dedent(SMALL) + "resources:\n  Resources:\n    Data:\n      Type: AWS::S3::Bucket\n",
             {"nag": "true"},
-            "finding(s) not acknowledged:\n  AwsSolutions AwsSolutions-L1 (error)",
+            "finding(s) not acknowledged:\nerror:   AwsSolutions AwsSolutions-L1 (error)",
         ),
         (
             textwrap.dedent(SMALL).replace("    handler: h.h\n", "    handler: h.h\n    memorySize: 1\n"),
@@ -414,7 +414,7 @@ def test_an_error_inside_an_included_file_names_both_places(
     code, err = _synth(folder, tmp_path / "out")
     assert code == 1
     assert expected in err, err
-    assert "\n  included from " in err and "svc/serverless.yml:7:1" in err
+    assert "\nerror:   included from " in err and "svc/serverless.yml:7:1" in err
 
 
 def test_a_compose_output_that_does_not_exist(tmp_path: Path) -> None:

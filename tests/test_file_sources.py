@@ -150,7 +150,7 @@ def test_allowed_javascript_runs_like_v3(tmp_path: Path, capsys: pytest.CaptureF
         "e": "fallback",
     }
     report(load_project(file, stage="qa", allow_js=True))
-    notices = [line for line in capsys.readouterr().err.splitlines() if line.startswith("notice:")]
+    notices = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
     assert len(notices) == 2  # one per file run, where it is first used
     assert "serverless.yml:7:3: custom.a: ran config.js with Node (allowed by --allow-js)" in notices[0]
     assert "serverless.yml:10:3: custom.d: ran fn.cjs with Node" in notices[1]
@@ -252,4 +252,4 @@ def test_cli_flag_allow_js(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["check", str(file)]) == 1
     assert "JavaScript files are not executed" in capsys.readouterr().err
     assert main(["check", "--allow-js", str(file)]) == 0
-    assert "notice:" in capsys.readouterr().err
+    assert "note:" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""Ctrl-C at any moment of a synth: exit 130 with one line ("interrupted"), no traceback, no
+"""Ctrl-C at any moment of a synth: exit 130 with one line ("error: interrupted"), no traceback, no
 partial output, no process left behind (jsii's Node child and forked workers included). The
 signal goes to the whole process group, as a terminal sends it."""
 
@@ -53,7 +53,7 @@ def test_sigint_at_any_moment(tmp_path: Path, delay: float) -> None:
     if delay < 1.0:  # still loading YAML: the interrupt always lands
         assert proc.returncode == 130, err
     if proc.returncode == 130:
-        assert err.splitlines()[-1] == "interrupted", err
+        assert err.splitlines()[-1] == "error: interrupted", err
         assert not out.exists(), "an interrupted synth left output"
     else:
         assert (out / "manifest.json").is_file()

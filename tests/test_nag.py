@@ -105,7 +105,11 @@ def test_v3_defaults_pass_nag_in_every_reference_case(tmp_path: Path, case: str)
     code, err = _synth(prepared(path), tmp_path / "out", "--stage", found.stage)
     if code == 0:
         return
-    findings = [line.strip() for line in err.splitlines() if line.startswith("  ") and "(error)" in line]
+    findings = [  # the findings are the error's continuation lines
+        line.removeprefix("error:").strip()
+        for line in err.splitlines()
+        if line.startswith("error:   ") and "(error)" in line
+    ]
     assert findings, err
     written = _written_runtime_functions(prepared(path), found.stage)
     for finding in findings:

@@ -124,7 +124,10 @@ sys.exit(main(["synth", {str(compose_file)!r}, "--out", {str(out)!r}, "--jobs", 
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 1
-    assert "synthesis failed in a worker process:\n[solo2] RuntimeError: injected fault" in result.stderr
+    assert (
+        "error: synthesis failed in a worker process:\nerror: [solo2] RuntimeError: injected fault"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr
     assert not list(out.parent.iterdir())  # no output, no parts, no temporary folders
 

@@ -19,7 +19,10 @@
 * ``init [PATH] [--force]``: write ``cdk.json`` (the app: :mod:`constructs_lib.app`) and a
   ``package.json`` pinning the CDK CLI, so ``npx cdk synth`` works in the project's repository.
 
-User errors print as ``file:line:col: key.path: message`` and exit 1; never a traceback.
+* ``help [COMMAND]``: as ``COMMAND --help``; every command's help has examples (:mod:`.help`).
+
+User errors print as ``error: file:line:col: key.path: message`` and exit 1; never a traceback.
+Every diagnostic has one format (:mod:`.output`).
 """
 
 from __future__ import annotations
@@ -34,9 +37,11 @@ from pathlib import Path
 from typing import Any
 
 from constructs_lib import __version__
+from constructs_lib.cli import output
 from constructs_lib.cli.deploying import add_deploy_commands, cmd_deploy, cmd_invoke, cmd_logs, cmd_remove
 from constructs_lib.cli.domain import add_domain_parser, cmd_domain
 from constructs_lib.cli.failures import catching_interrupts, report_failure
+from constructs_lib.cli.help import add_command
 from constructs_lib.cli.init import cmd_init
 from constructs_lib.cli.loading import add_project_args, load, load_to_synth, report
 from constructs_lib.cli.reports import cmd_diff, cmd_info, cmd_policy, cmd_takeover
@@ -52,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sls-cdk {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    synth = sub.add_parser("synth", help="synthesize CloudFormation templates")
+    synth = add_command(sub, "synth", "synthesize CloudFormation templates")
     add_project_args(synth)
     synth.add_argument("--out", "-o", default="cdk.out", help="output folder (default: cdk.out)")
     synth.add_argument(
@@ -66,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs", "-j", type=int, help="processes to synthesize with (default: one per CPU for 8+ services)"
     )
 
-    package = sub.add_parser("package", help="like `sls package`: synthesize, as synth does")
+    package = add_command(sub, "package", "like `sls package`: synthesize, as synth does")
     add_project_args(package)
     package.add_argument(
         "--package", "-p", dest="out", default="cdk.out", help="output folder (default: cdk.out)"
@@ -76,47 +81,47 @@ def _parser() -> argparse.ArgumentParser:
     )
     package.set_defaults(validate=False, nag=False, jobs=None)
 
-    diff = sub.add_parser(
-        "diff", help="what deploying over an existing template (e.g. Serverless v3's) would replace or delete"
+    diff = add_command(
+        sub, "diff", "what deploying over an existing template (e.g. Serverless v3's) would replace or delete"
     )
     add_project_args(diff)
     diff.add_argument("--against", required=True, help="the template deployed today (JSON)")
     diff.add_argument("--stack", help="which stack of the project (default: the only one)")
 
-    takeover = sub.add_parser(
-        "takeover", help="what deploying over the deployed stacks (v3's) would replace or delete, read live"
+    takeover = add_command(
+        sub, "takeover", "what deploying over the deployed stacks (v3's) would replace or delete, read live"
     )
     add_project_args(takeover)
 
-    policy = sub.add_parser("policy", help="the least-privilege IAM policy a deployer needs for these stacks")
+    policy = add_command(sub, "policy", "the least-privilege IAM policy a deployer needs for these stacks")
     add_project_args(policy)
     policy.add_argument("--account", default="ACCOUNT_ID", help="the AWS account id to put in ARNs")
 
-    info = sub.add_parser("info", help="like `sls info`: deployed stacks, endpoints, functions, outputs")
+    info = add_command(sub, "info", "like `sls info`: deployed stacks, endpoints, functions, outputs")
     add_project_args(info)
 
-    run = sub.add_parser("run", help="run a custom.scripts.commands entry (like `sls <command>`)")
+    run = add_command(sub, "run", "run a custom.scripts.commands entry (like `sls <command>`)")
     run.add_argument("name", help="the command's name")
     add_project_args(run)
 
-    check = sub.add_parser("check", help="validate the configuration and print every problem")
+    check = add_command(sub, "check", "validate the configuration and print every problem")
     add_project_args(check)
 
-    show = sub.add_parser("print", help="print the resolved configuration")
+    show = add_command(sub, "print", "print the resolved configuration")
     add_project_args(show)
     show.add_argument("--format", choices=("yaml", "json"), default="yaml")
 
-    plugins = sub.add_parser("plugins", help="how each plugin the services list is treated (the catalogue)")
+    plugins = add_command(sub, "plugins", "how each plugin the services list is treated (the catalogue)")
     add_project_args(plugins)
 
     add_domain_parser(sub)
 
-    summary = sub.add_parser("summary", help="list the stacks of a cloud assembly with their resource counts")
+    summary = add_command(sub, "summary", "list the stacks of a cloud assembly with their resource counts")
     summary.add_argument("dir", nargs="?", default="cdk.out")
 
     add_deploy_commands(sub)
 
-    init = sub.add_parser("init", help="write cdk.json and package.json so `npx cdk synth` runs this project")
+    init = add_command(sub, "init", "write cdk.json and package.json so `npx cdk synth` runs this project")
     init.add_argument("path", nargs="?", default=".", help="the project's folder (default: here)")
     init.add_argument("--force", action="store_true", help="replace an existing cdk.json / package.json")
     return parser
@@ -131,8 +136,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    """One document: the service's configuration, or for compose ``{service: configuration}``."""
-    project = load(args)
+    """One document: the service's configuration, or for compose ``{service: configuration}``.
+    The configuration only, as v3's print: nothing is built, packaged or checked for packaging."""
+    project = load(args, package_code=False)
     if project.compose is None:
         doc: Any = project.services[0].data
     else:
@@ -275,7 +281,9 @@ _SERVICE_COMMANDS = frozenset({"deploy", "remove", "logs", "invoke"})
 def _v3_shaped(argv: list[str]) -> list[str]:
     """v3's command shapes as our arguments: ``SERVICE deploy ...`` (compose, as
     ``sls SERVICE deploy``) as ``deploy ... --service SERVICE``; ``deploy function`` as
-    ``deploy --only-function``."""
+    ``deploy --only-function``; ``help [COMMAND]`` as ``[COMMAND] --help``."""
+    if argv[:1] == ["help"]:
+        return [*argv[1:2], "--help"]
     if len(argv) >= 2 and argv[0] not in _COMMANDS and not argv[0].startswith("-") and argv[1] in _COMMANDS:
         if argv[1] not in _SERVICE_COMMANDS:
             raise SlsCdkError(
@@ -311,6 +319,7 @@ def run() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    output.reset()  # a run: each warning once
     try:
         shaped = _v3_shaped(list(sys.argv[1:] if argv is None else argv))
     except SlsCdkError as exc:

@@ -24,12 +24,13 @@ import argparse
 import os
 import shlex
 import subprocess
-import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from constructs_lib.cli import output
+from constructs_lib.cli.help import add_command
 from constructs_lib.cli.loading import add_project_args, load, load_to_synth, report
 from constructs_lib.errors import SlsCdkError, did_you_mean
 from constructs_lib.loader.service import LoadedService, Project
@@ -45,40 +46,12 @@ __all__ = [
 ]
 
 
-#: what each command's --help shows under "examples:"
-_EXAMPLES = {
-    "deploy": (
-        "sls-cdk deploy --stage prod              # every service of the project here\n"
-        "sls-cdk auth deploy --stage prod         # one compose service\n"
-        "sls-cdk deploy function -f hello         # code and configuration only\n"
-        "sls-cdk deploy --endpoint-url http://127.0.0.1:5000   # a local emulator"
-    ),
-    "remove": "sls-cdk remove --stage dev\nsls-cdk auth remove",
-    "invoke": (
-        'sls-cdk invoke -f hello --data \'{"name": "x"}\'\nsls-cdk invoke -f hello --path event.json --log'
-    ),
-    "logs": "sls-cdk logs -f hello --startTime 30m\nsls-cdk logs -f hello --tail --filter ERROR",
-}
-
-
-def _parser(sub: Any, name: str, **kwargs: Any) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = sub.add_parser(
-        name,
-        epilog=f"examples:\n{_EXAMPLES[name]}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        **kwargs,
-    )
-    return parser
-
-
 def add_deploy_commands(sub: Any) -> None:
     """The parsers of this module's commands, on ``sub`` (argparse subparsers)."""
-    deploy = _parser(
+    deploy = add_command(
         sub,
         "deploy",
-        help="synthesize and deploy with the CDK CLI, v3's deploy settings applied (like `sls deploy`)",
-        description="sls-cdk deploy [PATH] [--stage S]; sls-cdk SERVICE deploy (compose); "
-        "sls-cdk deploy function -f NAME (code and configuration only, as v3)",
+        "synthesize and deploy with the CDK CLI, v3's deploy settings applied (like `sls deploy`)",
     )
     deploy.add_argument("--only-function", action="store_true", help=argparse.SUPPRESS)  # `deploy function`
     _aws_args(deploy)
@@ -89,12 +62,12 @@ def add_deploy_commands(sub: Any) -> None:
     deploy.add_argument(
         "--no-build", dest="build", action="store_false", help="skip the build hooks (v3's deploy runs them)"
     )
-    remove = _parser(sub, "remove", help="delete the stacks (like `sls remove`)")
+    remove = add_command(sub, "remove", "delete the stacks (like `sls remove`)")
     _aws_args(remove)
     remove.add_argument(
         "--out", "-o", default="cdk.out", help="where the cloud assembly goes (default: cdk.out)"
     )
-    invoke = _parser(sub, "invoke", help="invoke a deployed function (like `sls invoke -f NAME`)")
+    invoke = add_command(sub, "invoke", "invoke a deployed function (like `sls invoke -f NAME`)")
     _aws_args(invoke)
     invoke.add_argument("--function", "-f", required=True, help="the function's key")
     invoke.add_argument("--data", "-d", help="the event: JSON, else sent as a JSON string")
@@ -103,7 +76,7 @@ def add_deploy_commands(sub: Any) -> None:
         "--type", "-t", default="RequestResponse", choices=("RequestResponse", "Event", "DryRun")
     )
     invoke.add_argument("--log", "-l", action="store_true", help="print the end of the function's log")
-    logs = _parser(sub, "logs", help="a function's log events (like `sls logs -f NAME`)")
+    logs = add_command(sub, "logs", "a function's log events (like `sls logs -f NAME`)")
     _aws_args(logs)
     logs.add_argument("--function", "-f", required=True, help="the function's key")
     logs.add_argument("--startTime", dest="start_time", help="epoch milliseconds or e.g. 30m, 2h, 1d ago")
@@ -178,8 +151,9 @@ def _select(project: Project, args: argparse.Namespace) -> list[LoadedService]:
 
 
 def _run(argv: Sequence[str], env: Mapping[str, str]) -> int:
-    """Run the CDK CLI with its output streaming to the user."""
-    return subprocess.run(list(argv), env=dict(env), check=False).returncode
+    """Run the CDK CLI with its output streaming to the user (``NO_COLOR``: its ``--no-color``)."""
+    colourless = ["--no-color"] if output.no_colour_asked() else []
+    return subprocess.run([*argv, *colourless], env=dict(env), check=False).returncode
 
 
 def _for_this_process(args: argparse.Namespace) -> None:
@@ -206,7 +180,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     cdk = cdk_cli(project)
     synthesize(project, Path(args.out), jobs=jobs)
     for svc in _select(project, args):
-        print(f"deploying {svc.stack_name} ({svc.region})", file=sys.stderr)
+        output.note(f"deploying {svc.stack_name} ({svc.region})")
         argv = [str(cdk), "deploy", "--app", args.out, svc.stack_name, "--exclusively"]
         code = _run([*argv, "--require-approval", "never", *_flags(svc)], deploy_env(svc, args))
         if code:
@@ -224,7 +198,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
         out = Path(tmp) / "out"
         synthesize(project, out, jobs=jobs)
         for svc in reversed(_select(project, args)):  # dependents first
-            print(f"removing {svc.stack_name} ({svc.region})", file=sys.stderr)
+            output.note(f"removing {svc.stack_name} ({svc.region})")
             argv = [str(cdk), "destroy", "--app", str(out), svc.stack_name, "--exclusively", "--force"]
             code = _run(argv, deploy_env(svc, args))
             if code:

@@ -7,10 +7,11 @@ configures one. ``AWS_ENDPOINT_URL`` and the standard credentials are honoured; 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from constructs_lib.cli import output
+from constructs_lib.cli.help import add_command
 from constructs_lib.cli.loading import add_project_args, load, report
 from constructs_lib.errors import ErrorGroup, SlsCdkError
 
@@ -21,8 +22,8 @@ __all__ = ["add_domain_parser", "cmd_domain"]
 
 
 def add_domain_parser(sub: Any) -> None:
-    domain = sub.add_parser(
-        "domain", help="like `sls create_domain` / `sls delete_domain` (serverless-domain-manager)"
+    domain = add_command(
+        sub, "domain", "like `sls create_domain` / `sls delete_domain` (serverless-domain-manager)"
     )
     domain.add_argument("action", choices=("create", "delete"), help="create or delete the domains")
     add_project_args(domain)
@@ -65,7 +66,7 @@ def cmd_domain(args: argparse.Namespace) -> int:
             errors.append(exc)
             continue
         for warning in warnings:
-            print(f"warning: {warning.format()}", file=sys.stderr)
+            output.warning(warning)
         provider = svc.data.get("provider") or {}
         account = Account(
             region=svc.region,

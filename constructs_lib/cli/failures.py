@@ -18,6 +18,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from constructs_lib.cli import output
 from constructs_lib.errors import LimitError, SlsCdkError
 
 if TYPE_CHECKING:
@@ -127,20 +128,18 @@ def catching_interrupts() -> Iterator[None]:
 def report_failure(exc: BaseException) -> int:
     """Print ``exc`` the way a user should see it; the exit code (1, or 130 for Ctrl-C)."""
     if isinstance(exc, KeyboardInterrupt) or _interrupted.is_set():
-        print("interrupted", file=sys.stderr)
+        output.error("interrupted")
         return 130
     known = user_error(exc)
     if known is not None:
-        grouped = hasattr(known, "errors")  # an ErrorGroup formats each of its errors itself
-        print(known.format() if grouped else f"error: {known.format()}", file=sys.stderr)
+        output.error(known.format())  # a group: each error's lines, each line prefixed
         return 1
     if debugging():
         traceback.print_exception(exc, file=sys.stderr)
     first = (str(exc).strip().splitlines() or [""])[0][:300]
-    print(
-        f"error: internal error ({type(exc).__name__}: {first}). This is a bug in sls-cdk, not in "
+    output.error(
+        f"internal error ({type(exc).__name__}: {first}). This is a bug in sls-cdk, not in "
         "your project: please report it with the command and the files that cause it"
-        + ("" if debugging() else " (SLS_CDK_DEBUG=1 shows the traceback)"),
-        file=sys.stderr,
+        + ("" if debugging() else " (SLS_CDK_DEBUG=1 shows the traceback)")
     )
     return 1

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from constructs_lib.cli import output
 from constructs_lib.config.files import find_project
 from constructs_lib.errors import ConfigError, Location
 
@@ -118,5 +119,5 @@ def cmd_init(args: argparse.Namespace) -> int:
     for name, text in files.items():
         (folder / name).write_text(text)
         print(f"wrote {os.path.relpath(folder / name)}")
-    print("next: npm install && npx cdk synth", file=sys.stderr)
+    output.note("next: npm install && npx cdk synth")
     return 0

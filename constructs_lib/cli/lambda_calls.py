@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from constructs_lib.cli import output
 from constructs_lib.config.model import EffectiveFunction
 from constructs_lib.errors import SlsCdkError, did_you_mean
 from constructs_lib.loader.service import LoadedService, Project
@@ -119,7 +120,7 @@ def deploy_function(project: Project, args: argparse.Namespace, services: Sequen
         ) from None
     print(f"function {fn.key} ({fn.name}) updated: code and configuration")
     for item in kept:
-        print(f"note: {fn.name}: {item} left as deployed; `sls-cdk deploy` updates it", file=sys.stderr)
+        output.note(f"{fn.name}: {item} left as deployed; `sls-cdk deploy` updates it")
     return 0
 
 
@@ -215,6 +216,6 @@ def invoke(project: Project, args: argparse.Namespace, services: Sequence[Loaded
     if args.log and answer.get("LogResult"):
         print(base64.b64decode(answer["LogResult"]).decode(errors="replace"), file=sys.stderr)
     if answer.get("FunctionError"):
-        print(f"error: {fn.name} failed ({answer['FunctionError']})", file=sys.stderr)
+        output.error(f"{fn.name} failed ({answer['FunctionError']})")
         return 1
     return 0

@@ -4,11 +4,11 @@ warnings every command prints the same way (app.py too)."""
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from constructs_lib.cli import output
 from constructs_lib.errors import SlsCdkError
 
 if TYPE_CHECKING:
@@ -48,8 +48,9 @@ def add_project_args(p: argparse.ArgumentParser) -> None:
     )
 
 
-def load(args: argparse.Namespace, *, lookups: bool = False) -> Project:
-    """The project ``args`` names; ``lookups`` (synth paths) reads deployed stacks' layers."""
+def load(args: argparse.Namespace, *, lookups: bool = False, package_code: bool = True) -> Project:
+    """The project ``args`` names; ``lookups`` (synth paths) reads deployed stacks' layers;
+    ``package_code=False`` (print) neither builds nor checks nor zips the code."""
     from constructs_lib.loader.project import load_project
 
     return load_project(
@@ -62,6 +63,7 @@ def load(args: argparse.Namespace, *, lookups: bool = False) -> Project:
         strict=args.strict,
         allow_js=getattr(args, "allow_js", False),
         lookups=lookups,
+        package_code=package_code,
     )
 
 
@@ -78,10 +80,11 @@ def load_to_synth(
 
 
 def report(project: Project) -> None:
-    """Each service's plugin notices and configuration warnings, on stderr (also for app.py)."""
+    """Each service's plugin notices and configuration warnings, on stderr (also for app.py), each
+    once per run (services reading one shared file with a problem print it once)."""
     for svc in project.services:
         for notice in svc.notices:
-            print(f"notice: {svc.label}: {notice.message}", file=sys.stderr)
+            output.warning(f"{svc.label}: {notice.message}", kind="note")
         for warning in svc.warnings:
-            kind = "notice" if warning.code == "NOTICE" else "warning"  # a JavaScript file was run
-            print(f"{kind}: {warning.format()}", file=sys.stderr)
+            ran_js = warning.code == "NOTICE"  # a JavaScript file was run
+            output.warning(warning, kind="note" if ran_js else "warning")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from constructs_lib.cli import output
 from constructs_lib.cli.loading import load, load_to_synth
 from constructs_lib.errors import SlsCdkError
 
@@ -38,7 +38,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     print(format_report(changes))
     risky = [c for c in changes if c.risky]
     if risky:
-        print(f"\n{len(risky)} stateful resource(s) would be replaced or removed", file=sys.stderr)
+        output.error(f"{len(risky)} stateful resource(s) would be replaced or removed")
         return 2
     return 0
 
@@ -88,7 +88,7 @@ def cmd_takeover(args: argparse.Namespace) -> int:
         print(f"{svc.stack_name} ({svc.region}) over the deployed stack:\n{format_report(changes)}\n")
         risky += sum(c.risky for c in changes)
     if risky:
-        print(f"{risky} stateful resource(s) would be replaced or removed", file=sys.stderr)
+        output.error(f"{risky} stateful resource(s) would be replaced or removed")
         return 2
     return 0
 

@@ -11,6 +11,8 @@ One place for what ``sls-cdk synth`` and ``app.py`` (``cdk synth``) share:
   loaded: no second variable resolution, no second build), and the assemblies are merged into
   exactly what one process writes: same manifest, same tree, same files.
 * Output is atomic for the CLI: written beside ``out``, moved into place on success.
+* On a terminal, one progress line counts the stacks as they are built (``[3/8] synthesizing
+  auth-dev``), across the forked workers too (:class:`.output.Progress`).
 
 Forking needs a process that has not started Node yet and runs no other thread; otherwise (e.g.
 under pytest, or when a caller imported aws_cdk first) synthesis runs in one process.
@@ -29,6 +31,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from constructs_lib.cli import output
 from constructs_lib.cli.assembly import merge_assemblies, order_sections, v3_section_order
 from constructs_lib.cli.failures import located_in
 from constructs_lib.cli.jsii_speed import exit_now
@@ -168,16 +171,19 @@ def synthesize(
     if not atomic:
         out.mkdir(exist_ok=True)
     target = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent if atomic else out))
+    progress = output.Progress(len(project.services), shared=len(groups) > 1)
     try:
         if len(groups) == 1:
-            templates = _synth_here(project, target, validate=validate, nag=nag)
+            templates = _synth_here(project, target, validate=validate, nag=nag, progress=progress)
         else:
-            templates = _synth_forked(project, groups, target, validate=validate)
+            templates = _synth_forked(project, groups, target, progress, validate=validate)
+        progress.close()
         if atomic:
             _install(target, out)
         else:
             _move_into(target, out)
     except BaseException as exc:
+        progress.close()
         shutil.rmtree(target, ignore_errors=True)
         located = located_in(exc, project)
         if located is exc:
@@ -186,12 +192,24 @@ def synthesize(
     return [out / name for name in templates]
 
 
-def _synth_here(project: Project, outdir: Path, *, validate: bool, nag: bool) -> list[str]:
+def _synth_here(
+    project: Project,
+    outdir: Path,
+    *,
+    validate: bool,
+    nag: bool,
+    progress: output.Progress | None = None,
+) -> list[str]:
+    """The project's stacks, one by one (a step of ``progress`` each), then the assembly."""
+    progress = progress or output.Progress(0)
     from constructs_lib.cli.jsii_speed import skip_runtime_type_checks
     from stacks.compose_app import ComposeApp
 
     skip_runtime_type_checks()
-    app = ComposeApp(project=project, outdir=str(outdir), builtin_cloud_formation_validation=validate)
+    app = ComposeApp(outdir=str(outdir), builtin_cloud_formation_validation=validate)
+    for service in project.services:  # what ComposeApp(project=...) does, a step at a time
+        progress.step(f"synthesizing {service.stack_name}")
+        app.add_service(service)
     if nag:
         _nag(app, project, outdir)
     else:
@@ -296,7 +314,12 @@ def partition(project: Project, jobs: int) -> list[tuple[LoadedService, ...]]:
 
 
 def _synth_forked(
-    project: Project, groups: Sequence[tuple[LoadedService, ...]], outdir: Path, *, validate: bool
+    project: Project,
+    groups: Sequence[tuple[LoadedService, ...]],
+    outdir: Path,
+    progress: output.Progress,
+    *,
+    validate: bool,
 ) -> list[str]:
     """Each group but the first in a forked child, the first here; then merge the assemblies."""
     parts = [Path(tempfile.mkdtemp(prefix=f".{outdir.name}.part.", dir=outdir.parent)) for _ in groups]
@@ -306,10 +329,9 @@ def _synth_forked(
     try:
         try:
             for group, part in zip(groups[1:], parts[1:], strict=True):
-                children.append(_fork(dataclasses.replace(project, services=group), part, validate))
-            _synth_here(
-                dataclasses.replace(project, services=groups[0]), parts[0], validate=validate, nag=False
-            )
+                children.append(_fork(dataclasses.replace(project, services=group), part, progress, validate))
+            mine = dataclasses.replace(project, services=groups[0])
+            _synth_here(mine, parts[0], validate=validate, nag=False, progress=progress)
         except BaseException as exc:  # raised once every started child is waited for
             own_error = exc
         for (pid, fd), group in zip(children, groups[1:], strict=False):
@@ -327,7 +349,7 @@ def _synth_forked(
     return [f"{name}.template.json" for name in stack_order]
 
 
-def _fork(project: Project, outdir: Path, validate: bool) -> tuple[int, int]:
+def _fork(project: Project, outdir: Path, progress: output.Progress, validate: bool) -> tuple[int, int]:
     """Start a child that synthesizes ``project`` into ``outdir``; returns its pid and the read end
     of a pipe on which it reports a failure as one line of text."""
     read_fd, write_fd = os.pipe()
@@ -342,7 +364,7 @@ def _fork(project: Project, outdir: Path, validate: bool) -> tuple[int, int]:
     code = 0
     message = ""
     try:
-        _synth_here(project, outdir, validate=validate, nag=False)
+        _synth_here(project, outdir, validate=validate, nag=False, progress=progress)
     except BaseException as exc:  # a user error, a CDK refusal, or a bug: the parent reports it
         known = located_in(exc, project)
         if isinstance(known, SlsCdkError):

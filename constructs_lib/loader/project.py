@@ -38,6 +38,7 @@ from constructs_lib.loader.plugins import PluginNotice
 from constructs_lib.loader.service import CrossServiceRef, LoadedService, Project
 from constructs_lib.loader.stack_checks import check_output_refs, check_unique_stacks
 from constructs_lib.loader.steps import (
+    Built,
     build_hooks,
     check_config,
     image_digests,
@@ -193,6 +194,16 @@ def _deployed_layers(
     )
 
 
+def _package(
+    ctx: CheckContext, file: Path, root: Path, build: bool, env: Mapping[str, str], code: bool
+) -> Built:
+    """Packaging plugins built, zips made and checked (:func:`.steps.package`); with ``code=False``
+    (print) nothing: v3's print resolves the configuration only."""
+    if not code:
+        return Built(ctx.service, dict(ctx.functions), Packaged({}, {}), [])
+    return package(ctx, file.parent, file.name, root, build=build, env=env)
+
+
 def load_service(
     file: Path,
     *,
@@ -209,6 +220,7 @@ def load_service(
     strict: bool = False,
     allow_js: bool = False,
     lookups: bool = True,
+    package_code: bool = True,
 ) -> LoadedService:
     """Load one serverless.yml: parse, resolve, validate, check, build hooks, package, images,
     safety warnings. Every user error of a stage is reported together (an :class:`ErrorGroup`).
@@ -247,7 +259,7 @@ def load_service(
     later = later_warnings(ctx, sites, flagged)
     if build and model.scripts.hooks:
         notices.extend(build_hooks(model, folder, environ, sources))
-    done = package(ctx, folder, file.name, req.root.path, build=build, env=environ)  # plugins build
+    done = _package(ctx, file, req.root.path, build, environ, package_code)  # plugins build
     remove_warmer_code(model, folder)  # packaged: the plugin's cleanFolder
     deployed, layer_warnings = _deployed_layers(
         done.model, final_stage, final_region, done.packaged, sources, req
@@ -263,7 +275,7 @@ def load_service(
         artifacts=done.packaged.artifacts,
         layer_artifacts=done.packaged.layers,
         deployed_layers=deployed,
-        images=image_digests(functions, final_region),
+        images=image_digests(functions, final_region) if package_code else {},
         sources=sources,
         data=resolved,
         warnings=(*resolution_notices, *merge_warnings, *warnings, *later, *done.warnings, *layer_warnings),
@@ -324,17 +336,20 @@ def load_project(
     strict: bool = False,
     allow_js: bool = False,
     lookups: bool = True,
+    package_code: bool = True,
 ) -> Project:
     """Load what ``path`` names: a service (file or folder) or a compose project.
 
     ``build`` runs each service's build hooks (in dependency order) before its artifacts are checked;
     ``strict`` makes every service's ``configValidationMode`` ``error``;
     ``allow_js`` lets ``${file(x.js)}`` run with Node (``--allow-js``); ``lookups`` reads the
-    deployed stacks for their layers (as v3's package does; off for check and print)."""
+    deployed stacks for their layers (as v3's package does; off for check and print);
+    ``package_code`` packages the code (off for print: no build, no zip checks, no plugin runs)."""
     kind, file = find_project(path)
     load = functools.partial(
-        load_service, options=options, env=env, build=build, strict=strict, allow_js=allow_js, lookups=lookups
+        load_service, options=options, env=env, build=build, strict=strict, allow_js=allow_js
     )
+    load = functools.partial(load, lookups=lookups, package_code=package_code)
     if kind == "service":
         svc = load(file, stage=stage, region=region, params=params)
         return Project(root=svc.dir, services=(svc,), stage=svc.stage)
