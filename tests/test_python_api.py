@@ -279,3 +279,11 @@ def test_tags_of_merge_with_v3s_own_tags() -> None:
     ]
     api = template["Resources"]["HttpApi"]["Properties"]["Tags"]
     assert api == {"project": "demo", "owner": "platform", "team": "core"}
+
+
+def test_typed_properties_sync_right_before_the_read_only_aspects() -> None:
+    from aws_cdk import AspectPriority
+
+    from constructs_lib.constructs.l1_sync import AFTER_MUTATIONS
+
+    assert AspectPriority.DEFAULT < AFTER_MUTATIONS == AspectPriority.READONLY - 1

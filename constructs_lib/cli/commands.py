@@ -40,7 +40,13 @@ from constructs_lib import __version__
 from constructs_lib.cli import output
 from constructs_lib.cli.deploying import add_deploy_commands, cmd_deploy, cmd_invoke, cmd_logs, cmd_remove
 from constructs_lib.cli.domain import add_domain_parser, cmd_domain
-from constructs_lib.cli.failures import catching_interrupts, report_failure
+from constructs_lib.cli.failures import (
+    catching_interrupts,
+    interrupted,
+    raise_if_interrupted,
+    report_failure,
+    silence_stderr,
+)
 from constructs_lib.cli.help import add_command
 from constructs_lib.cli.init import cmd_init
 from constructs_lib.cli.loading import add_project_args, load, load_to_synth, report
@@ -311,8 +317,7 @@ def run() -> None:
         code = 0
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is done (or undone): leave quietly
     if code == 130:  # Ctrl-C also ended jsii's Node child (its pipe closes with us): nothing to
-        sys.stderr.flush()  # stop, and what it still says is noise
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
+        silence_stderr()  # stop, and what it still says is noise
         os._exit(130)
     exit_fast(code)
 
@@ -327,8 +332,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(shaped)
     with catching_interrupts():
         try:
-            return _COMMANDS[args.command](args)
-        except BrokenPipeError:
+            code = _COMMANDS[args.command](args)
+            raise_if_interrupted()  # a Ctrl-C a library swallowed is still one
+            return code
+        except BrokenPipeError as exc:
+            if interrupted():  # Ctrl-C ended jsii's Node child: its pipe broke, not stdout's
+                return report_failure(exc)
             raise  # `sls-cdk print | head`: run() leaves quietly
         except (KeyboardInterrupt, Exception) as exc:  # the last resort: Ctrl-C, a user error, a bug
             return report_failure(exc)

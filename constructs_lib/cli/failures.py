@@ -16,7 +16,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from constructs_lib.cli import output
 from constructs_lib.errors import LimitError, SlsCdkError
@@ -24,7 +24,16 @@ from constructs_lib.errors import LimitError, SlsCdkError
 if TYPE_CHECKING:
     from constructs_lib.loader.service import LoadedService, Project
 
-__all__ = ["catching_interrupts", "debugging", "located_in", "report_failure", "user_error"]
+__all__ = [
+    "catching_interrupts",
+    "debugging",
+    "interrupted",
+    "located_in",
+    "raise_if_interrupted",
+    "report_failure",
+    "silence_stderr",
+    "user_error",
+]
 
 _interrupted = threading.Event()
 
@@ -113,8 +122,13 @@ def catching_interrupts() -> Iterator[None]:
         yield
         return
 
-    def interrupt(signum: int, frame: object) -> None:
+    def interrupt(signum: int, frame: Any) -> None:
         _interrupted.set()
+        if frame is not None and frame.f_code.co_filename.startswith("<frozen importlib"):
+            # inside the import system's own bookkeeping (a module lock's weakref callback) an
+            # exception is "ignored" and can leave a lock held: raise it a moment later instead
+            threading.Timer(0.02, signal.raise_signal, (signal.SIGINT,)).start()
+            return
         raise KeyboardInterrupt
 
     _interrupted.clear()
@@ -125,10 +139,33 @@ def catching_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+def interrupted() -> bool:
+    """Whether Ctrl-C was pressed during the command (even where Python ignored the exception)."""
+    return _interrupted.is_set()
+
+
+def raise_if_interrupted() -> None:
+    """A Ctrl-C that landed where Python ignores exceptions (a finalizer, a weakref callback) was
+    still seen by the handler: before anything is committed, it counts."""
+    if _interrupted.is_set():
+        raise KeyboardInterrupt
+
+
+def silence_stderr() -> None:
+    """Once an interrupt is reported nothing else reaches stderr: Ctrl-C also ended jsii's Node
+    child, and an interrupt that landed inside its start-up leaves objects whose finalizers
+    complain at exit ("Exception ignored in ..."), noise the user must not take for a crash."""
+    sys.stderr.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stderr.fileno())
+    os.close(devnull)
+
+
 def report_failure(exc: BaseException) -> int:
     """Print ``exc`` the way a user should see it; the exit code (1, or 130 for Ctrl-C)."""
     if isinstance(exc, KeyboardInterrupt) or _interrupted.is_set():
         output.error("interrupted")
+        silence_stderr()
         return 130
     known = user_error(exc)
     if known is not None:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from constructs_lib.cli import output
 from constructs_lib.cli.assembly import merge_assemblies, order_sections, v3_section_order
-from constructs_lib.cli.failures import located_in
+from constructs_lib.cli.failures import located_in, raise_if_interrupted
 from constructs_lib.cli.jsii_speed import exit_now
 from constructs_lib.errors import SlsCdkError
 
@@ -246,6 +246,7 @@ def _nag(app: ComposeApp, project: Project, outdir: Path) -> None:
 def _install(tmp: Path, out: Path) -> None:
     """Replace ``out`` by ``tmp`` when ``out`` is ours (absent, empty or a cloud assembly);
     otherwise copy the files in (never wipe a folder we did not write)."""
+    raise_if_interrupted()  # the last moment a Ctrl-C still means "nothing written"
     if not out.exists() or not any(out.iterdir()) or (out / "manifest.json").exists():
         old = None
         if out.exists():

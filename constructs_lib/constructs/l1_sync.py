@@ -15,13 +15,14 @@ from collections.abc import Callable
 from typing import Any
 
 import jsii
-from aws_cdk import AspectPriority, Aspects, CfnResource, IAspect
+from aws_cdk import Aspects, CfnResource, IAspect
 from constructs import IConstruct
 
 __all__ = ["AFTER_MUTATIONS", "TypedProperties", "keep_tags", "merge_tags"]
 
-#: after the mutating and default Aspects (user Aspects default to 500), before read-only ones
-AFTER_MUTATIONS = AspectPriority.READONLY - 1
+#: after the mutating and default Aspects (user Aspects default to 500), before read-only ones:
+#: ``AspectPriority.READONLY - 1``, written out (no jsii call at import; a test checks it)
+AFTER_MUTATIONS = 999
 
 _MISSING = object()
 
