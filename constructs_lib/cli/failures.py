@@ -165,7 +165,8 @@ def report_failure(exc: BaseException) -> int:
     """Print ``exc`` the way a user should see it; the exit code (1, or 130 for Ctrl-C)."""
     if isinstance(exc, KeyboardInterrupt) or _interrupted.is_set():
         output.error("interrupted")
-        silence_stderr()
+        if sys.stderr is sys.__stderr__:  # the process's own stderr (not a caller's capture)
+            silence_stderr()
         return 130
     known = user_error(exc)
     if known is not None:
