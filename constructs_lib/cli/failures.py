@@ -36,6 +36,8 @@ __all__ = [
 ]
 
 _interrupted = threading.Event()
+#: the interrupt was raised as KeyboardInterrupt (or is being reported): later signals are moot
+_delivered = threading.Event()
 
 _TOO_MANY = re.compile(
     r"TooManyResourcesInStack: Number of resources in stack '(?P<stack>[^']+)': (?P<count>\d+) "
@@ -124,18 +126,23 @@ def catching_interrupts() -> Iterator[None]:
 
     def interrupt(signum: int, frame: Any) -> None:
         _interrupted.set()
+        if _delivered.is_set():
+            return  # already raised (or being reported): the unwinding and cleanup finish
         if frame is not None and frame.f_code.co_filename.startswith("<frozen importlib"):
             # inside the import system's own bookkeeping (a module lock's weakref callback) an
             # exception is "ignored" and can leave a lock held: raise it a moment later instead
             threading.Timer(0.02, signal.raise_signal, (signal.SIGINT,)).start()
             return
+        _delivered.set()
         raise KeyboardInterrupt
 
     _interrupted.clear()
+    _delivered.clear()
     previous = signal.signal(signal.SIGINT, interrupt)
     try:
         yield
     finally:
+        _delivered.set()  # a deferred raise still pending must not reach the restored handler
         signal.signal(signal.SIGINT, previous)
 
 
@@ -164,6 +171,7 @@ def silence_stderr() -> None:
 def report_failure(exc: BaseException) -> int:
     """Print ``exc`` the way a user should see it; the exit code (1, or 130 for Ctrl-C)."""
     if isinstance(exc, KeyboardInterrupt) or _interrupted.is_set():
+        _delivered.set()  # a deferred raise must not interrupt the report
         output.error("interrupted")
         if sys.stderr is sys.__stderr__:  # the process's own stderr (not a caller's capture)
             silence_stderr()
