@@ -287,3 +287,49 @@ def test_typed_properties_sync_right_before_the_read_only_aspects() -> None:
     from constructs_lib.constructs.l1_sync import AFTER_MUTATIONS
 
     assert AspectPriority.DEFAULT < AFTER_MUTATIONS == AspectPriority.READONLY - 1
+
+
+def test_a_key_is_one_functions_per_stack() -> None:
+    """Same key twice (explicit, or a YAML function's): a clear error, not a jsii one at synth."""
+    code = SEED / "api" / "v1" / "test" / "boot.zip"
+    stack = ServiceStack(App(), service="orders", provider={"runtime": "provided.al2023"})
+    ServerlessFunction(stack, "A", handler="bootstrap", code=code, key="hello")
+    with pytest.raises(ValueError, match="function key 'hello' is taken in stack orders-dev"):
+        ServerlessFunction(stack, "B", handler="bootstrap", code=code, key="hello")
+    yaml = ServiceStack(App(), service=load_service(REFERENCE / "01a-iam-statements", stage="dev"))
+    taken = next(iter(yaml.functions))
+    with pytest.raises(ValueError, match=f"function key '{taken}' is taken"):
+        ServerlessFunction(yaml, taken, handler="bootstrap", code=code)
+    plain = Stack(App(), "plain")
+    ServerlessFunction(plain, "x", handler="bootstrap", runtime="provided.al2023", code=code)
+    with pytest.raises(ValueError, match="is taken"):
+        ServerlessFunction(plain, "y", handler="bootstrap", runtime="provided.al2023", code=code, key="x")
+
+
+def test_public_subnets_only_when_asked() -> None:
+    code = SEED / "api" / "v1" / "test" / "boot.zip"
+    stack = ServiceStack(App(), service="orders", provider={"runtime": "provided.al2023"})
+    public = [ec2.SubnetConfiguration(name="pub", subnet_type=ec2.SubnetType.PUBLIC)]
+    vpc = ec2.Vpc(stack, "Pub", max_azs=2, subnet_configuration=public)
+    with pytest.raises(ValueError, match="subnets are public"):
+        ServerlessFunction(stack, "a", handler="bootstrap", code=code, vpc=vpc)
+    fn = ServerlessFunction(stack, "b", handler="bootstrap", code=code, vpc=vpc, allow_public_subnet=True)
+    assert fn.is_bound_to_vpc
+
+
+def test_grants_follow_the_role_serverless_iam_roles_per_function_gives() -> None:
+    """The plugin gives the function a role of its own: an L2 grant must land there."""
+    app = App(outdir=tempfile.mkdtemp(prefix="sls-cdk-pyapi-"))
+    stack = ServiceStack(app, service=load_service(REFERENCE / "f56-iam-per-function-events", stage="dev"))
+    key, fn = "consumer", stack.functions["consumer"]
+    s3.Bucket.from_bucket_name(stack, "Reports", "reports").grant_read(fn)
+    template: Template = app.synth().get_stack_by_name(stack.stack_name).template
+    role = template["Resources"][fn.logical_id]["Properties"]["Role"]["Fn::GetAtt"][0]
+    assert role != "IamRoleLambdaExecution", key
+    policies = [p for p in _by_type(template, "AWS::IAM::Policy").values()]
+    assert any(
+        role in json.dumps(p["Properties"]["Roles"])
+        and "reports" in json.dumps(p["Properties"]["PolicyDocument"])
+        for p in policies
+    )
+    assert "reports" not in json.dumps(_statements(template))

@@ -53,6 +53,7 @@ from constructs_lib.constructs.function_interop import LambdaInterop
 from constructs_lib.constructs.function_props import (
     FunctionModel,
     FunctionOptions,
+    claim_key,
     generated_role,
     path_key,
     python_function,
@@ -107,6 +108,7 @@ class ServerlessFunction(LambdaInterop, lambda_.FunctionBase):
         layers: Sequence[lambda_.ILayerVersion | str] | None = None,
         vpc: ec2.IVpc | None = None,
         vpc_subnets: ec2.SubnetSelection | None = None,
+        allow_public_subnet: bool = False,
         security_groups: Sequence[ec2.ISecurityGroup] | None = None,
         kms_key: kms.IKey | str | None = None,
         dead_letter_topic: sns.ITopic | str | None = None,
@@ -132,16 +134,14 @@ class ServerlessFunction(LambdaInterop, lambda_.FunctionBase):
                 handler=handler, runtime=runtime, code=code, image=image, name=name,
                 description=description, memory_size=memory_size, timeout=timeout,
                 environment=environment, architecture=architecture, role=role, layers=layers, vpc=vpc,
-                vpc_subnets=vpc_subnets, security_groups=security_groups, kms_key=kms_key,
+                vpc_subnets=vpc_subnets, allow_public_subnet=allow_public_subnet,
+                security_groups=security_groups, kms_key=kms_key,
                 dead_letter_topic=dead_letter_topic, tracing=tracing, tags=tags,
                 reserved_concurrency=reserved_concurrency, provisioned_concurrency=provisioned_concurrency,
                 log_retention_in_days=log_retention_in_days, ephemeral_storage_size=ephemeral_storage_size,
                 url=url, versioned=versioned, extra=dict(extra or {}),
             )  # fmt: skip
-            written = python_function(self, key or path_key(self), options)
-            known = getattr(stack_of(self), "functions", None)  # a ServiceStack's, by key
-            if isinstance(known, dict):
-                known.setdefault(written.props.key, self)
+            written = python_function(self, claim_key(self, key or path_key(self)), options)
             self._given_role, self._security_groups = written.role, written.security_groups
             service, stage = service_and_stage(stack_of(self))
             from_model = FunctionModel(

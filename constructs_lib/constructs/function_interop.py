@@ -54,12 +54,19 @@ class LambdaInterop(_Base):
             self._given_role = self._role_object()
         return self._given_role
 
+    def use_role(self, arn: Any) -> None:
+        """The function runs on another role than its model says (a plugin's own role for it):
+        ``role`` and the grants follow (``AWS::IAM::Policy`` on that role, as for any given role)."""
+        self.__dict__["_sls_role_arn"] = arn
+        self._given_role = None
+
     def _role_object(self) -> iam.IRole | None:
         from constructs_lib.constructs.grants import GeneratedRole
 
-        if self.generated_role is not None and self.props.role is None:
+        replaced = self.__dict__.get("_sls_role_arn")
+        if replaced is None and self.generated_role is not None and self.props.role is None:
             return GeneratedRole(self, "GeneratedRole", role=self.generated_role)
-        arn = self.cfn_properties.get("Role")
+        arn = replaced if replaced is not None else self.cfn_properties.get("Role")
         if arn is None:
             return None
         return iam.Role.from_role_arn(self, "RoleRef", arn if isinstance(arn, str) else raw(arn))

@@ -38,6 +38,7 @@ __all__ = [
     "FunctionModel",
     "FunctionOptions",
     "PythonFunction",
+    "claim_key",
     "generated_role",
     "path_key",
     "python_function",
@@ -104,7 +105,9 @@ class FunctionOptions:
     vpc: ec2.IVpc | None = None
     """Default: the provider's ``vpc``, else none."""
     vpc_subnets: ec2.SubnetSelection | None = None
-    """With ``vpc``: CDK's default selection (private subnets)."""
+    """With ``vpc``: CDK's default selection (private, else isolated subnets; public ones only
+    with ``allow_public_subnet``)."""
+    allow_public_subnet: bool = False
     security_groups: Sequence[ec2.ISecurityGroup] | None = None
     """With ``vpc``: default one new group allowing all outbound traffic."""
     kms_key: kms.IKey | str | None = None
@@ -154,6 +157,24 @@ def path_key(function: Construct) -> str:
     """The construct's path inside its stack, ``-``-joined: unique there, v3-shaped at the top."""
     stack_path = Stack.of(function).node.path
     return function.node.path[len(stack_path) + 1 :].replace("/", "-")
+
+
+def claim_key(function: Construct, key: str) -> str:
+    """``key`` for ``function``, unless another function of the stack has it (it names the
+    function, its log group and its logical IDs); a ServiceStack lists it in ``functions``."""
+    stack = Stack.of(function)
+    known = getattr(stack, "functions", None)
+    taken: dict[str, Construct] = known if isinstance(known, dict) else stack.__dict__.setdefault(_KEYS, {})
+    if key in taken:
+        raise ValueError(
+            f"function key {key!r} is taken in stack {stack.node.path} (by {taken[key].node.path}): "
+            "each function of a stack needs its own; give this one another id or key="
+        )
+    taken[key] = function
+    return key
+
+
+_KEYS = "_sls_cdk_function_keys"
 
 
 def generated_role(function: Construct, props: EffectiveFunction) -> ServiceRole:
@@ -248,6 +269,12 @@ def python_function(scope: Any, key: str, options: FunctionOptions) -> PythonFun
     groups: tuple[ec2.ISecurityGroup, ...] = tuple(options.security_groups or ())
     if options.vpc is not None:
         subnets = options.vpc.select_subnets(**_selection(options.vpc_subnets))
+        if subnets.has_public and not options.allow_public_subnet:
+            raise ValueError(
+                f"function {key!r}: the selected subnets are public, where a function cannot reach the "
+                "internet (as lambda.Function, CDK's default selection falls back to them): choose "
+                "vpc_subnets, or allow_public_subnet=True"
+            )
         if not groups:
             groups = (ec2.SecurityGroup(scope, "SecurityGroup", vpc=options.vpc, allow_all_outbound=True),)
         changes["vpc"] = Vpc.model_construct(

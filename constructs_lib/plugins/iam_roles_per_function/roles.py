@@ -89,6 +89,7 @@ def add_function_roles(
         _clone(scope, shared, role, policy_name)
         fn = functions[role.key]
         override_property(fn.cfn_function, "Role", {"Fn::GetAtt": [role.logical_id, "Arn"]})
+        fn.use_role({"Fn::GetAtt": [role.logical_id, "Arn"]})  # L2 grants go to this role
         others = [d for d in depends_on(fn.cfn_function) if d != shared_id]
         set_depends_on(fn.cfn_function, [role.logical_id, *others])
         by_function[fn.logical_id] = role.logical_id
