@@ -171,8 +171,13 @@ def _new_resource(scope: Construct, logical_id: str, definition: dict[str, Any])
         raise ResourceMergeError(
             f"resource {logical_id!r} has no Type", path=("resources", "Resources", logical_id)
         )
-    resource = CfnResource(
-        scope, f"Resource{logical_id}", type=definition["Type"], properties=definition.get("Properties")
+    from constructs_lib.constructs.raw import raw_resource  # raw.py imports this module
+
+    resource = raw_resource(  # tagged by CDK's Tags aspect when the type takes tags
+        scope,
+        f"Resource{logical_id}",
+        resource_type=definition["Type"],
+        properties=definition.get("Properties"),
     )
     resource.override_logical_id(logical_id)
     for attribute, value in definition.items():
