@@ -11,7 +11,6 @@ is a :class:`TaggableResource`, so CDK's ``Tags`` aspect reaches it as it reache
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
@@ -156,13 +155,13 @@ class TaggableResource(CfnResource):
             return
         if len(parts) == 1:  # the whole Properties object: its tag property is ours
             rest = {k: v for k, v in value.items() if k != self._sls_tag_property}
-            self._sls_tag_override = value.get(self._sls_tag_property, _ABSENT)
+            self._sls_tag_override = _containers_copied(value.get(self._sls_tag_property, _ABSENT))
             super().add_override(path, rest)
         elif parts[1] != self._sls_tag_property:
             super().add_override(path, value)
             return
         elif len(parts) == 2:
-            self._sls_tag_override = value
+            self._sls_tag_override = _containers_copied(value)
         else:
             if not isinstance(self._sls_tag_override, dict):
                 self._sls_tag_override = {}
@@ -171,7 +170,7 @@ class TaggableResource(CfnResource):
                 if not isinstance(node.get(part), dict):
                     node[part] = {}
                 node = node[part]
-            node[parts[-1]] = value
+            node[parts[-1]] = _containers_copied(value)
         self._sls_own_tags = _merged_override(
             self._sls_properties.get(self._sls_tag_property, _ABSENT), self._sls_tag_override
         )
@@ -245,13 +244,22 @@ _MERGE_EXCLUDE_KEYS = {
 }  # fmt: skip
 
 
+def _containers_copied(value: Any) -> Any:
+    """``value`` with its dicts and lists copied (kept and merged into; the caller's stay as given)."""
+    if isinstance(value, dict):
+        return {k: _containers_copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_containers_copied(v) for v in value]
+    return value
+
+
 def _merged_override(own: Any, override: Any) -> Any:
     """The tag property once CDK merges the raw override into the template (its ``deepMerge``):
     None deletes, an object merges key by key (an array's keys are its indexes), anything else
     replaces; an object (or array) left empty is dropped."""
     if override is _ABSENT:
         return own
-    holder = {"tags": copy.deepcopy(own)} if own is not _ABSENT else {}
+    holder = {"tags": _containers_copied(own)} if own is not _ABSENT else {}
     _deep_merge(holder, {"tags": override})
     return holder.get("tags", _ABSENT)
 
