@@ -71,6 +71,9 @@ resources:
     EnvEventsRuleSchedule1:
       Properties:
         Tags: [{Key: merged, Value: "1"}]
+    EnvLambdaFunction:
+      Properties:
+        Tags: [{Key: merged, Value: fn}]
   Conditions:
     IsProd: !Equals [dev, prod]
 """
@@ -125,7 +128,8 @@ def test_tags_of_reaches_resources_entries(tmp_path: Path) -> None:
     taggable) WHEN ``Tags.of(stack)`` adds two tags, one excluding buckets THEN each taggable
     resource gets them in its format after its own, a tag of the same key replaces the own one
     in place, the bucket lacks the excluded one, the policy is untouched; event-built resources
-    (the schedule's rule, merged with ``resources``) and the L1s are tagged too."""
+    (the schedule's rule, merged with ``resources``) and the L1s are tagged too, the function
+    after the tags ``resources`` merged into it."""
 
     def tag(stack: Any) -> None:
         Tags.of(stack).add("team", "cdk")
@@ -152,7 +156,12 @@ def test_tags_of_reaches_resources_entries(tmp_path: Path) -> None:
         {"Key": "team", "Value": "cdk"},
     ]
     assert tags["EnvLambdaPermissionEventsRuleSchedule1"] == "-"
-    assert tags["EnvLambdaFunction"] == [{"Key": "cost", "Value": "42"}, {"Key": "team", "Value": "cdk"}]
+    assert tags["EnvLambdaFunction"] == [  # an L1 merged with resources: the merge, then CDK's
+        {"Key": "merged", "Value": "fn"},
+        {"Key": "cost", "Value": "42"},
+        {"Key": "team", "Value": "cdk"},
+    ]
+    assert tags["IamRoleLambdaExecution"] == [{"Key": "cost", "Value": "42"}, {"Key": "team", "Value": "cdk"}]
     # each in its type's format: cfn-lint finds nothing about any tag property
     findings = lint_one(json.dumps(template))
     assert [f for f in findings if "/Tags" in f[2]] == [], findings
@@ -197,13 +206,15 @@ def test_priorities_removal_and_included_types(tmp_path: Path) -> None:
 
 
 def test_without_cdk_tags_the_template_is_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """GIVEN no ``Tags.of`` THEN the template is byte for byte the one built when no raw resource
-    is taggable (plain ``CfnResource``s, as before raw resources took tags)."""
+    """GIVEN no ``Tags.of`` THEN the template is byte for byte the one built when no type is
+    taggable (plain ``CfnResource``s and raw tag overrides on L1s, as before)."""
     import constructs_lib.constructs.raw as raw
+    import constructs_lib.constructs.resources as resources
 
     path = _service(tmp_path)
     taggable = json.dumps(_synth(path), indent=1)
     monkeypatch.setattr(raw, "schema_tagging", lambda resource_type: None)
+    monkeypatch.setattr(resources, "schema_tagging", lambda resource_type: None)
     plain = json.dumps(_synth(path), indent=1)
     assert taggable == plain
     assert '"Key": "owner"' in plain

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 import jsii
-from aws_cdk import CfnResource, ITaggableV2, Stack, TagManager, TagType
+from aws_cdk import CfnResource, IStableAnyProducer, ITaggableV2, Stack, TagManager, TagType
 from constructs import Construct
 
 from constructs_lib.checks.permissions import schema_tagging
@@ -197,7 +197,7 @@ class TaggableResource(CfnResource):
         if self._sls_tag_format == "map":
             applied = {key: {"Key": key, "Value": value} for key, value in (rendered or {}).items()}
         else:
-            applied = {tag["Key"]: tag for tag in map(_cfn_tag, rendered or [])}
+            applied = {tag["Key"]: tag for tag in map(cfn_tag, rendered or [])}
         keys = set(self._sls_own_keys())
         # an own tag an override took away after the manager was made
         applied = {k: tag for k, tag in applied.items() if k in keys or tag["Value"] != _OWN}
@@ -229,11 +229,44 @@ class TaggableResource(CfnResource):
         return entries + added
 
 
-def _cfn_tag(tag: dict[str, Any]) -> dict[str, Any]:
-    """A rendered tag in CloudFormation's spelling (CDK's ASG formatter writes an L1's camelCase)."""
-    if "key" in tag:
+@jsii.implements(IStableAnyProducer)
+class TagsWithCdks:
+    """An L1's tags written by a ``resources`` merge, with CDK's (a raw override would replace
+    them): a rendered tag that is not one the L1 was given (same key and value) replaces the
+    written tag of its key in place, or follows; a given key CDK removed goes."""
+
+    def __init__(
+        self, resource: CfnResource, manager: TagManager, given: list[Any], written: list[Any]
+    ) -> None:
+        self._resource, self._manager, self._given, self._written = resource, manager, given, written
+
+    def produce(self) -> Any:
+        rendered = Stack.of(self._resource).resolve(self._manager.render_tags()) or []
+        rendered = [cfn_tag(tag) for tag in rendered]
+        given = {(t.get("Key"), repr(t.get("Value"))) for t in self._given if isinstance(t, dict)}
+        applied = {t["Key"]: t for t in rendered if (t["Key"], repr(t["Value"])) not in given}
+        removed = {key for key, _ in given} - {t["Key"] for t in rendered}
+        if not applied and not removed:
+            return self._written
+        tags, keys = [], set()
+        for tag in self._written:
+            key = tag.get("Key") if isinstance(tag, dict) else None
+            keys.add(key)
+            if key in applied:
+                tags.append({**tag, **applied[key]})
+            elif key not in removed:
+                tags.append(tag)
+        return tags + [tag for key, tag in applied.items() if key not in keys]
+
+
+def cfn_tag(tag: dict[str, Any]) -> dict[str, Any]:
+    """A tag CDK's manager rendered, in CloudFormation's spelling (its standard and ASG formatters
+    write an L1's camelCase)."""
+    if "key" not in tag:
+        return {"Key": tag["Key"], "Value": tag["Value"]}
+    if "propagateAtLaunch" in tag:
         return {"Key": tag["key"], "Value": tag["value"], "PropagateAtLaunch": tag["propagateAtLaunch"]}
-    return {"Key": tag["Key"], "Value": tag["Value"]}
+    return {"Key": tag["key"], "Value": tag["value"]}
 
 
 #: CDK's deepMerge starts over rather than merge into (or with) an object of one of these keys
