@@ -76,6 +76,10 @@ resources:
         Tags: [{Key: merged, Value: fn}]
   Conditions:
     IsProd: !Equals [dev, prod]
+  extensions:
+    IamRoleLambdaExecution:
+      Properties:
+        Tags: [{Key: extended, Value: role}]
 """
 
 
@@ -161,7 +165,11 @@ def test_tags_of_reaches_resources_entries(tmp_path: Path) -> None:
         {"Key": "cost", "Value": "42"},
         {"Key": "team", "Value": "cdk"},
     ]
-    assert tags["IamRoleLambdaExecution"] == [{"Key": "cost", "Value": "42"}, {"Key": "team", "Value": "cdk"}]
+    assert tags["IamRoleLambdaExecution"] == [  # extended: the extension's, then CDK's
+        {"Key": "extended", "Value": "role"},
+        {"Key": "cost", "Value": "42"},
+        {"Key": "team", "Value": "cdk"},
+    ]
     # each in its type's format: cfn-lint finds nothing about any tag property
     findings = lint_one(json.dumps(template))
     assert [f for f in findings if "/Tags" in f[2]] == [], findings
