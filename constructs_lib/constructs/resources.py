@@ -36,12 +36,15 @@ from aws_cdk import (
     ICfnConditionExpression,
     IResolvable,
     IResolveContext,
+    Lazy,
     ResolutionTypeHint,
     Stack,
+    TagManager,
     Token,
 )
 from constructs import Construct
 
+from constructs_lib.checks.permissions import schema_tagging
 from constructs_lib.config.model import ResourcesSection
 from constructs_lib.constructs.overrides import recorded_overrides
 from constructs_lib.errors import SlsCdkError
@@ -171,8 +174,13 @@ def _new_resource(scope: Construct, logical_id: str, definition: dict[str, Any])
         raise ResourceMergeError(
             f"resource {logical_id!r} has no Type", path=("resources", "Resources", logical_id)
         )
-    resource = CfnResource(
-        scope, f"Resource{logical_id}", type=definition["Type"], properties=definition.get("Properties")
+    from constructs_lib.constructs.raw import raw_resource  # raw.py imports this module
+
+    resource = raw_resource(  # tagged by CDK's Tags aspect when the type takes tags
+        scope,
+        f"Resource{logical_id}",
+        resource_type=definition["Type"],
+        properties=definition.get("Properties"),
     )
     resource.override_logical_id(logical_id)
     for attribute, value in definition.items():
@@ -274,6 +282,8 @@ def _merge_into(resource: CfnResource, logical_id: str, definition: dict[str, An
             if isinstance(merged_value, dict) and not isinstance(current, dict):
                 for leaf_path, leaf in _leaves(path, merged_value):
                     resource.add_override(leaf_path, leaf)
+            elif not any(gone.startswith(f"{path}.") for gone in deleted):
+                resource.add_override(path, _with_cdk_tags(resource, path, current, merged_value))
             else:
                 resource.add_override(path, merged_value)
             for gone in deleted:
@@ -284,13 +294,31 @@ def _extend(resource: CfnResource, attributes: dict[str, Any]) -> None:
     for attribute, value in attributes.items():
         if attribute in ("Properties", "Metadata"):
             for key, item in value.items():
-                resource.add_override(f"{attribute}.{_escape(key)}", item)
+                path = f"{attribute}.{_escape(key)}"
+                resource.add_override(path, _with_cdk_tags(resource, path, None, item))
         elif attribute == "DependsOn":
             set_depends_on(
                 resource, depends_on(resource) + ([value] if isinstance(value, str) else list(value))
             )
         else:
             resource.add_override(attribute, value)
+
+
+def _with_cdk_tags(resource: CfnResource, path: str, given: Any, value: Any) -> Any:
+    """``value`` to write at ``path``; at an L1's list of tags, merged with the tags CDK's aspects
+    give it, at synthesis (a raw override replaces a list whole; a map is merged key by key, and
+    a raw resource merges its own, see :class:`~constructs_lib.constructs.raw.TaggableResource`)."""
+    from constructs_lib.constructs.raw import TaggableResource, TagsWithCdks
+
+    tagging = schema_tagging(resource.cfn_resource_type)
+    if tagging is None or tagging[1] == "map" or path != f"Properties.{_escape(tagging[0])}":
+        return value
+    manager = TagManager.of(resource)
+    if manager is None or isinstance(resource, TaggableResource) or not isinstance(value, list):
+        return value
+    if given is None:  # an extension: what the L1 was given
+        given = _generated_attributes(resource).get("Properties", {}).get(tagging[0])
+    return Lazy.any(TagsWithCdks(resource, manager, given if isinstance(given, list) else [], value))
 
 
 def _raw_text(value: Any) -> Any:
