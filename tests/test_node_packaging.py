@@ -281,7 +281,9 @@ def test_esbuild_is_the_services_own_else_sls_cdks(tmp_path: Path, monkeypatch: 
     own.mkdir(parents=True)
     (own / "package.json").write_text('{"name": "esbuild"}')
     assert node_common.esbuild_package(None, (), service) == own
-    assert node_common.esbuild_package(None, (), tmp_path) == node_common.REPOSITORY / "node_modules" / "esbuild"
+    assert (
+        node_common.esbuild_package(None, (), tmp_path) == node_common.REPOSITORY / "node_modules" / "esbuild"
+    )
     monkeypatch.setattr(node_common, "REPOSITORY", tmp_path / "installed")
     with pytest.raises(BuildError, match="esbuild is not installed") as raised:
         node_common.esbuild_package(None, ("custom", "esbuild"), tmp_path)

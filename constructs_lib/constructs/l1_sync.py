@@ -84,8 +84,9 @@ class TypedProperties:
         for key in self._baseline if self._typed else ():
             if key not in rendered and key != "Tags":
                 changes[key] = None
+        merged_by_resources = getattr(self._resource, "sls_tags_merged", False)  # resources.py's
         tags = merge_tags(self._overridden.get("Tags"), rendered.get("Tags"))
-        if tags is not self._overridden.get("Tags"):
+        if tags is not self._overridden.get("Tags") and not merged_by_resources:
             changes["Tags"] = tags
         for key, value in changes.items():
             if value is None:

@@ -318,6 +318,7 @@ def _with_cdk_tags(resource: CfnResource, path: str, given: Any, value: Any) -> 
         return value
     if given is None:  # an extension: what the L1 was given
         given = _generated_attributes(resource).get("Properties", {}).get(tagging[0])
+    resource.sls_tags_merged = True  # type: ignore[attr-defined]  # l1_sync leaves its tags to this
     return Lazy.any(TagsWithCdks(resource, manager, given if isinstance(given, list) else [], value))
 
 
