@@ -286,6 +286,7 @@ CASES = [
             "12-tags",
             "14-resources-outputs",  # resources: a table, a queue, outputs
             "15-stackname-apiname",
+            "f6-image-functions",  # container image functions
             "f2-iam-legacy",  # roles from resources, GetAtt, an imported role ARN
             "f7-events-queues-topics-streams",  # schedule (rules, scheduler), sns, sqs, streams
             "f9-events-devices-brokers-pools",  # alexa, iot, fleet provisioning, msk, kafka, mq, pools
@@ -299,8 +300,12 @@ CASES = [
             "f22-cloudfront",  # Lambda@Edge on a CloudFront distribution
             "f36-coerce-events",
             "f42-bare-string-events",  # eventBridge
+            "f58-step-functions-standard",  # serverless-step-functions: state machines and their events
+            "f60-step-functions-httpapi",
+            "f61-step-functions-http",
             "00-compose",  # compose: two services, stacks deployed in compose's order
             "16-compose-params",  # compose: params from another service's outputs, another region
+            "f25-compose-shared-config",  # compose: two services reading one shared file
         )
     ),
 ]

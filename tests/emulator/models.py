@@ -19,6 +19,8 @@ function URLs, bucket and queue policies, ...), so every one of them gets a mode
 * a layer version's ``Ref`` is its ARN (moto's has no physical ID: a function's ``Layers`` got the
   object and its update failed), its name its ``LayerName`` (moto's made one up); an unchanged layer version is kept on update, a changed one is
   published again (every property is create-only);
+* ``Fn::Sub`` with a variable map takes any variable name (moto's ``string.Template`` skips names
+  starting with a digit, as serverless-step-functions writes them, then fails on them as a Ref);
 * a stack's exports follow its updates (moto registers them at create only, so a stack whose
   update added an export could not be deleted, and its other exports stayed behind);
 * describing a deleted stack (the CDK CLI does, to follow ``destroy``) no longer re-creates the
@@ -165,6 +167,7 @@ def register() -> None:
     _deleted_stacks_stay_deleted()
     _exports_follow_updates()
     _layer_versions_with_arns()
+    _sub_with_any_variable_name()
     parsing.get_model_list.cache_clear()
     parsing.get_model_map.cache_clear()
     parsing.get_name_type_map.cache_clear()
@@ -458,3 +461,20 @@ def _layer_versions_with_arns() -> None:
     LayerVersion.cloudformation_name_type = staticmethod(lambda: "LayerName")  # type: ignore[method-assign]
     LayerVersion.create_from_cloudformation_json = classmethod(create_keeping_properties)  # type: ignore[assignment,method-assign]
     LayerVersion.update_from_cloudformation_json = classmethod(update_as_cloudformation)  # type: ignore[assignment,method-assign]
+
+
+def _sub_with_any_variable_name() -> None:
+    clean_json = parsing.clean_json
+
+    def clean_json_any_variable(resource_json: Any, resources_map: Any) -> Any:
+        sub = resource_json.get("Fn::Sub") if isinstance(resource_json, dict) else None
+        if isinstance(sub, list):
+            template, variables = sub
+            for name, value in variables.items():
+                template = template.replace(
+                    "${" + name + "}", str(clean_json_any_variable(value, resources_map))
+                )
+            return clean_json({"Fn::Sub": template}, resources_map)
+        return clean_json(resource_json, resources_map)
+
+    parsing.clean_json = clean_json_any_variable
