@@ -10,6 +10,19 @@ function URLs, bucket and queue policies, ...), so every one of them gets a mode
   updated in place while their name property does not change, as CloudFormation does;
 * an events rule keeps its generated name when updated (moto's own model makes a new one); a
   Lambda version's ``Ref`` is its ARN (moto's gives the logical id) and it can be deleted;
+* an event source mapping from a source moto does not model (Kafka, MSK, Amazon MQ, a Kinesis
+  consumer, a DynamoDB stream ARN moto cannot produce) is recorded in the Lambda backend's list
+  (moto refuses any source but its own queues, streams and tables);
+* the REST API (:mod:`tests.emulator.rest_api`) and v3's custom resources
+  (:mod:`tests.emulator.custom`) as CloudFormation handles them; a prepared load balancer or
+  listener may carry the id a case names (:mod:`tests.emulator.prepared`);
+* a layer version's ``Ref`` is its ARN (moto's has no physical ID: a function's ``Layers`` got the
+  object and its update failed), its name its ``LayerName`` (moto's made one up); an unchanged layer version is kept on update, a changed one is
+  published again (every property is create-only);
+* ``Fn::Sub`` with a variable map takes any variable name (moto's ``string.Template`` skips names
+  starting with a digit, as serverless-step-functions writes them, then fails on them as a Ref);
+* a stack's exports follow its updates (moto registers them at create only, so a stack whose
+  update added an export could not be deleted, and its other exports stayed behind);
 * describing a deleted stack (the CDK CLI does, to follow ``destroy``) no longer re-creates the
   resources its outputs name (moto evaluates outputs lazily, through its resource map).
 """
@@ -55,7 +68,6 @@ RECORDED: dict[str, tuple[str, Format | None, dict[str, Format]]] = {
     "AWS::IoT::ProvisioningTemplate": ("TemplateName", None, {}),
     "AWS::IoT::TopicRule": ("RuleName", None, {"Arn": _arn("iot", "rule/{name}")}),
     "AWS::Kinesis::StreamConsumer": ("ConsumerName", None, {}),
-    "AWS::Lambda::Alias": ("", lambda f: f"{_function_arn(f)}:{f['props']['Name']}", {}),
     "AWS::Lambda::EventInvokeConfig": ("", None, {}),
     "AWS::Lambda::LayerVersionPermission": ("", None, {}),
     "AWS::Logs::SubscriptionFilter": ("FilterName", None, {}),
@@ -64,13 +76,6 @@ RECORDED: dict[str, tuple[str, Format | None, dict[str, Format]]] = {
     "AWS::SQS::QueuePolicy": ("", None, {}),
     "AWS::Scheduler::Schedule": ("Name", None, {"Arn": _arn("scheduler", "schedule/default/{name}")}),
 }
-
-
-def _function_arn(fields: dict[str, Any]) -> str:
-    name = str(fields["props"]["FunctionName"])
-    if name.startswith("arn:"):
-        return name
-    return f"arn:aws:lambda:{fields['region']}:{fields['account']}:function:{name}"
 
 
 class _Recorded:
@@ -148,13 +153,21 @@ def _recorded_model(resource_type: str) -> type:
 
 def register() -> None:
     """Make the models visible to moto's template parser (it lists CloudFormationModel subclasses)."""
-    from tests.emulator import http_api  # noqa: F401  (its classes register by being defined)
+    from tests.emulator import custom, http_api, prepared, rest_api  # noqa: F401  (classes register by being defined)
 
     for resource_type in RECORDED:
         _recorded_model(resource_type)
     _keeping_generated_names()
     _versions_with_arns()
+    _mappings_of_every_source()
+    _aliases_in_the_backend()
+    _topics_updated_in_place()
+    custom.register()
+    prepared.register()
     _deleted_stacks_stay_deleted()
+    _exports_follow_updates()
+    _layer_versions_with_arns()
+    _sub_with_any_variable_name()
     parsing.get_model_list.cache_clear()
     parsing.get_model_map.cache_clear()
     parsing.get_name_type_map.cache_clear()
@@ -163,6 +176,10 @@ def register() -> None:
     assert not missing, missing
     assert models["AWS::Events::Rule"].__name__ == "RuleUpdatedInPlace"
     assert models["AWS::Lambda::Version"].__name__ == "VersionWithArn"
+    assert models["AWS::SNS::Topic"].__name__ == "TopicUpdatedInPlace"
+    assert models["AWS::Lambda::Alias"].__name__ == "AliasInBackend"
+    assert models["AWS::Lambda::EventSourceMapping"].__name__ == "MappingOfAnySource"
+    assert models["AWS::ApiGateway::Method"].__name__ == "RestMethod"
 
 
 def _keeping_generated_names() -> None:
@@ -225,6 +242,169 @@ def _versions_with_arns() -> None:
                 lambda_backends[account_id][region_name].delete_function(self.arn)
 
 
+def _mappings_of_every_source() -> None:
+    """``AWS::Lambda::EventSourceMapping``: moto's own for the queues, streams and tables it has;
+    any other source (it knows no brokers, clusters or consumers) is kept as a mapping record with
+    the properties given, in the Lambda backend, updated in place, deleted with the stack."""
+    from moto.awslambda.models import EventSourceMapping, lambda_backends
+
+    class RecordedMapping(_Recorded):
+        TYPE = "AWS::Lambda::EventSourceMapping"
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.name
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr == "Id"
+
+        def get_cfn_attribute(self, attr: str) -> str:
+            return self.name
+
+        def get_configuration(self) -> dict[str, Any]:
+            return {**self.props, "UUID": self.name}
+
+        def delete(self, account_id: str, region_name: str) -> None:
+            lambda_backends[account_id][region_name]._event_source_mappings.pop(self.name, None)
+
+    class MappingOfAnySource(EventSourceMapping, CloudFormationModel):  # type: ignore[misc]
+        @classmethod
+        def create_from_cloudformation_json(  # type: ignore[override]
+            cls,
+            resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+            **kwargs: Any,
+        ) -> Any:
+            props = cloudformation_json.get("Properties", {})
+            backend = lambda_backends[account_id][region_name]
+            try:
+                return super().create_from_cloudformation_json(
+                    resource_name, cloudformation_json, account_id, region_name, **kwargs
+                )
+            except Exception as error:  # a source moto does not model, or does not have
+                if "EventSourceArn" not in str(error) and "Unsupported" not in str(error):
+                    raise
+            backend.get_function(props["FunctionName"])  # the function must exist
+            record = RecordedMapping(str(uuid.uuid4()), props, account_id, region_name)
+            backend._event_source_mappings[record.name] = record
+            return record
+
+        @classmethod
+        def update_from_cloudformation_json(  # type: ignore[override]
+            cls,
+            original_resource: Any,
+            new_resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+        ) -> Any:
+            if isinstance(original_resource, RecordedMapping):
+                original_resource.props = cloudformation_json.get("Properties", {})
+                return original_resource
+            return super().update_from_cloudformation_json(
+                original_resource, new_resource_name, cloudformation_json, account_id, region_name
+            )
+
+
+def _topics_updated_in_place() -> None:
+    """moto's update of an ``AWS::SNS::Topic`` deletes it and makes a new one under a new name (even
+    with nothing changed); CloudFormation replaces a topic only for a new ``TopicName``."""
+    from moto.sns.models import Topic
+
+    class TopicUpdatedInPlace(Topic, CloudFormationModel):  # type: ignore[misc]
+        @classmethod
+        def update_from_cloudformation_json(  # type: ignore[override]
+            cls,
+            original_resource: Any,
+            new_resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+        ) -> Any:
+            props = cloudformation_json.get("Properties", {})
+            if props.get("TopicName") not in (None, original_resource.name):
+                return super().update_from_cloudformation_json(
+                    original_resource, new_resource_name, cloudformation_json, account_id, region_name
+                )
+            original_resource.display_name = props.get("DisplayName", "")
+            return original_resource
+
+
+def _aliases_in_the_backend() -> None:
+    """``AWS::Lambda::Alias`` made in moto's Lambda backend (a permission, a mapping or a
+    provisioned concurrency config naming ``<function>:<alias>`` finds it there), updated in place
+    to the new version, as CloudFormation does when v3 publishes one."""
+    from moto.awslambda.models import lambda_backends
+
+    class AliasInBackend(_Recorded, CloudFormationModel):  # type: ignore[misc]
+        TYPE = "AWS::Lambda::Alias"
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::Lambda::Alias"
+
+        @staticmethod
+        def cloudformation_name_type() -> str:
+            return ""
+
+        def __init__(self, name: str, props: dict[str, Any], account: str, region: str) -> None:
+            super().__init__(name, props, account, region)
+            backend = lambda_backends[account][region]
+            args = (props["Name"], props["FunctionName"], props["FunctionVersion"])
+            alias = backend.create_alias(*args, props.get("Description", ""), props.get("RoutingConfig"))
+            self.arn = str(alias.arn)
+
+        @classmethod
+        def create_from_cloudformation_json(  # type: ignore[override]
+            cls,
+            resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+            **_: Any,
+        ) -> Any:
+            return cls(resource_name, cloudformation_json.get("Properties", {}), account_id, region_name)
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.arn
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr == "AliasArn"
+
+        def get_cfn_attribute(self, attr: str) -> str:
+            return self.arn
+
+        @classmethod
+        def update_from_cloudformation_json(  # type: ignore[override]
+            cls,
+            original_resource: Any,
+            new_resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+        ) -> Any:
+            p = original_resource.props = cloudformation_json.get("Properties", {})
+            lambda_backends[account_id][region_name].update_alias(
+                p["Name"],
+                p["FunctionName"],
+                p["FunctionVersion"],
+                p.get("Description", ""),
+                p.get("RoutingConfig"),
+            )
+            return original_resource
+
+        def delete(self, account_id: str, region_name: str) -> None:
+            with contextlib.suppress(Exception):  # the function (so its aliases) went first
+                lambda_backends[account_id][region_name].delete_alias(
+                    self.props["Name"], self.props["FunctionName"]
+                )
+
+
 class _NoOutputs(dict[str, Any]):
     @property
     def exports(self) -> list[Any]:
@@ -241,3 +421,60 @@ def _deleted_stacks_stay_deleted() -> None:
         self.output_map = _NoOutputs()
 
     Stack.delete = delete_then_forget_outputs  # type: ignore[method-assign]
+
+
+def _exports_follow_updates() -> None:
+    from moto.cloudformation.models import CloudFormationBackend
+
+    update = CloudFormationBackend.update_stack
+
+    def update_then_export(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        before = [export.name for export in self.get_stack(name).exports]
+        stack = update(self, name, *args, **kwargs)
+        for export_name in before:
+            self.exports.pop(export_name, None)
+        for export in stack.exports:
+            self.exports[export.name] = export
+        return stack
+
+    CloudFormationBackend.update_stack = update_then_export  # type: ignore[method-assign]
+
+
+def _layer_versions_with_arns() -> None:
+    from moto.awslambda.models import LayerVersion
+
+    create = LayerVersion.create_from_cloudformation_json
+
+    def create_keeping_properties(cls: Any, name: str, cfn: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        version = create(name, cfn, *args, **kwargs)
+        version.cfn_properties = cfn.get("Properties", {})
+        return version
+
+    def update_as_cloudformation(
+        cls: Any, original: Any, name: str, cfn: dict[str, Any], account_id: str, region_name: str
+    ) -> Any:
+        if cfn.get("Properties", {}) == getattr(original, "cfn_properties", None):
+            return original
+        return LayerVersion.create_from_cloudformation_json(name, cfn, account_id, region_name)
+
+    LayerVersion.physical_resource_id = property(lambda self: self.arn)  # type: ignore[attr-defined]
+    LayerVersion.cloudformation_name_type = staticmethod(lambda: "LayerName")  # type: ignore[method-assign]
+    LayerVersion.create_from_cloudformation_json = classmethod(create_keeping_properties)  # type: ignore[assignment,method-assign]
+    LayerVersion.update_from_cloudformation_json = classmethod(update_as_cloudformation)  # type: ignore[assignment,method-assign]
+
+
+def _sub_with_any_variable_name() -> None:
+    clean_json = parsing.clean_json
+
+    def clean_json_any_variable(resource_json: Any, resources_map: Any) -> Any:
+        sub = resource_json.get("Fn::Sub") if isinstance(resource_json, dict) else None
+        if isinstance(sub, list):
+            template, variables = sub
+            for name, value in variables.items():
+                template = template.replace(
+                    "${" + name + "}", str(clean_json_any_variable(value, resources_map))
+                )
+            return clean_json({"Fn::Sub": template}, resources_map)
+        return clean_json(resource_json, resources_map)
+
+    parsing.clean_json = clean_json_any_variable
