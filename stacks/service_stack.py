@@ -26,6 +26,7 @@ from aws_cdk import (
 from constructs import Construct
 
 from constructs_lib import events, naming
+from constructs_lib.config.model import EffectiveFunction
 from constructs_lib.config.variables.pseudo import any_marked, as_placeholders
 from constructs_lib.constructs.assets import ASSET_LOCATION
 from constructs_lib.constructs.deployment_bucket import ServerlessDeploymentBucket
@@ -160,13 +161,16 @@ class ServiceStack(Stack):
         any_vpc = model.provider.vpc is not None or any(
             "vpc" in fn.model_fields_set for fn in model.functions.values()
         )
+        return self._new_role(list(self.service.functions.values()), any_vpc=any_vpc)
+
+    def _new_role(self, functions: list[EffectiveFunction], *, any_vpc: bool) -> ServiceRole:
         return ServiceRole(
             self,
             "IamRoleLambdaExecution",
             service=self.service.name,
             stage=self.service.stage,
-            provider=model.provider,
-            functions=list(self.service.functions.values()),
+            provider=self.service.model.provider,
+            functions=functions,
             any_vpc=any_vpc,
         )
 
@@ -301,16 +305,7 @@ class ServiceStack(Stack):
         """The service's ``IamRoleLambdaExecution``, made now if no function of the YAML needed it
         (a function written in Python without a role of its own uses it)."""
         if self.role is None:
-            provider = self.service.model.provider
-            self.role = ServiceRole(
-                self,
-                "IamRoleLambdaExecution",
-                service=self.service.name,
-                stage=self.service.stage,
-                provider=provider,
-                functions=[],
-                any_vpc=False,
-            )
+            self.role = self._new_role([], any_vpc=False)
         return self.role
 
     @property
